@@ -237,10 +237,19 @@ public final class MediaDescription {
         return codecs.values().stream().filter(c -> c.is(spec)).findFirst();
     }
 
-    /** This section with another port; the rest of the {@code m=} line and every other line unchanged. */
+    /**
+     * This section with another port; the rest of the {@code m=} line and every other line unchanged.
+     *
+     * @throws IllegalArgumentException if the port is not 0-65535
+     * @throws IllegalStateException    if a non-zero port would enable a rejected section that lacks what an
+     *                                  enabled one needs (a format, a {@code c=} line): build a new section instead
+     */
     public MediaDescription withPort(int newPort) {
         if (newPort < 0 || newPort > 65535) {
             throw new IllegalArgumentException("port out of range 0-65535: " + newPort);
+        }
+        if (newPort != 0 && (formats.isEmpty() || effectiveConnection().isEmpty())) {
+            throw new IllegalStateException("a media section without formats or c= cannot be enabled: " + mLine.text());
         }
         return newPort == port ? this : new MediaDescription(mLine.replacedBy(mLineText(newPort, formats)), lines, context);
     }

@@ -1,10 +1,13 @@
 package org.sipanchor.sdp;
 
+import java.util.regex.Pattern;
+
 /**
  * An SDP body that sipanchor cannot accept, naming the line: what a SIP application turns into a
  * {@code 400} ({@link Reason#MALFORMED}) or a {@code 488} ({@link Reason#NO_MEDIA_LEFT}) reply.
  *
- * <p>The line text in the message is redacted: a crypto key never reaches a log through this exception.
+ * <p>The line text in the message is redacted: a crypto key never reaches a log through this exception, even
+ * from a line too broken to be recognised as a crypto line (long base64-like runs are masked too).
  *
  * <pre>{@code
  * try {
@@ -20,6 +23,10 @@ public final class SdpException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
     private static final int MAX_SHOWN = 160;
+    // a broken line may carry a key that no longer reads as one (a=crypto or inline: garbled, a key split over two
+    // lines): mask any long base64 run mixing letters and digits, as keys do and as the fields worth quoting do not
+    private static final Pattern KEY_LIKE = Pattern.compile(
+            "(?<![A-Za-z0-9+/])(?=[A-Za-z0-9+/]*[0-9])(?=[A-Za-z0-9+/]*[A-Za-z])[A-Za-z0-9+/]{16,}");
 
     /** Why the SDP was refused. */
     public enum Reason {
@@ -77,7 +84,7 @@ public final class SdpException extends RuntimeException {
 
     // the line comes from the network: mask keys, neutralise control characters (log injection), bound its length
     private static String shown(String lineText) {
-        String redacted = Line.redact(lineText);
+        String redacted = KEY_LIKE.matcher(Line.redact(lineText)).replaceAll("***");
         StringBuilder sb = new StringBuilder(Math.min(redacted.length(), MAX_SHOWN + 3));
         for (int i = 0; i < redacted.length() && i < MAX_SHOWN; i++) {
             char c = redacted.charAt(i);
