@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * } catch (SdpException e) {
  *     e.lineNumber();   // 6
  *     e.line();         // "m=audio x RTP/AVP 0"
- *     e.getMessage();   // "SDP line 6 \"m=audio x RTP/AVP 0\": port is not a number: x"
+ *     e.getMessage();   // "SDP line 6 \"m=audio x RTP/AVP 0\": port is not a number 0-65535: x"
  * }
  * }</pre>
  */

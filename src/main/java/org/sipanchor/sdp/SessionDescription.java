@@ -22,7 +22,7 @@ import java.util.Set;
  * description can be logged as it is. The exact text is {@link #toBytes()}.
  *
  * <pre>{@code
- * SessionDescription sdp = SessionDescription.parse(request.getRawContent());
+ * SessionDescription sdp = SessionDescription.parse(body);     // the message body, as bytes
  * byte[] shaped = sdp.filterCodecs(List.of("PCMU", "PCMA"))   // G.711 and telephone-event
  *                    .hold()                                  // RFC 3264 section 8.4
  *                    .maskIdentity("sipanchor")              // o= username and s=
@@ -30,7 +30,7 @@ import java.util.Set;
  * log.info("offer {}", sdp);                                  // a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:***
  * }</pre>
  *
- * @throws SdpException from {@link #parse(byte[])} for a body that is not SDP, naming the line
+ * <p>{@link #parse(byte[])} throws {@link SdpException} for a body that is not SDP, naming the line.
  */
 public final class SessionDescription {
 
