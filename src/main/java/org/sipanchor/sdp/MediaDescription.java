@@ -224,6 +224,19 @@ public final class MediaDescription {
     }
 
     /**
+     * Whether whoever wrote this section holds the stream: it does not want to receive ({@code a=sendonly},
+     * {@code a=inactive}), or its address is {@code 0.0.0.0}, the RFC 2543 hold older endpoints still send. An ICE
+     * section with {@code 0.0.0.0} and port 9 is not held: that is the trickle placeholder (RFC 8840).
+     */
+    public boolean isHeld() {
+        if (!direction().receives()) {
+            return true;
+        }
+        boolean icePlaceholder = port == 9 || hasAttribute("ice-ufrag");
+        return !icePlaceholder && effectiveConnection().map(Connection::isUnspecified).orElse(false);
+    }
+
+    /**
      * The RTP payload formats by payload type, in {@code m=} order: from {@code a=rtpmap}, or from RFC 3551 for a
      * static payload type without one. A dynamic payload type without {@code a=rtpmap} is absent. Empty for a
      * protocol that is not RTP.

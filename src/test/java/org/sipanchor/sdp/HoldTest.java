@@ -1,6 +1,7 @@
 package org.sipanchor.sdp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -109,6 +110,19 @@ class HoldTest {
         SessionDescription call = Fixtures.sdp("video-call.sdp");
         assertEquals(Fixtures.text(call).replace("m=video 9078 ", "m=video 0 "), Fixtures.text(call.withMediaPort(1, 0)));
         assertEquals(Fixtures.text(call).replace("m=video 9078 ", "m=video 0 "), Fixtures.text(call.disableMedia(1)));
+    }
+
+    @Test
+    void aHeldStreamIsRecognisedWhicheverWayItWasHeld() {
+        assertTrue(audioWith("a=sendonly").media().get(0).isHeld());
+        assertTrue(audioWith("a=inactive").media().get(0).isHeld());
+        assertTrue(Fixtures.sdp("chrome-offer.sdp").hold().media().get(0).isHeld());
+        assertFalse(audioWith("a=recvonly").media().get(0).isHeld(), "recvonly: the other side was held");
+        assertFalse(audioWith("a=sendrecv").media().get(0).isHeld());
+        SessionDescription rfc2543 = SessionDescription.parse(Fixtures.crlf("v=0", "o=- 1 2 IN IP4 192.0.2.1", "s=-",
+                "c=IN IP4 0.0.0.0", "t=0 0", "m=audio 4000 RTP/AVP 0"));
+        assertTrue(rfc2543.media().get(0).isHeld(), "c=0.0.0.0, the RFC 2543 way");
+        assertFalse(Fixtures.sdp("firefox-offer.sdp").media().get(0).isHeld(), "0.0.0.0 port 9 is ICE's placeholder");
     }
 
     @Test
