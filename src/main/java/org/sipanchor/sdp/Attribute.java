@@ -53,7 +53,7 @@ public record Attribute(String name, String value) {
     /** The line with any key material masked, e.g. {@code a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:***}. */
     @Override
     public String toString() {
-        return Line.redact(toLine());
+        return CryptoRedaction.redactLine(toLine());
     }
 
     /** RFC 4566 {@code token}: visible ASCII except the separators <code>" ( ) , / : ; &lt; = &gt; ? @ [ \ ]</code>. */

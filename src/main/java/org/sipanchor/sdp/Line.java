@@ -2,9 +2,6 @@ package org.sipanchor.sdp;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * One line of an SDP body. A parsed line keeps its exact bytes so that an untouched line is written back
@@ -12,8 +9,6 @@ import java.util.regex.Pattern;
  */
 final class Line {
 
-    private static final Pattern INLINE_KEY = Pattern.compile("(?i)inline:[^\\s;]+");
-    private static final Pattern CRYPTO = Pattern.compile("(?i)^(a=crypto:\\S*\\s+\\S+\\s+)(\\S+).*$");
 
     private final byte[] raw;
     private final String text;
@@ -106,33 +101,6 @@ final class Line {
 
     /** This line, safe for a log. */
     String redacted() {
-        return redact(text);
-    }
-
-    /**
-     * Masks what must never reach a log: SDES keys ({@code a=crypto}, and any {@code inline:} key wherever it
-     * appears, so a garbled crypto line is masked too), {@code k=} keys, MIKEY data and the ICE password.
-     */
-    static String redact(String line) {
-        String lower = line.toLowerCase(Locale.ROOT);
-        String out = line;
-        if (lower.startsWith("a=crypto:")) {
-            // everything after the suite: the key parameters and, with them, anything a garbled key spilled into
-            Matcher m = CRYPTO.matcher(line);
-            if (m.matches()) {
-                out = m.group(1) + (m.group(2).toLowerCase(Locale.ROOT).startsWith("inline:") ? "inline:***" : "***");
-            } else {
-                out = "a=crypto:***";
-            }
-        } else if (lower.startsWith("k=")) {
-            int colon = line.indexOf(':');
-            out = colon < 0 ? line : line.substring(0, colon + 1) + "***";
-        } else if (lower.startsWith("a=key-mgmt:")) {
-            int space = line.indexOf(' ');
-            out = space < 0 ? "a=key-mgmt:***" : line.substring(0, space + 1) + "***";
-        } else if (lower.startsWith("a=ice-pwd:")) {
-            out = line.substring(0, "a=ice-pwd:".length()) + "***";
-        }
-        return INLINE_KEY.matcher(out).replaceAll("inline:***");
+        return CryptoRedaction.redactLine(text);
     }
 }

@@ -84,7 +84,7 @@ public final class SdpException extends RuntimeException {
 
     // the line comes from the network: mask keys, neutralise control characters (log injection), bound its length
     private static String shown(String lineText) {
-        String redacted = KEY_LIKE.matcher(Line.redact(lineText)).replaceAll("***");
+        String redacted = KEY_LIKE.matcher(CryptoRedaction.redactLine(lineText)).replaceAll("***");
         StringBuilder sb = new StringBuilder(Math.min(redacted.length(), MAX_SHOWN + 3));
         for (int i = 0; i < redacted.length() && i < MAX_SHOWN; i++) {
             char c = redacted.charAt(i);

@@ -28,6 +28,17 @@ class RedactionTest {
     }
 
     @Test
+    void aWholeSipMessageIsMaskedLineByLineWithItsLineEndingsKept() {
+        String message = "INVITE sip:bob@example.com SIP/2.0\r\nContent-Type: application/sdp\r\n\r\n"
+                + new String(srtp.toBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String logged = CryptoRedaction.redact(message);
+        assertNoKey(logged);
+        assertTrue(logged.startsWith("INVITE sip:bob@example.com SIP/2.0\r\nContent-Type: application/sdp\r\n\r\n"), logged);
+        assertTrue(logged.contains("a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:***\r\n"), logged);
+        assertEquals(message.lines().count(), logged.lines().count());
+    }
+
+    @Test
     void toStringIsTheLogString() {
         assertEquals(srtp.toLogString(), srtp.toString());
         assertNoKey(srtp.toString());
