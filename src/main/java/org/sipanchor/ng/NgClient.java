@@ -3,6 +3,7 @@ package org.sipanchor.ng;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -187,7 +188,7 @@ public final class NgClient implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "NgClient[" + kind + " " + address.getHostString() + ":" + address.getPort() + "]";
+        return "NgClient[" + kind + " " + NgException.hostAndPort(address) + "]";
     }
 
     // ------------------------------------------------------------------ sending
@@ -353,8 +354,7 @@ public final class NgClient implements AutoCloseable {
                 Map<String, Object> d = Bencode.decodeDictionary(buf, bodyOffset, bodyLength, replyLimits);
                 if (d.get("notify") instanceof byte[] name) {
                     Map<String, Object> data = d.get("data") instanceof Map<?, ?> m ? castMap(m) : Map.of();
-                    listener.onNotification(new NgNotification(new String(name,
-                            java.nio.charset.StandardCharsets.UTF_8), data));
+                    listener.onNotification(new NgNotification(new String(name, StandardCharsets.UTF_8), data));
                     return;
                 }
             } catch (BencodeException e) {

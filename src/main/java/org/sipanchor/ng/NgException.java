@@ -36,12 +36,21 @@ public abstract class NgException extends Exception {
 
     private static String message(InetSocketAddress instance, NgCommand command, String callId, String detail) {
         StringBuilder sb = new StringBuilder("rtpengine ");
-        sb.append(instance == null ? "?" : instance.getHostString() + ":" + instance.getPort());
+        sb.append(instance == null ? "?" : hostAndPort(instance));
         sb.append(" '").append(command == null ? "?" : command.wireName()).append('\'');
         if (callId != null) {
             sb.append(" Call-ID ").append(callId);
         }
         return sb.append(": ").append(detail).toString();
+    }
+
+    /** {@code 127.0.0.1:22222} or {@code [::1]:22222}: the address as configured, not a resolved host name. */
+    static String hostAndPort(InetSocketAddress a) {
+        if (a.getAddress() == null) {
+            return a.getHostString() + ":" + a.getPort();
+        }
+        String ip = a.getAddress().getHostAddress();
+        return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + a.getPort();
     }
 
     /** The RTPEngine instance the request was for. */
