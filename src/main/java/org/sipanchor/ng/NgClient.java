@@ -14,14 +14,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A client for one RTPEngine instance's NG control port.
@@ -56,12 +54,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </ul>
  *
  * <p>Threads: UDP uses one receiver thread, TCP one writer and one reader thread; retransmissions and timeouts of all
- * clients share one timer thread. Futures of {@link #send} complete on the callback executor (by default
- * {@link ForkJoinPool#commonPool()}), never on an I/O thread, so a slow callback cannot stall other replies.
+ * clients share one timer thread. By default futures complete on those threads, so that a reply costs no thread
+ * hand-off (it halves the client's CPU per request): dependent stages that are not {@code *Async} run there too, and
+ * must not block. Blocking work belongs in {@code thenApplyAsync(fn, executor)} or behind
+ * {@link Builder#callbackExecutor(Executor)}. Two guards: {@link #execute} refuses to run on an ng thread (it would
+ * wait for a reply that only that thread can read), and a completion that holds the thread longer than
+ * 20 ms is logged as a warning.
  */
 public final class NgClient implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(NgClient.class.getName());
+
+    /** A completion running longer than this on an ng thread is reported: other replies wait meanwhile. */
+    private static final long SLOW_CALLBACK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     /** Extra wait of {@link #execute} beyond the timeout, in case the timer thread itself is starved. */
     private static final long EXECUTE_SAFETY_MARGIN_NANOS = TimeUnit.SECONDS.toNanos(2);
@@ -79,6 +84,7 @@ public final class NgClient implements AutoCloseable {
     private final NgCookieGenerator cookies = new NgCookieGenerator();
     private final ConcurrentHashMap<Long, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicLong lastSlowCallbackReport = new AtomicLong(System.nanoTime() - TimeUnit.MINUTES.toNanos(1));
     private volatile boolean closed;
 
     // Round-trip estimate (RFC 6298 style), written by the single I/O reader thread only.
@@ -146,6 +152,11 @@ public final class NgClient implements AutoCloseable {
      * {@link NgException}. Waits at most {@code timeout} (plus timer jitter).
      */
     public NgReply execute(NgRequest request, Duration timeout) throws NgException {
+        if (Thread.currentThread() instanceof NgIoThread) {
+            throw new IllegalStateException("execute() called on NG thread " + Thread.currentThread().getName()
+                    + ", which would wait for a reply only it can read: use send(), or complete callbacks on an"
+                    + " executor (callbackExecutor, thenApplyAsync)");
+        }
         CompletableFuture<NgReply> future = new CompletableFuture<>();
         Pending p = submit(request, timeout, future, true);
         try {
@@ -246,7 +257,7 @@ public final class NgClient implements AutoCloseable {
     }
 
     private void schedule(Pending p, long delayNanos) {
-        p.timer = Timer.INSTANCE.schedule(() -> onTimer(p), delayNanos, TimeUnit.NANOSECONDS);
+        NgTimer.SHARED.schedule(() -> onTimer(p), delayNanos);
     }
 
     private void onTimer(Pending p) {
@@ -257,7 +268,7 @@ public final class NgClient implements AutoCloseable {
         // Below a millisecond the next timer tick would overshoot anyway.
         if (remaining < TimeUnit.MILLISECONDS.toNanos(1)) {
             if (pending.remove(p.id, p)) {
-                inFlight.decrementAndGet();
+                release(p);
                 listener.onTimeout(p.command());
                 fail(p, new NgTimeoutException(address, p.command(), p.callId(), p.timeout, p.transmissions));
             }
@@ -286,11 +297,7 @@ public final class NgClient implements AutoCloseable {
     }
 
     private void release(Pending p) {
-        inFlight.decrementAndGet();
-        ScheduledFuture<?> t = p.timer;
-        if (t != null) {
-            t.cancel(false);
-        }
+        inFlight.decrementAndGet(); // its timer finds it gone from the map and does nothing
     }
 
     // ------------------------------------------------------------------ receiving
@@ -430,10 +437,30 @@ public final class NgClient implements AutoCloseable {
             completion.run(); // execute(): the waiting thread only needs to be woken up
             return;
         }
-        try {
-            callbackExecutor.execute(completion);
-        } catch (RejectedExecutionException e) {
-            completion.run();
+        if (callbackExecutor != null) {
+            try {
+                callbackExecutor.execute(completion);
+                return;
+            } catch (RejectedExecutionException e) {
+                // shut down: complete here rather than never
+            }
+        }
+        long start = System.nanoTime();
+        completion.run();
+        long took = System.nanoTime() - start;
+        if (took > SLOW_CALLBACK_NANOS) {
+            reportSlowCallback(p, took);
+        }
+    }
+
+    private void reportSlowCallback(Pending p, long nanos) {
+        long now = System.nanoTime();
+        long last = lastSlowCallbackReport.get();
+        if (now - last > TimeUnit.SECONDS.toNanos(10) && lastSlowCallbackReport.compareAndSet(last, now)) {
+            LOG.log(System.Logger.Level.WARNING, "callbacks of a '" + p.command().wireName() + "' reply held NG"
+                    + " thread " + Thread.currentThread().getName() + " for " + nanos / 1_000_000 + " ms, delaying"
+                    + " other replies: move blocking work to an executor (thenApplyAsync, or"
+                    + " NgClient.Builder.callbackExecutor)");
         }
     }
 
@@ -452,7 +479,6 @@ public final class NgClient implements AutoCloseable {
         final Duration timeout;
         volatile int transmissions = 1;
         volatile long interval;
-        volatile ScheduledFuture<?> timer;
 
         Pending(long id, NgRequest request, byte[] wire, CompletableFuture<NgReply> future, boolean direct,
                 long startNanos, Duration timeout) {
@@ -473,22 +499,6 @@ public final class NgClient implements AutoCloseable {
 
         String callId() {
             return request.callId().orElse(null);
-        }
-    }
-
-    /** One timer thread for the retransmissions and timeouts of every client in the JVM. */
-    private static final class Timer {
-        static final ScheduledThreadPoolExecutor INSTANCE = create();
-
-        private static ScheduledThreadPoolExecutor create() {
-            ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
-                Thread th = new Thread(r, "ng-timer");
-                th.setDaemon(true);
-                return th;
-            });
-            // Most timers are cancelled by a reply; keep the queue small rather than full of dead entries.
-            t.setRemoveOnCancelPolicy(true);
-            return t;
         }
     }
 
@@ -581,7 +591,7 @@ public final class NgClient implements AutoCloseable {
         private Duration retransmitInitial = Duration.ofMillis(50);
         private Duration retransmitMax = Duration.ofMillis(250);
         private Duration connectTimeout = Duration.ofSeconds(1);
-        private Executor callbackExecutor = ForkJoinPool.commonPool();
+        private Executor callbackExecutor;
         private Bencode.Limits replyLimits = Bencode.Limits.DEFAULT;
         private InetSocketAddress localAddress;
 
@@ -646,9 +656,9 @@ public final class NgClient implements AutoCloseable {
         }
 
         /**
-         * Where futures of {@link NgClient#send} are completed (and so where non-async dependent stages run).
-         * Default: {@link ForkJoinPool#commonPool()}. {@code Runnable::run} completes on the I/O thread: fastest,
-         * but then callbacks must never block.
+         * Completes the futures of {@link NgClient#send} on {@code executor} instead of the client's I/O thread, so
+         * that dependent stages may block without delaying other replies; costs a thread hand-off per reply.
+         * Default: none (complete on the I/O thread).
          */
         public Builder callbackExecutor(Executor executor) {
             this.callbackExecutor = Objects.requireNonNull(executor, "executor");

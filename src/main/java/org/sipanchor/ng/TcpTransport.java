@@ -54,8 +54,7 @@ final class TcpTransport implements NgTransport {
     @Override
     public void start(Sink sink) {
         this.sink = sink;
-        writer = new Thread(this::writeLoop, "ng-tcp-tx-" + remote.getHostString() + ":" + remote.getPort());
-        writer.setDaemon(true);
+        writer = new NgIoThread(this::writeLoop, "ng-tcp-tx-" + NgException.hostAndPort(remote));
         writer.start();
     }
 
@@ -147,9 +146,7 @@ final class TcpTransport implements NgTransport {
             ch.close();
             throw new ClosedChannelException();
         }
-        Thread reader = new Thread(() -> readLoop(ch), "ng-tcp-rx-" + remote.getHostString() + ":" + remote.getPort());
-        reader.setDaemon(true);
-        reader.start();
+        new NgIoThread(() -> readLoop(ch), "ng-tcp-rx-" + NgException.hostAndPort(remote)).start();
         return ch;
     }
 

@@ -46,9 +46,7 @@ final class UdpTransport implements NgTransport {
 
     @Override
     public void start(Sink sink) {
-        Thread t = new Thread(() -> receive(sink), "ng-udp-" + remote.getHostString() + ":" + remote.getPort());
-        t.setDaemon(true);
-        t.start();
+        new NgIoThread(() -> receive(sink), "ng-udp-rx-" + NgException.hostAndPort(remote)).start();
     }
 
     private void receive(Sink sink) {
