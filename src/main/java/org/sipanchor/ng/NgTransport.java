@@ -30,8 +30,15 @@ interface NgTransport {
 
     void start(Sink sink) throws IOException;
 
-    /** Sends (UDP) or queues for sending (TCP). Never blocks on the network for long. */
-    void send(byte[] message) throws IOException;
+    /**
+     * Sends (UDP) or writes/queues (TCP) a new request, running {@code register} (which makes it visible to
+     * {@link Sink#inFlightMessages}) first and atomically with the hand-over, so that a resend on a new connection
+     * includes every request handed over and none twice. Never blocks on the network for long.
+     */
+    void send(byte[] message, Runnable register) throws IOException;
+
+    /** Sends a request again (UDP retransmission). */
+    void resend(byte[] message) throws IOException;
 
     /** True if the client must retransmit until a reply comes (datagrams can be lost). */
     boolean retransmits();

@@ -80,7 +80,13 @@ final class UdpTransport implements NgTransport {
     }
 
     @Override
-    public void send(byte[] message) throws IOException {
+    public void send(byte[] message, Runnable register) throws IOException {
+        register.run();
+        channel.send(ByteBuffer.wrap(message), remote);
+    }
+
+    @Override
+    public void resend(byte[] message) throws IOException {
         channel.send(ByteBuffer.wrap(message), remote);
     }
 

@@ -83,6 +83,9 @@ class NgClientTcpFaultTest {
             assertEquals("c" + i, futures.get(i).get(5, TimeUnit.SECONDS).string("echo").orElseThrow());
         }
         assertEquals(1, peer.connections());
+        // Sent while the first connection was being made: each still goes out exactly once.
+        assertEquals(List.of("c0", "c1", "c2", "c3", "c4"),
+                peer.received().stream().map(ScriptedUdpPeer.Request::callId).sorted().toList());
     }
 
     @Test
@@ -191,6 +194,39 @@ class NgClientTcpFaultTest {
         assertTrue(elapsedMillis >= 490 && elapsedMillis < 1000, "elapsed " + elapsedMillis);
         assertEquals(1, e.transmissions());
         assertEquals(1, peer.received().size());
+    }
+
+    @Test
+    void callers_never_block_when_rtpengine_stops_reading_the_connection() throws Exception {
+        ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        toClose.add(server);
+        List<java.net.Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread acceptor = new Thread(() -> {
+            try {
+                accepted.add(server.accept()); // and never read from it
+            } catch (java.io.IOException e) {
+                // closed
+            }
+        });
+        acceptor.start();
+        NgClient client = client((InetSocketAddress) server.getLocalSocketAddress(), Duration.ofMillis(800));
+        NgRequest big = NgRequest.builder(NgCommand.OFFER).callId("stuck").fromTag("f").sdp(new byte[60_000]).build();
+
+        long start = System.nanoTime();
+        List<CompletableFuture<NgReply>> futures = new ArrayList<>();
+        for (int i = 0; i < 200; i++) { // 12 MB: far more than the socket buffers hold
+            futures.add(client.send(big));
+        }
+        long submitMillis = (System.nanoTime() - start) / 1_000_000;
+
+        assertTrue(submitMillis < 800, "200 sends must return at once, took " + submitMillis + " ms");
+        for (CompletableFuture<NgReply> f : futures) {
+            ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(5, TimeUnit.SECONDS));
+            assertInstanceOf(NgTimeoutException.class, e.getCause());
+        }
+        for (java.net.Socket s : accepted) {
+            s.close();
+        }
     }
 
     @Test
