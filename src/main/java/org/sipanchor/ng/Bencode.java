@@ -100,6 +100,28 @@ public final class Bencode {
     }
 
     /**
+     * Like {@link #decodeDictionary}, validating the whole document just as strictly, but building only the top level:
+     * nested lists and dictionaries are built on first access. The client reads {@code result} and {@code sdp} of
+     * every reply, and rarely the statistics RTPEngine attaches to a {@code delete}; this saves most of the decoding.
+     * The returned structures keep a copy of the range, not {@code data}, which the caller may reuse.
+     */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> decodeDictionaryLazily(byte[] data, int offset, int length, Limits limits)
+            throws BencodeException {
+        if (length > 0 && data[offset] != 'd') {
+            throw new BencodeException(BencodeException.Kind.MALFORMED, 0, "expected a dictionary");
+        }
+        byte[] own = Arrays.copyOfRange(data, offset, offset + length);
+        Decoder d = new Decoder(own, 0, length, limits, true, true);
+        Object value = d.value(0);
+        if (d.pos != d.end) {
+            throw new BencodeException(BencodeException.Kind.TRAILING_DATA, d.pos,
+                    (d.end - d.pos) + " bytes after the end of the value");
+        }
+        return (Map<String, Object>) value;
+    }
+
+    /**
      * Length of the first complete value at {@code data[offset]}, or -1 if the range ends before the value does.
      * Validates as strictly as {@link #decode} but allocates nothing: stream transports use it to find where one
      * message ends.
@@ -244,15 +266,29 @@ public final class Bencode {
     }
 
     private static final class Decoder {
+        /** Past this many keys in one dictionary, duplicates are found with a hash set instead of comparisons. */
+        private static final int LINEAR_KEY_CHECK = 32;
+
         private final byte[] b;
         private final int start;
         private final int end;
         private final Limits limits;
-        private final boolean build;
+        private final boolean capped;
+        private final boolean lazyNested;
+        private boolean build;
         private int pos;
         private int elements;
+        // Keys of the dictionaries being scanned without building (offset, length), for the duplicate check.
+        private int[] keyOffsets = new int[16];
+        private int[] keyLengths = new int[16];
+        private int keyCount;
 
         Decoder(byte[] b, int offset, int length, Limits limits, boolean build) throws BencodeException {
+            this(b, offset, length, limits, build, false);
+        }
+
+        Decoder(byte[] b, int offset, int length, Limits limits, boolean build, boolean lazyNested)
+                throws BencodeException {
             if (offset < 0 || length < 0 || offset + length > b.length) {
                 throw new IndexOutOfBoundsException("range " + offset + "+" + length + " outside " + b.length);
             }
@@ -261,8 +297,10 @@ public final class Bencode {
             this.pos = offset;
             this.limits = limits;
             this.build = build;
-            // A stream buffer may hold more than one message: measure only needs the limit to cap one value.
-            this.end = build || length <= limits.maxLength() ? offset + length : offset + limits.maxLength();
+            this.lazyNested = lazyNested;
+            // A stream buffer may hold more than one message: measuring only needs the limit to cap one value.
+            this.capped = !build && length > limits.maxLength();
+            this.end = capped ? offset + limits.maxLength() : offset + length;
             if (build && length > limits.maxLength()) {
                 throw fail(BencodeException.Kind.TOO_LONG, "document of " + length + " bytes exceeds the limit of "
                         + limits.maxLength());
@@ -275,7 +313,7 @@ public final class Bencode {
 
         private BencodeException truncatedOrTooLong() {
             // When measuring, the window is capped at maxLength: running off it means the value is too long.
-            if (!build && end - start == limits.maxLength()) {
+            if (capped) {
                 return fail(BencodeException.Kind.TOO_LONG, "value longer than the limit of " + limits.maxLength());
             }
             return fail(BencodeException.Kind.TRUNCATED, "input ends inside a value");
@@ -293,11 +331,24 @@ public final class Bencode {
                 pos++;
                 return integer();
             }
-            if (c == 'l') {
-                return list(depth + 1);
-            }
-            if (c == 'd') {
-                return dictionary(depth + 1);
+            if (c == 'l' || c == 'd') {
+                if (build && lazyNested && depth >= 1) {
+                    // Inside the top-level dictionary: validate fully now, build on first access.
+                    int from = pos;
+                    build = false;
+                    try {
+                        if (c == 'l') {
+                            list(depth + 1);
+                        } else {
+                            dictionary(depth + 1);
+                        }
+                    } finally {
+                        build = true;
+                    }
+                    return c == 'l' ? new LazyList(b, from, pos - from, limits)
+                            : new LazyMap(b, from, pos - from, limits);
+                }
+                return c == 'l' ? list(depth + 1) : dictionary(depth + 1);
             }
             if (c >= '0' && c <= '9') {
                 return string();
@@ -389,23 +440,6 @@ public final class Bencode {
             return out;
         }
 
-        private String key() throws BencodeException {
-            if (pos >= end) {
-                throw truncatedOrTooLong();
-            }
-            byte c = b[pos];
-            if (c < '0' || c > '9') {
-                throw fail(BencodeException.Kind.MALFORMED, "dictionary key is not a byte string");
-            }
-            if (++elements > limits.maxElements()) {
-                throw fail(BencodeException.Kind.TOO_MANY_ELEMENTS, "more than " + limits.maxElements() + " values");
-            }
-            int n = stringLength();
-            String k = build ? new String(b, pos, n, StandardCharsets.UTF_8) : null;
-            pos += n;
-            return k;
-        }
-
         private List<Object> list(int depth) throws BencodeException {
             checkDepth(depth);
             pos++;
@@ -429,30 +463,169 @@ public final class Bencode {
             checkDepth(depth);
             pos++;
             Map<String, Object> out = build ? new LinkedHashMap<>() : null;
-            // RTPEngine does not sort its keys (its README says so), so order is not checked; duplicates are
-            // (when building: measuring only frames a stream, and the full decode that follows checks them).
-            while (true) {
-                if (pos >= end) {
-                    throw truncatedOrTooLong();
+            // RTPEngine does not sort its keys (its README says so), so order is not checked; duplicates are.
+            int firstKey = keyCount;
+            java.util.Set<String> manyKeys = null;
+            try {
+                while (true) {
+                    if (pos >= end) {
+                        throw truncatedOrTooLong();
+                    }
+                    if (b[pos] == 'e') {
+                        pos++;
+                        return build ? Collections.unmodifiableMap(out) : null;
+                    }
+                    int keyAt = pos;
+                    if (b[pos] < '0' || b[pos] > '9') {
+                        throw fail(BencodeException.Kind.MALFORMED, "dictionary key is not a byte string");
+                    }
+                    if (++elements > limits.maxElements()) {
+                        throw fail(BencodeException.Kind.TOO_MANY_ELEMENTS, "more than " + limits.maxElements()
+                                + " values");
+                    }
+                    int n = stringLength();
+                    int keyStart = pos;
+                    pos += n;
+                    String k = null;
+                    if (build) {
+                        k = new String(b, keyStart, n, StandardCharsets.UTF_8);
+                    } else if (manyKeys == null && keyCount - firstKey < LINEAR_KEY_CHECK) {
+                        for (int i = firstKey; i < keyCount; i++) {
+                            if (keyLengths[i] == n && Arrays.equals(b, keyOffsets[i], keyOffsets[i] + n, b, keyStart,
+                                    keyStart + n)) {
+                                pos = keyAt;
+                                throw fail(BencodeException.Kind.MALFORMED, "duplicate dictionary key");
+                            }
+                        }
+                        pushKey(keyStart, n);
+                    } else {
+                        if (manyKeys == null) {
+                            manyKeys = new java.util.HashSet<>();
+                            for (int i = firstKey; i < keyCount; i++) {
+                                manyKeys.add(new String(b, keyOffsets[i], keyLengths[i], StandardCharsets.ISO_8859_1));
+                            }
+                        }
+                        if (!manyKeys.add(new String(b, keyStart, n, StandardCharsets.ISO_8859_1))) {
+                            pos = keyAt;
+                            throw fail(BencodeException.Kind.MALFORMED, "duplicate dictionary key");
+                        }
+                    }
+                    Object v = value(depth);
+                    if (build && out.put(k, v) != null) {
+                        pos = keyAt;
+                        throw fail(BencodeException.Kind.MALFORMED, "duplicate dictionary key '" + k + "'");
+                    }
                 }
-                if (b[pos] == 'e') {
-                    pos++;
-                    return build ? Collections.unmodifiableMap(out) : null;
-                }
-                int keyAt = pos;
-                String k = key();
-                Object v = value(depth);
-                if (build && out.put(k, v) != null) {
-                    pos = keyAt;
-                    throw fail(BencodeException.Kind.MALFORMED, "duplicate dictionary key '" + k + "'");
-                }
+            } finally {
+                keyCount = firstKey;
             }
+        }
+
+        private void pushKey(int offset, int length) {
+            if (keyCount == keyOffsets.length) {
+                keyOffsets = Arrays.copyOf(keyOffsets, keyCount * 2);
+                keyLengths = Arrays.copyOf(keyLengths, keyCount * 2);
+            }
+            keyOffsets[keyCount] = offset;
+            keyLengths[keyCount] = length;
+            keyCount++;
         }
 
         private void checkDepth(int depth) throws BencodeException {
             if (depth > limits.maxDepth()) {
                 throw fail(BencodeException.Kind.TOO_DEEP, "nested deeper than " + limits.maxDepth());
             }
+        }
+    }
+
+    /** Decodes a range that {@link Decoder} already validated completely: failure would be a bug here. */
+    private static Object decodeValidated(byte[] b, int offset, int length, Limits limits) {
+        try {
+            return new Decoder(b, offset, length, limits, true).value(0);
+        } catch (BencodeException e) {
+            throw new IllegalStateException("bencode validated earlier failed to decode", e);
+        }
+    }
+
+    /** A dictionary decoded on first access, from bytes that were validated when it was created. */
+    private static final class LazyMap extends java.util.AbstractMap<String, Object> {
+        private final byte[] src;
+        private final int offset;
+        private final int length;
+        private final Limits limits;
+        private volatile Map<String, Object> decoded;
+
+        LazyMap(byte[] src, int offset, int length, Limits limits) {
+            this.src = src;
+            this.offset = offset;
+            this.length = length;
+            this.limits = limits;
+        }
+
+        @SuppressWarnings("unchecked")
+        private Map<String, Object> map() {
+            Map<String, Object> m = decoded;
+            if (m == null) {
+                m = (Map<String, Object>) decodeValidated(src, offset, length, limits);
+                decoded = m; // racing threads decode the same bytes to equal maps: harmless
+            }
+            return m;
+        }
+
+        @Override
+        public java.util.Set<Entry<String, Object>> entrySet() {
+            return map().entrySet();
+        }
+
+        @Override
+        public Object get(Object key) {
+            return map().get(key);
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return map().containsKey(key);
+        }
+
+        @Override
+        public int size() {
+            return map().size();
+        }
+    }
+
+    /** A list decoded on first access, from bytes that were validated when it was created. */
+    private static final class LazyList extends java.util.AbstractList<Object> {
+        private final byte[] src;
+        private final int offset;
+        private final int length;
+        private final Limits limits;
+        private volatile List<Object> decoded;
+
+        LazyList(byte[] src, int offset, int length, Limits limits) {
+            this.src = src;
+            this.offset = offset;
+            this.length = length;
+            this.limits = limits;
+        }
+
+        @SuppressWarnings("unchecked")
+        private List<Object> list() {
+            List<Object> l = decoded;
+            if (l == null) {
+                l = (List<Object>) decodeValidated(src, offset, length, limits);
+                decoded = l;
+            }
+            return l;
+        }
+
+        @Override
+        public Object get(int index) {
+            return list().get(index);
+        }
+
+        @Override
+        public int size() {
+            return list().size();
         }
     }
 }

@@ -343,7 +343,7 @@ public final class NgClient implements AutoCloseable {
             release(p);
             NgReply reply;
             try {
-                reply = NgReply.of(Bencode.decodeDictionary(buf, bodyOffset, bodyLength, replyLimits));
+                reply = NgReply.of(Bencode.decodeDictionaryLazily(buf, bodyOffset, bodyLength, replyLimits));
             } catch (BencodeException | IllegalArgumentException e) {
                 listener.onProtocolError(p.command());
                 fail(p, new NgProtocolException(address, p.command(), p.callId(), e.getMessage(), e));

@@ -89,6 +89,12 @@ class BencodePropertyTest {
             assertSameValue(v, back, "seed " + SEED + " case " + i);
             assertArrayEquals(wire, Bencode.encode(back), "canonical re-encoding, case " + i);
             assertEquals(wire.length, Bencode.measure(wire, 0, wire.length, Bencode.Limits.DEFAULT), "case " + i);
+            if (v instanceof Map) {
+                Map<String, Object> lazy = Bencode.decodeDictionaryLazily(wire, 0, wire.length,
+                        Bencode.Limits.DEFAULT);
+                assertSameValue(v, lazy, "lazy, case " + i);
+                assertArrayEquals(wire, Bencode.encode(lazy), "lazy re-encoding, case " + i);
+            }
         }
     }
 
@@ -126,8 +132,20 @@ class BencodePropertyTest {
     private static int decodeOrTypedFailure(byte[] b, String where) {
         try {
             Bencode.decode(b, 0, b.length, Bencode.Limits.DEFAULT);
+            if (b.length > 0 && b[0] == 'd') {
+                Bencode.decodeDictionaryLazily(b, 0, b.length, Bencode.Limits.DEFAULT).toString(); // forces it all
+            }
             return 1;
         } catch (BencodeException expected) {
+            int measured = -2;
+            try {
+                measured = Bencode.measure(b, 0, b.length, Bencode.Limits.DEFAULT);
+            } catch (BencodeException alsoExpected) {
+                measured = -3;
+            }
+            if (measured == b.length) {
+                fail(where + ": measure accepted what decode rejected: " + Arrays.toString(b));
+            }
             return 0;
         } catch (RuntimeException | Error e) {
             fail(where + ": " + Arrays.toString(b) + " threw " + e, e);

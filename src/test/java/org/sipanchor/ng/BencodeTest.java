@@ -220,4 +220,47 @@ class BencodeTest {
         assertEquals(BencodeException.Kind.TOO_LONG, assertThrows(BencodeException.class,
                 () -> Bencode.measure(longValue, 0, longValue.length, new Bencode.Limits(8, 100, 10))).kind());
     }
+
+    @Test
+    void measure_rejects_duplicate_keys_at_any_depth_and_in_large_dictionaries() {
+        byte[] nested = ascii("d1:ad1:bi1e1:bi2eee");
+        assertEquals(BencodeException.Kind.MALFORMED, assertThrows(BencodeException.class,
+                () -> Bencode.measure(nested, 0, nested.length, Bencode.Limits.DEFAULT)).kind());
+        StringBuilder big = new StringBuilder("d");
+        for (int i = 0; i < 100; i++) {
+            big.append(String.format("3:k%02di%de", i, i));
+        }
+        byte[] unique = ascii(big + "e");
+        byte[] duplicated = ascii(big + "3:k07i0ee");
+        assertEquals(unique.length, assertDoesNotThrowMeasure(unique));
+        assertEquals(BencodeException.Kind.MALFORMED, assertThrows(BencodeException.class,
+                () -> Bencode.measure(duplicated, 0, duplicated.length, Bencode.Limits.DEFAULT)).kind());
+    }
+
+    private static int assertDoesNotThrowMeasure(byte[] b) {
+        try {
+            return Bencode.measure(b, 0, b.length, Bencode.Limits.DEFAULT);
+        } catch (BencodeException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void lazy_decoding_validates_everything_up_front_and_builds_nested_values_on_access() throws Exception {
+        byte[] good = Bencode.encode(Map.of("result", "ok", "tags", Map.of("a", Map.of("media", List.of(List.of(1, 2)))),
+                "calls", List.of("x", "y")));
+        Map<String, Object> lazy = Bencode.decodeDictionaryLazily(good, 0, good.length, Bencode.Limits.DEFAULT);
+        java.util.Arrays.fill(good, (byte) 'X'); // the receive buffer is reused: the reply must not change
+        Map<?, ?> tags = (Map<?, ?>) lazy.get("tags");
+        assertEquals(List.of(List.of(1L, 2L)), ((Map<?, ?>) tags.get("a")).get("media"));
+        assertEquals(2, ((List<?>) lazy.get("calls")).size());
+        assertThrows(UnsupportedOperationException.class, () -> lazy.put("x", 1));
+
+        for (String bad : List.of("d6:result2:ok4:tagsd1:ad1:bi1e1:bi2eeee", "d6:result2:ok4:tagsd1:ai01eee",
+                "d6:result2:ok4:tagsd1:ad1:bi1eee", "d6:result2:ok4:tagsl" + "l".repeat(70) + "e".repeat(72))) {
+            byte[] b = ascii(bad);
+            assertThrows(BencodeException.class,
+                    () -> Bencode.decodeDictionaryLazily(b, 0, b.length, Bencode.Limits.DEFAULT), bad);
+        }
+    }
 }
