@@ -223,11 +223,7 @@ public final class NgClient implements AutoCloseable {
             return null;
         }
         long id = cookies.nextId();
-        byte[] payload = request.payload();
-        Bencode.Sink s = new Bencode.Sink(payload.length + 48);
-        cookies.writeCookie(s, id);
-        s.write(payload);
-        byte[] wire = s.toByteArray();
+        byte[] wire = cookies.message(id, request.payload());
         long now = System.nanoTime();
         Pending p = new Pending(id, request, wire, future, direct, now, timeout);
         if (wire.length > transport.maxMessageLength()) {

@@ -50,6 +50,20 @@ public final class NgCookieGenerator {
         return counter.getAndIncrement();
     }
 
+    /** The whole message for {@code id}: cookie, space, dictionary; one exact-size allocation. */
+    byte[] message(long id, byte[] payload) {
+        int digits = Math.max(1, (Long.SIZE - Long.numberOfLeadingZeros(id) + 3) / 4);
+        byte[] m = new byte[prefix.length + digits + 1 + payload.length];
+        System.arraycopy(prefix, 0, m, 0, prefix.length);
+        for (int i = prefix.length + digits - 1; i >= prefix.length; i--) {
+            m[i] = (byte) Character.forDigit((int) (id & 0xf), 16);
+            id >>>= 4;
+        }
+        m[prefix.length + digits] = ' ';
+        System.arraycopy(payload, 0, m, prefix.length + digits + 1, payload.length);
+        return m;
+    }
+
     /** Writes the cookie of {@code id} followed by the space that separates it from the dictionary. */
     void writeCookie(Bencode.Sink out, long id) {
         out.write(prefix);

@@ -174,9 +174,9 @@ public final class NgRequest {
             return put("via-branch", viaBranch);
         }
 
-        /** The SDP body, sent byte for byte. */
+        /** The SDP body, sent byte for byte (copied at {@link #build()}). */
         public Builder sdp(byte[] sdp) {
-            return put("sdp", Objects.requireNonNull(sdp, "sdp").clone());
+            return put("sdp", Objects.requireNonNull(sdp, "sdp"));
         }
 
         /** The SDP body, sent as UTF-8. */
@@ -418,7 +418,7 @@ public final class NgRequest {
 
         /** Media content for {@code play media} (small files only: it must fit in one NG message). */
         public Builder blob(byte[] media) {
-            return put("blob", media.clone());
+            return put("blob", media);
         }
 
         public Builder dbId(long id) {

@@ -19,7 +19,7 @@ final class NgTimer {
 
     static final NgTimer SHARED = new NgTimer(TimeUnit.MILLISECONDS.toNanos(10));
 
-    private record Entry(long dueNanos, long sequence, Runnable task) {
+    private record Entry(long dueNanos, Runnable task) {
     }
 
     private static final System.Logger LOG = System.getLogger(NgTimer.class.getName());
@@ -28,7 +28,6 @@ final class NgTimer {
     private final ConcurrentLinkedQueue<Entry> inbox = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean idle = new AtomicBoolean();
     private final Thread thread;
-    private long sequence;
 
     private NgTimer(long tickNanos) {
         this.tickNanos = tickNanos;
@@ -38,19 +37,17 @@ final class NgTimer {
 
     /** Runs {@code task} on the timer thread, {@code delayNanos} from now or up to one tick later. */
     void schedule(Runnable task, long delayNanos) {
-        inbox.add(new Entry(System.nanoTime() + delayNanos, 0, task));
+        inbox.add(new Entry(System.nanoTime() + delayNanos, task));
         if (idle.get() && idle.compareAndSet(true, false)) {
             LockSupport.unpark(thread);
         }
     }
 
     private void run() {
-        // Ties broken by arrival, so that equal deadlines run in the order they were scheduled.
-        PriorityQueue<Entry> due = new PriorityQueue<>((a, b) -> a.dueNanos() != b.dueNanos()
-                ? Long.compare(a.dueNanos(), b.dueNanos()) : Long.compare(a.sequence(), b.sequence()));
+        PriorityQueue<Entry> due = new PriorityQueue<>((a, b) -> Long.compare(a.dueNanos() - b.dueNanos(), 0));
         while (true) {
             for (Entry e; (e = inbox.poll()) != null; ) {
-                due.add(new Entry(e.dueNanos(), sequence++, e.task()));
+                due.add(e);
             }
             long now = System.nanoTime();
             while (!due.isEmpty() && due.peek().dueNanos() - now <= 0) {
