@@ -53,8 +53,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       for {@code load limit} ({@link NgErrorException#isCapacityRefusal()} for "try another instance").</li>
  * </ul>
  *
- * <p>Threads: UDP uses one receiver thread, TCP one writer and one reader thread; retransmissions and timeouts of all
- * clients share one timer thread. By default futures complete on those threads, so that a reply costs no thread
+ * <p>Threads: UDP uses one receiver thread (the socket is opened by {@link Builder#build()}), TCP one selector thread
+ * (the connection is made with the first request); retransmissions and timeouts of all clients share one timer
+ * thread. By default futures complete on those threads, so that a reply costs no thread
  * hand-off (it halves the client's CPU per request): dependent stages that are not {@code *Async} run there too, and
  * must not block. Blocking work belongs in {@code thenApplyAsync(fn, executor)} or behind
  * {@link Builder#callbackExecutor(Executor)}. Two guards: {@link #execute} refuses to run on an ng thread (it would

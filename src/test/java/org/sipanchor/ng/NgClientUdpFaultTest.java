@@ -326,6 +326,31 @@ class NgClientUdpFaultTest {
     }
 
     @Test
+    void an_interrupted_blocking_call_ends_with_a_typed_exception_and_keeps_the_interrupt() throws Exception {
+        ScriptedUdpPeer peer = peer((r, p) -> { });
+        NgClient client = client(peer, Duration.ofSeconds(10));
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        AtomicReference<Boolean> stillInterrupted = new AtomicReference<>();
+        Thread caller = new Thread(() -> {
+            try {
+                client.execute(offer("interrupted"));
+            } catch (NgException e) {
+                thrown.set(e);
+                stillInterrupted.set(Thread.currentThread().isInterrupted());
+            }
+        });
+        caller.start();
+        RecordingListener.awaitCount("sent", 1, listener.sent::get);
+
+        caller.interrupt();
+        caller.join(5000);
+
+        assertInstanceOf(NgInterruptedException.class, thrown.get());
+        assertEquals(Boolean.TRUE, stillInterrupted.get());
+        assertEquals(0, client.inFlight(), "the abandoned request no longer counts");
+    }
+
+    @Test
     void a_request_too_large_for_a_datagram_fails_without_being_sent() throws Exception {
         ScriptedUdpPeer peer = peer((r, p) -> p.reply(r, OK));
         NgClient client = client(peer, Duration.ofSeconds(1));

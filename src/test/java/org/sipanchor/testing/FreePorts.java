@@ -139,7 +139,7 @@ public final class FreePorts {
 
     private static boolean udpFree(InetAddress lo, int port) {
         try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(lo, port))) {
-            return true;
+            return s.isBound();
         } catch (IOException e) {
             return false;
         }
