@@ -1,0 +1,227 @@
+package org.sipanchor.config;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.Node;
+
+/**
+ * Maps the YAML file onto the configuration records, section by section. Each reader asks for the keys it
+ * knows and then rejects the rest, so the accepted schema is exactly what this class reads.
+ */
+final class ConfigLoader {
+
+    static final HostPort DEFAULT_SIP_ADDRESS = new HostPort("127.0.0.1", 5060);
+    static final HostPort DEFAULT_RTPENGINE = new HostPort("127.0.0.1", 22222);
+
+    private final Map<String, String> environment;
+
+    ConfigLoader(Map<String, String> environment) {
+        this.environment = environment;
+    }
+
+    SipAnchorConfig load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(new ConfigLocation(file.toString(), 0, ""), "no such file");
+        } catch (IOException e) {
+            throw new ConfigException(new ConfigLocation(file.toString(), 0, ""), "cannot be read: " + e.getMessage(), e);
+        }
+        return parse(text, file.toString());
+    }
+
+    SipAnchorConfig parse(String yaml, String source) {
+        ConfigLocation root = new ConfigLocation(source, 0, "");
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowRecursiveKeys(false);
+        options.setMaxAliasesForCollections(10);
+        Node document;
+        try {
+            document = new Yaml(options).compose(new StringReader(yaml));
+        } catch (MarkedYAMLException e) {
+            int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
+            throw new ConfigException(root.withLine(line), "not valid YAML: " + e.getProblem(), e);
+        } catch (YAMLException e) {
+            throw new ConfigException(root, "not valid YAML: " + e.getMessage(), e);
+        }
+        YamlMapping top = YamlMapping.of(document, root, new Placeholders(environment));
+        SipConfig sip = sip(top.mappingOrEmpty("sip"));
+        MediaConfig media = media(top.mappingOrEmpty("media"));
+        AppConfig app = app(top.mappingOrEmpty("app"), media);
+        MetricsConfig metrics = new MetricsConfig(listenOnly(top.mappingOrEmpty("metrics")));
+        HttpConfig http = new HttpConfig(listenOnly(top.mappingOrEmpty("http")));
+        LogConfig log = log(top.mappingOrEmpty("log"));
+        top.rejectUnknownKeys();
+        return new SipAnchorConfig(sip, app, media, metrics, http, log, source);
+    }
+
+    private SipConfig sip(YamlMapping section) {
+        List<SipListen> listen = section.list("listen", (node, at) -> {
+            YamlMapping entry = section.childMapping(node, at);
+            SipTransport transport = entry.choice("transport", SipTransport.class)
+                    .orElseThrow(() -> new ConfigException(entry.location(), "transport is required (udp or tcp)"));
+            HostPort address = entry.parsed("address", HostPort::parse)
+                    .orElseThrow(() -> new ConfigException(entry.location(), "address is required (host:port)"));
+            entry.rejectUnknownKeys();
+            return new SipListen(transport, address);
+        }).orElse(List.of(new SipListen(SipTransport.UDP, DEFAULT_SIP_ADDRESS), new SipListen(SipTransport.TCP, DEFAULT_SIP_ADDRESS)));
+        if (listen.isEmpty()) {
+            throw new ConfigException(section.locationOf("listen"), "needs at least one listening point");
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < listen.size(); i++) {
+            if (!seen.add(listen.get(i).toString())) {
+                throw new ConfigException(section.locationOf("listen").element(i, section.locationOf("listen").line()),
+                        "listens twice on " + listen.get(i));
+            }
+        }
+        section.rejectUnknownKeys();
+        return new SipConfig(listen);
+    }
+
+    private AppConfig app(YamlMapping section, MediaConfig media) {
+        AppMode mode = section.choice("mode", AppMode.class).orElse(AppMode.PROXY);
+        Optional<String> nextHop = section.string("next_hop").map(String::trim);
+        nextHop.ifPresent(uri -> {
+            if (!uri.matches("(?i)sips?:[^\\s]+")) {
+                throw new ConfigException(section.locationOf("next_hop"), "must be a SIP URI such as sip:127.0.0.1:5090, not \"" + uri + "\"");
+            }
+        });
+        String profile = section.string("profile", "rtp_passthrough").trim();
+        if (!ProfileConfig.BUILT_IN_NAMES.contains(profile) && !media.profiles().containsKey(profile)) {
+            List<String> known = new ArrayList<>(ProfileConfig.BUILT_IN_NAMES);
+            known.addAll(media.profiles().keySet());
+            known.sort(null);
+            throw new ConfigException(section.locationOf("profile"),
+                    "unknown profile \"" + profile + "\" (known: " + String.join(", ", known) + ")");
+        }
+        RegistrarConfig registrar = registrar(section.mappingOrEmpty("registrar"));
+        section.rejectUnknownKeys();
+        return new AppConfig(mode, nextHop, profile, registrar);
+    }
+
+    private RegistrarConfig registrar(YamlMapping section) {
+        RegistrarConfig defaults = RegistrarConfig.DEFAULTS;
+        int min = positive(section, "min_expires", defaults.minExpires());
+        int max = positive(section, "max_expires", defaults.maxExpires());
+        int fallback = positive(section, "default_expires", Math.min(defaults.defaultExpires(), max));
+        if (min > max) {
+            throw new ConfigException(section.locationOf("min_expires"), "must not exceed max_expires (" + min + " > " + max + ")");
+        }
+        if (fallback < min || fallback > max) {
+            throw new ConfigException(section.locationOf("default_expires"), "must lie between min_expires and max_expires");
+        }
+        section.rejectUnknownKeys();
+        return new RegistrarConfig(min, max, fallback);
+    }
+
+    private MediaConfig media(YamlMapping section) {
+        RtpEngineConfig rtpengine = rtpengine(section.mappingOrEmpty("rtpengine"));
+        String sdpName = section.string("sdp_name", "sipanchor");
+        if (sdpName.isBlank() || sdpName.chars().anyMatch(c -> c <= ' ' || c == 127)) {
+            throw new ConfigException(section.locationOf("sdp_name"), "must be one word of visible characters (it goes into o= and s=)");
+        }
+        Duration health = Duration.ofSeconds(positive(section, "health_check_interval_secs", 5));
+        Map<String, ProfileConfig> profiles = profiles(section.mappingOrEmpty("profiles"));
+        MediaFailurePolicy onFailure = section.choice("on_failure", MediaFailurePolicy.class).orElse(MediaFailurePolicy.REJECT);
+        section.rejectUnknownKeys();
+        return new MediaConfig(rtpengine, sdpName, health, profiles, onFailure);
+    }
+
+    private RtpEngineConfig rtpengine(YamlMapping section) {
+        if (section.has("address") && section.has("instances")) {
+            throw new ConfigException(section.locationOf("instances"), "give either address (one RTPEngine) or instances (several), not both");
+        }
+        List<EngineInstanceConfig> instances = section.list("instances", (node, at) -> {
+            YamlMapping entry = section.childMapping(node, at);
+            HostPort address = entry.parsed("address", HostPort::parse)
+                    .orElseThrow(() -> new ConfigException(entry.location(), "address is required (host:port)"));
+            int weight = entry.integer("weight").orElse(1);
+            if (weight <= 0) {
+                throw new ConfigException(entry.locationOf("weight"), "must be greater than 0 (got " + weight + ")");
+            }
+            entry.rejectUnknownKeys();
+            return new EngineInstanceConfig(address, weight);
+        }).orElseGet(() -> List.of(new EngineInstanceConfig(section.parsed("address", HostPort::parse).orElse(DEFAULT_RTPENGINE), 1)));
+        if (instances.isEmpty()) {
+            throw new ConfigException(section.locationOf("instances"), "needs at least one instance");
+        }
+        Set<HostPort> seen = new HashSet<>();
+        for (EngineInstanceConfig instance : instances) {
+            if (!seen.add(instance.address())) {
+                throw new ConfigException(section.locationOf("instances"), "lists " + instance.address() + " twice");
+            }
+        }
+        Duration timeout = Duration.ofMillis(positive(section, "timeout_ms", 1000));
+        EngineTransport transport = section.choice("transport", EngineTransport.class).orElse(EngineTransport.UDP);
+        section.rejectUnknownKeys();
+        return new RtpEngineConfig(instances, timeout, transport);
+    }
+
+    private Map<String, ProfileConfig> profiles(YamlMapping section) {
+        Map<String, ProfileConfig> profiles = new LinkedHashMap<>();
+        for (String name : section.keys()) {
+            ConfigLocation at = section.locationOf(name);
+            if (ProfileConfig.BUILT_IN_NAMES.contains(name)) {
+                throw new ConfigException(at, "is a built-in profile; give the custom one another name");
+            }
+            if (!name.matches("[A-Za-z0-9_.-]+")) {
+                throw new ConfigException(at, "a profile name is letters, digits, '_', '-' or '.'");
+            }
+            YamlMapping profile = section.mappingOrEmpty(name);
+            List<ProfileParam> offer = profileParams(profile.mappingOrEmpty("offer"));
+            List<ProfileParam> answer = profileParams(profile.mappingOrEmpty("answer"));
+            profile.rejectUnknownKeys();
+            profiles.put(name, new ProfileConfig(name, offer, answer, at));
+        }
+        return profiles;
+    }
+
+    private static List<ProfileParam> profileParams(YamlMapping direction) {
+        List<ProfileParam> params = new ArrayList<>();
+        for (String key : direction.keys()) {
+            direction.plain(key).ifPresent(value -> params.add(new ProfileParam(key, value, direction.locationOf(key))));
+        }
+        return params;
+    }
+
+    private static Optional<HostPort> listenOnly(YamlMapping section) {
+        Optional<HostPort> listen = section.parsed("listen", HostPort::parse);
+        section.rejectUnknownKeys();
+        return listen;
+    }
+
+    private static LogConfig log(YamlMapping section) {
+        LogLevel level = section.choice("level", LogLevel.class).orElse(LogLevel.INFO);
+        LogLevel containerLevel = section.choice("container_level", LogLevel.class).orElse(LogLevel.WARN);
+        boolean sipTrace = section.bool("sip_trace").orElse(false);
+        section.rejectUnknownKeys();
+        return new LogConfig(level, containerLevel, sipTrace);
+    }
+
+    private static int positive(YamlMapping section, String key, int defaultValue) {
+        int value = section.integer(key).orElse(defaultValue);
+        if (value <= 0) {
+            throw new ConfigException(section.locationOf(key), "must be greater than 0 (got " + value + ")");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,146 @@
+package org.sipanchor.server;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.logging.Formatter;
+import java.util.logging.Handler;
+import java.util.logging.StreamHandler;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import org.apache.log4j.ConsoleAppender;
+import org.apache.log4j.PatternLayout;
+import org.sipanchor.config.LogConfig;
+import org.sipanchor.config.LogLevel;
+import org.sipanchor.sdp.CryptoRedaction;
+
+/**
+ * Sends every log line to standard output in one format, one event per line: sipanchor's own loggers
+ * (java.util.logging) at {@code log.level}, the container (log4j 1 in Restcomm, JULI in Tomcat) at
+ * {@code log.container_level}.
+ */
+final class ConsoleLogging {
+
+    static final String SIPANCHOR_LOGGERS = "org.sipanchor";
+    /**
+     * Loggers whose warnings say nothing to an operator: Tomcat misses the JSP schemas, and this container
+     * serves no JSP. Held here because java.util.logging keeps loggers only weakly.
+     */
+    private static final java.util.List<Logger> QUIETED = java.util.List.of(
+            Logger.getLogger("org.apache.tomcat.util.descriptor.DigesterFactory"),
+            Logger.getLogger("org.apache.catalina.startup.DigesterFactory"));
+    private static final String LOG4J_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSS'Z'} %-5p [%c{1}] %m%n";
+
+    private ConsoleLogging() {
+    }
+
+    static void install(LogConfig config) {
+        LogManager.getLogManager().reset();
+        Logger root = Logger.getLogger("");
+        Handler handler = new StdoutHandler();
+        handler.setLevel(Level.ALL);
+        root.addHandler(handler);
+        root.setLevel(julLevel(config.containerLevel()));
+        Logger.getLogger(SIPANCHOR_LOGGERS).setLevel(julLevel(config.level()));
+        QUIETED.forEach(logger -> logger.setLevel(Level.SEVERE));
+
+        org.apache.log4j.Logger log4jRoot = org.apache.log4j.Logger.getRootLogger();
+        log4jRoot.removeAllAppenders();
+        ConsoleAppender appender = new ConsoleAppender(new OneLineLayout(), ConsoleAppender.SYSTEM_OUT);
+        java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("UTC"));
+        log4jRoot.addAppender(appender);
+        log4jRoot.setLevel(org.apache.log4j.Level.toLevel(config.containerLevel().name()));
+    }
+
+    private static Level julLevel(LogLevel level) {
+        return switch (level) {
+            case ERROR -> Level.SEVERE;
+            case WARN -> Level.WARNING;
+            case INFO -> Level.INFO;
+            case DEBUG -> Level.FINE;
+            case TRACE -> Level.FINEST;
+        };
+    }
+
+    /** Standard output, flushed per line and never closed (the JDK's console handler writes to standard error). */
+    private static final class StdoutHandler extends StreamHandler {
+        StdoutHandler() {
+            super(System.out, new OneLineFormatter());
+        }
+
+        @Override
+        public synchronized void publish(LogRecord record) {
+            super.publish(record);
+            flush();
+        }
+
+        @Override
+        public synchronized void close() {
+            flush();
+        }
+    }
+
+    /**
+     * A message as one line with SRTP keys masked: the container logs whole SIP messages when it is
+     * unhappy with one, SDP with a=crypto included.
+     */
+    static String oneLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        String masked = CryptoRedaction.redact(message).strip();
+        return masked.replace("\r\n", " | ").replace('\n', ' ').replace('\r', ' ');
+    }
+
+    /** The container's log4j lines in the same shape as sipanchor's own. */
+    private static final class OneLineLayout extends PatternLayout {
+        OneLineLayout() {
+            super(LOG4J_PATTERN);
+        }
+
+        @Override
+        public String format(org.apache.log4j.spi.LoggingEvent event) {
+            String line = super.format(event);
+            return oneLine(line) + "\n";
+        }
+    }
+
+    /** {@code 2026-11-26T11:24:54.123Z INFO  [RtpEngineService] message}, stack trace indented below. */
+    static final class OneLineFormatter extends Formatter {
+        private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+        @Override
+        public String format(LogRecord record) {
+            StringBuilder line = new StringBuilder(160);
+            line.append(TIME.format(Instant.ofEpochMilli(record.getMillis()))).append(' ');
+            String level = levelName(record.getLevel());
+            line.append(level).append(" ".repeat(Math.max(1, 6 - level.length())));
+            String logger = record.getLoggerName() == null ? "" : record.getLoggerName();
+            line.append('[').append(logger.substring(logger.lastIndexOf('.') + 1)).append("] ");
+            line.append(oneLine(formatMessage(record))).append('\n');
+            if (record.getThrown() != null) {
+                java.io.StringWriter trace = new java.io.StringWriter();
+                record.getThrown().printStackTrace(new java.io.PrintWriter(trace));
+                line.append(trace.toString().indent(4));
+            }
+            return line.toString();
+        }
+
+        private static String levelName(Level level) {
+            int value = level.intValue();
+            if (value >= Level.SEVERE.intValue()) {
+                return "ERROR";
+            }
+            if (value >= Level.WARNING.intValue()) {
+                return "WARN";
+            }
+            if (value >= Level.INFO.intValue()) {
+                return "INFO";
+            }
+            return value >= Level.FINE.intValue() ? "DEBUG" : "TRACE";
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package org.sipanchor.server;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+
+import org.apache.catalina.LifecycleException;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.core.StandardHost;
+import org.apache.coyote.http11.Http11Protocol;
+import org.apache.tomcat.util.scan.StandardJarScanner;
+import org.mobicents.servlet.sip.catalina.SipHostConfig;
+import org.mobicents.servlet.sip.catalina.SipProtocolHandler;
+import org.mobicents.servlet.sip.catalina.SipStandardEngine;
+import org.mobicents.servlet.sip.catalina.SipStandardManager;
+import org.mobicents.servlet.sip.catalina.SipStandardService;
+import org.mobicents.servlet.sip.core.SipApplicationDispatcherImpl;
+import org.mobicents.servlet.sip.startup.SipContextConfig;
+import org.mobicents.servlet.sip.startup.SipStandardContext;
+import org.sipanchor.config.HostPort;
+import org.sipanchor.config.SipListen;
+
+/**
+ * Restcomm SIP Servlets 3.2.0-37 on Tomcat 7, assembled in code: one service, one engine, one host, a
+ * SIP connector per configured transport and at most one HTTP connector. The steps and the stack
+ * properties follow Restcomm's own embedded test server; what differs is said where it differs.
+ */
+final class EmbeddedSipContainer {
+
+    private static final String ENGINE_NAME = "sipanchor";
+    private static final String ROUTER_PROVIDER_PROPERTY = "javax.servlet.sip.ar.spi.SipApplicationRouterProvider";
+
+    private final Path workDir;
+    private final SipStandardService service = new SipStandardService();
+    private StandardHost host;
+
+    EmbeddedSipContainer(Path workDir) {
+        this.workDir = workDir;
+    }
+
+    /** Creates the service with its connectors and starts it, with no application yet. */
+    void start(List<SipListen> listen, java.util.Optional<HostPort> http, SipApplicationArchive app)
+            throws StartupException {
+        System.setProperty("catalina.home", workDir.toString());
+        System.setProperty("catalina.base", workDir.toString());
+        // Without it the SPI lookup of the application router goes through javax.imageio on JDK 9+ and fails.
+        System.setProperty(ROUTER_PROVIDER_PROPERTY, "org.mobicents.servlet.sip.router.DefaultApplicationRouterProvider");
+        try {
+            Files.createDirectories(workDir.resolve("webapps"));
+            Files.createDirectories(workDir.resolve("logs"));
+            Path dar = writeApplicationRouterFile(app.appName());
+
+            service.setName(ENGINE_NAME);
+            service.setSipApplicationDispatcherClassName(SipApplicationDispatcherImpl.class.getName());
+            service.setDarConfigurationFileLocation(dar.toUri().toString().replace("file:/", "file:///"));
+            service.setSipStackPropertiesFile(writeStackProperties().toUri().toString().replace("file:/", "file:///"));
+            service.setCongestionControlCheckingInterval(-1);
+            // The container would otherwise report usage statistics to a Restcomm host on the internet.
+            service.setGatherStatistics(false);
+            UsageStatisticsGuard.install();
+            service.setUsePrettyEncoding(true);
+
+            SipStandardEngine engine = new SipStandardEngine();
+            engine.setName(ENGINE_NAME);
+            engine.setBaseDir(workDir.toString());
+            engine.setDefaultHost("localhost");
+            engine.setService(service);
+            engine.setParentClassLoader(Thread.currentThread().getContextClassLoader());
+            service.setContainer(engine);
+
+            for (SipListen point : listen) {
+                Connector connector = new Connector(SipProtocolHandler.class.getName());
+                SipProtocolHandler handler = (SipProtocolHandler) connector.getProtocolHandler();
+                handler.setPort(point.address().port());
+                handler.setIpAddress(point.address().host());
+                handler.setSignalingTransport(point.transport().wireName());
+                service.addConnector(connector);
+            }
+            if (http.isPresent()) {
+                service.addConnector(httpConnector(http.get()));
+            }
+
+            service.init();
+            host = new StandardHost();
+            host.setName("localhost");
+            host.setAppBase(workDir.resolve("webapps").toString());
+            host.addLifecycleListener(new SipHostConfig());
+            host.setAutoDeploy(false);
+            host.setDeployOnStartup(false);
+            engine.addChild(host);
+            service.start();
+            service.getSipApplicationDispatcher().putInService();
+        } catch (Exception e) {
+            throw new StartupException("the SIP Servlet container did not start: " + rootMessage(e), e);
+        }
+    }
+
+    /** Deploys the application and fails unless the container reports it available. */
+    void deploy(SipApplicationArchive app) throws StartupException {
+        SipStandardContext context = new SipStandardContext();
+        context.setDocBase(app.location().toString());
+        context.setName(app.appName());
+        context.setPath("/" + app.appName());
+        context.setParent(host);
+        SipContextConfig contextConfig = new SipContextConfig();
+        // No Tomcat conf/web.xml exists here; without this the context fails looking for it.
+        contextConfig.setDefaultWebXml("org/apache/catalina/startup/NO_DEFAULT_XML");
+        context.addLifecycleListener(contextConfig);
+        context.setManager(new SipStandardManager());
+        StandardJarScanner scanner = new StandardJarScanner();
+        // The launcher's class path holds the container itself; scanning it is slow and pointless.
+        scanner.setScanClassPath(false);
+        context.setJarScanner(scanner);
+        try {
+            host.addChild(context);
+        } catch (RuntimeException e) {
+            throw new StartupException("application " + app.location() + " did not deploy: " + rootMessage(e), e);
+        }
+        if (!context.getAvailable()) {
+            throw new StartupException("application " + app.location() + " did not deploy (see the errors above)");
+        }
+    }
+
+    void stop() {
+        try {
+            service.stop();
+            service.destroy();
+        } catch (LifecycleException | RuntimeException e) {
+            java.util.logging.Logger.getLogger(EmbeddedSipContainer.class.getName())
+                    .warning("container stop: " + rootMessage(e));
+        }
+    }
+
+    /** Routes every initial request of the usual methods to the one deployed application. */
+    private Path writeApplicationRouterFile(String appName) throws IOException {
+        StringBuilder dar = new StringBuilder();
+        for (String method : List.of("INVITE", "REGISTER", "OPTIONS", "MESSAGE", "SUBSCRIBE", "NOTIFY", "INFO",
+                "UPDATE", "PUBLISH", "REFER")) {
+            dar.append(method).append(": (\"").append(appName)
+                    .append("\", \"DAR:From\", \"ORIGINATING\", \"\", \"NO_ROUTE\", \"0\")\n");
+        }
+        Path file = workDir.resolve("conf/dar.properties");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, dar);
+        return file;
+    }
+
+    /**
+     * A properties file replaces all of Restcomm's defaults, so all of them are here; the stack's own
+     * message log is off because it would write a=crypto keys to disk. Log paths are relative to the
+     * work directory (Restcomm prefixes them with it).
+     */
+    private Path writeStackProperties() throws IOException {
+        Properties properties = new Properties();
+        properties.setProperty("javax.sip.STACK_NAME", ENGINE_NAME);
+        properties.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "off");
+        properties.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
+        properties.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "false");
+        properties.setProperty("gov.nist.javax.sip.DEBUG_LOG", "logs/jsip-debug.txt");
+        properties.setProperty("gov.nist.javax.sip.SERVER_LOG", "logs/jsip-messages.xml");
+        properties.setProperty("gov.nist.javax.sip.DELIVER_UNSOLICITED_NOTIFY", "true");
+        properties.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", "64");
+        properties.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
+        properties.setProperty("gov.nist.javax.sip.MAX_FORK_TIME_SECONDS", "0");
+        properties.setProperty("gov.nist.javax.sip.LOOSE_DIALOG_VALIDATION", "true");
+        properties.setProperty("gov.nist.javax.sip.PASS_INVITE_NON_2XX_ACK_TO_LISTENER", "true");
+        properties.setProperty("gov.nist.javax.sip.AUTOMATIC_DIALOG_ERROR_HANDLING", "false");
+        properties.setProperty("gov.nist.javax.sip.AGGRESSIVE_CLEANUP", "true");
+        properties.setProperty("gov.nist.javax.sip.TCP_POST_PARSING_THREAD_POOL_SIZE", "8");
+        properties.setProperty("org.mobicents.servlet.sip.SERVER_HEADER", "sipanchor");
+        Path file = workDir.resolve("conf/sip-stack.properties");
+        Files.createDirectories(file.getParent());
+        try (java.io.Writer out = Files.newBufferedWriter(file)) {
+            properties.store(out, "written by sipanchor at start-up");
+        }
+        return file;
+    }
+
+    private static Connector httpConnector(HostPort address) throws IOException {
+        Connector connector = new Connector(Http11Protocol.class.getName());
+        Http11Protocol protocol = (Http11Protocol) connector.getProtocolHandler();
+        protocol.setAddress(InetAddress.getByName(address.host()));
+        protocol.setPort(address.port());
+        connector.setPort(address.port());
+        return connector;
+    }
+
+    static String rootMessage(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        return message == null ? root.getClass().getSimpleName() : message;
+    }
+}

@@ -1,0 +1,120 @@
+package org.sipanchor.servlet;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Logger;
+
+import javax.servlet.ServletContext;
+import javax.servlet.ServletContextEvent;
+import javax.servlet.ServletContextListener;
+
+import jakarta.enterprise.context.spi.CreationalContext;
+import jakarta.enterprise.inject.spi.BeanManager;
+import jakarta.enterprise.inject.spi.InjectionTarget;
+
+import org.jboss.weld.environment.se.Weld;
+import org.jboss.weld.environment.se.WeldContainer;
+import org.sipanchor.config.ConfigException;
+import org.sipanchor.config.SipAnchorConfig;
+
+/**
+ * Boots CDI (Weld SE) when the SIP application starts and shuts it down when it stops. Declare it in the
+ * application's {@code WEB-INF/web.xml}:
+ *
+ * <pre>{@code
+ * <listener><listener-class>org.sipanchor.servlet.SipAnchorCdi</listener-class></listener>
+ * }</pre>
+ *
+ * Bean classes are listed, not scanned: sipanchor's own come from {@link SipAnchorBeans}; an
+ * application adds its own with the context parameter {@code sipanchor.beans} (class names separated by
+ * commas or white space). A configuration that does not load fails the deployment with the file, line
+ * and key of the bad value.
+ */
+public final class SipAnchorCdi implements ServletContextListener {
+
+    /** The context parameter naming an application's own bean classes. */
+    public static final String BEANS_PARAMETER = "sipanchor.beans";
+
+    private static final String CONTAINER_ATTRIBUTE = WeldContainer.class.getName();
+    private static final Logger LOG = Logger.getLogger(SipAnchorCdi.class.getName());
+
+    @Override
+    public void contextInitialized(ServletContextEvent event) {
+        ServletContext context = event.getServletContext();
+        java.nio.file.Path configFile = ConfigSource.locate(context);
+        SipAnchorConfig config;
+        try {
+            config = SipAnchorConfig.load(configFile);
+        } catch (ConfigException e) {
+            LOG.severe("bad configuration: " + e.getMessage());
+            throw e;
+        }
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        Weld weld = new Weld("sipanchor" + context.getContextPath().replace('/', '-'))
+                .disableDiscovery()
+                .setClassLoader(loader)
+                .property("org.jboss.weld.se.shutdownHook", false)
+                .addExtension(new ConfigBeans(config))
+                .addBeanClasses(SipAnchorBeans.CLASSES.toArray(Class<?>[]::new))
+                .addBeanClasses(applicationBeans(context, loader).toArray(Class<?>[]::new));
+        WeldContainer container = weld.initialize();
+        context.setAttribute(CONTAINER_ATTRIBUTE, container);
+        LOG.info(() -> "CDI started for " + context.getServletContextName() + " with configuration " + configFile);
+    }
+
+    @Override
+    public void contextDestroyed(ServletContextEvent event) {
+        Object container = event.getServletContext().getAttribute(CONTAINER_ATTRIBUTE);
+        if (container instanceof WeldContainer weld && weld.isRunning()) {
+            weld.shutdown();
+            LOG.info("CDI stopped");
+        }
+        event.getServletContext().removeAttribute(CONTAINER_ATTRIBUTE);
+    }
+
+    /** The bean manager of the application that {@code context} belongs to. */
+    static BeanManager beanManager(ServletContext context) {
+        Object container = context.getAttribute(CONTAINER_ATTRIBUTE);
+        if (!(container instanceof WeldContainer weld)) {
+            throw new IllegalStateException("CDI is not running in " + context.getServletContextName()
+                    + ": declare <listener><listener-class>" + SipAnchorCdi.class.getName()
+                    + "</listener-class></listener> in WEB-INF/web.xml");
+        }
+        return weld.getBeanManager();
+    }
+
+    /**
+     * Injects the {@code @Inject} members of an object the container created (a servlet, a listener).
+     *
+     * @return the creational context to release when the object is destroyed
+     */
+    static <T> CreationalContext<T> inject(ServletContext context, T instance) {
+        BeanManager beans = beanManager(context);
+        @SuppressWarnings("unchecked")
+        Class<T> type = (Class<T>) instance.getClass();
+        InjectionTarget<T> target = beans.getInjectionTargetFactory(beans.createAnnotatedType(type)).createInjectionTarget(null);
+        CreationalContext<T> creational = beans.createCreationalContext(null);
+        target.inject(instance, creational);
+        target.postConstruct(instance);
+        return creational;
+    }
+
+    private static List<Class<?>> applicationBeans(ServletContext context, ClassLoader loader) {
+        String names = context.getInitParameter(BEANS_PARAMETER);
+        List<Class<?>> classes = new ArrayList<>();
+        if (names == null) {
+            return classes;
+        }
+        for (String name : names.trim().split("[,\\s]+")) {
+            if (name.isEmpty()) {
+                continue;
+            }
+            try {
+                classes.add(Class.forName(name, false, loader));
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException("context parameter " + BEANS_PARAMETER + " names " + name + ", which is not on the class path", e);
+            }
+        }
+        return classes;
+    }
+}

@@ -1,0 +1,54 @@
+package org.sipanchor.servlet;
+
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import javax.servlet.sip.SipServletMessage;
+import javax.servlet.sip.SipServletRequest;
+import javax.servlet.sip.SipServletResponse;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import org.sipanchor.config.LogConfig;
+import org.sipanchor.sdp.CryptoRedaction;
+
+/**
+ * The SIP message trace behind {@code log.sip_trace}: each message an application handles, whole, on one
+ * log line per message. SRTP keys (a=crypto) are masked; the container's own message log stays off
+ * because it cannot mask them.
+ */
+@Singleton
+public class SipTrace {
+
+    private static final Logger LOG = Logger.getLogger(SipTrace.class.getName());
+
+    private final boolean enabled;
+
+    @Inject
+    public SipTrace(LogConfig log) {
+        this.enabled = log.sipTrace();
+    }
+
+    /** Logs a message the application received. */
+    public void received(SipServletMessage message) {
+        log("received", message);
+    }
+
+    /** Logs a message the application is sending. */
+    public void sending(SipServletMessage message) {
+        log("sending", message);
+    }
+
+    private void log(String direction, SipServletMessage message) {
+        if (!enabled || message == null || !LOG.isLoggable(Level.INFO)) {
+            return;
+        }
+        String firstLine = message instanceof SipServletRequest request
+                ? request.getMethod() + " " + request.getRequestURI()
+                : ((SipServletResponse) message).getStatus() + " " + ((SipServletResponse) message).getReasonPhrase();
+        String text = message.toString();
+        LOG.info(() -> "call-id=" + message.getCallId() + " " + direction + " " + firstLine + " | "
+                + CryptoRedaction.redact(text).replace("\r\n", " | ").replace('\n', ' '));
+    }
+}

@@ -1,0 +1,116 @@
+package org.sipanchor.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.sipanchor.app.LocationService.ContactUpdate;
+import org.sipanchor.config.RegistrarConfig;
+
+@DisplayName("The location service (RFC 3261 section 10.3)")
+class LocationServiceTest {
+
+    private final MutableClock clock = new MutableClock();
+    private final LocationService locations = new LocationService(new RegistrarConfig(60, 3600, 600), clock);
+
+    @Test
+    @DisplayName("stores a contact with the expiry it asked for, and forgets it when that lapses")
+    void bindingLapses() throws Exception {
+        locations.update("sip:bob@example.com", List.of(new ContactUpdate("sip:bob@10.0.0.2:5062", 120)), -1, "c1", 1);
+        assertEquals(List.of("sip:bob@10.0.0.2:5062"), contacts("sip:bob@example.com"));
+        clock.advance(Duration.ofSeconds(119));
+        assertEquals(1, locations.lookup("sip:bob@example.com").size());
+        clock.advance(Duration.ofSeconds(1));
+        assertEquals(List.of(), contacts("sip:bob@example.com"));
+    }
+
+    @Test
+    @DisplayName("compares addresses by scheme, user and host, ignoring port, parameters and host case")
+    void addressOfRecordMatching() throws Exception {
+        locations.update("<sip:Bob@Example.COM:5060;transport=tcp>", List.of(new ContactUpdate("sip:bob@10.0.0.2", -1)), -1, "c1", 1);
+        assertEquals(List.of("sip:bob@10.0.0.2"), contacts("sip:Bob@example.com"));
+        assertEquals(List.of(), contacts("sip:bob@example.com"), "the user part is case-sensitive");
+    }
+
+    @Test
+    @DisplayName("keeps several contacts of one address, in registration order, for forking")
+    void severalContacts() throws Exception {
+        locations.update("sip:bob@example.com", List.of(new ContactUpdate("sip:bob@10.0.0.2", -1)), -1, "c1", 1);
+        locations.update("sip:bob@example.com", List.of(new ContactUpdate("sip:bob@10.0.0.3", -1)), -1, "c2", 1);
+        assertEquals(List.of("sip:bob@10.0.0.2", "sip:bob@10.0.0.3"), contacts("sip:bob@example.com"));
+    }
+
+    @Test
+    @DisplayName("uses the Expires header, then the default, and caps at the maximum")
+    void expiryChoice() throws Exception {
+        Instant now = clock.instant();
+        List<Binding> fromHeader = locations.update("sip:a@x", List.of(new ContactUpdate("sip:a@1.1.1.1", -1)), 300, "c", 1);
+        assertEquals(now.plusSeconds(300), fromHeader.get(0).expires());
+        List<Binding> fromDefault = locations.update("sip:b@x", List.of(new ContactUpdate("sip:b@1.1.1.1", -1)), -1, "c", 1);
+        assertEquals(now.plusSeconds(600), fromDefault.get(0).expires());
+        List<Binding> capped = locations.update("sip:c@x", List.of(new ContactUpdate("sip:c@1.1.1.1", 86400)), -1, "c", 1);
+        assertEquals(now.plusSeconds(3600), capped.get(0).expires());
+    }
+
+    @Test
+    @DisplayName("refuses an interval below the minimum with 423")
+    void tooBrief() {
+        RegistrationRejected rejected = assertThrows(RegistrationRejected.class,
+                () -> locations.update("sip:a@x", List.of(new ContactUpdate("sip:a@1.1.1.1", 30)), -1, "c", 1));
+        assertEquals(423, rejected.status());
+    }
+
+    @Test
+    @DisplayName("removes a contact registered again with expires 0, and all of them with Contact: *")
+    void removal() throws Exception {
+        locations.update("sip:a@x", List.of(new ContactUpdate("sip:a@1.1.1.1", -1), new ContactUpdate("sip:a@1.1.1.2", -1)), -1, "c", 1);
+        locations.update("sip:a@x", List.of(new ContactUpdate("sip:a@1.1.1.1", 0)), -1, "c", 2);
+        assertEquals(List.of("sip:a@1.1.1.2"), contacts("sip:a@x"));
+        locations.removeAll("sip:a@x");
+        assertEquals(List.of(), contacts("sip:a@x"));
+    }
+
+    @Test
+    @DisplayName("refuses a refresh with the same Call-ID and an older CSeq with 500")
+    void outOfOrder() throws Exception {
+        locations.update("sip:a@x", List.of(new ContactUpdate("sip:a@1.1.1.1", -1)), -1, "c", 5);
+        RegistrationRejected rejected = assertThrows(RegistrationRejected.class,
+                () -> locations.update("sip:a@x", List.of(new ContactUpdate("sip:a@1.1.1.1", -1)), -1, "c", 4));
+        assertEquals(500, rejected.status());
+        locations.update("sip:a@x", List.of(new ContactUpdate("sip:a@1.1.1.1", -1)), -1, "other-call-id", 1);
+    }
+
+    private List<String> contacts(String aor) {
+        return locations.lookup(aor).stream().map(Binding::contact).toList();
+    }
+
+    private static final class MutableClock extends Clock {
+        private Instant now = Instant.parse("2026-11-26T10:00:00Z");
+
+        void advance(Duration duration) {
+            now = now.plus(duration);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+}

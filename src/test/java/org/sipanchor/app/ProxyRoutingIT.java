@@ -1,0 +1,96 @@
+package org.sipanchor.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.sipanchor.testing.LoopbackPorts;
+import org.sipanchor.testing.SipAnchorServer;
+import org.sipanchor.testing.Sipp;
+
+/**
+ * The bundled proxy and registrar, driven by SIPp peers through the launcher that ships: calls reach
+ * registered contacts or the next hop, and stay on the route the proxy recorded.
+ */
+@DisplayName("The bundled proxy")
+class ProxyRoutingIT {
+
+    private static final Duration CALL_TIME = Duration.ofSeconds(30);
+    private static SipAnchorServer server;
+    private static int nextHopPort;
+
+    @BeforeAll
+    static void startServer() {
+        int sipPort = LoopbackPorts.free();
+        nextHopPort = LoopbackPorts.free();
+        server = SipAnchorServer.start(SipAnchorServer.config(sipPort,
+                "app:\n  next_hop: \"sip:127.0.0.1:" + nextHopPort + "\"\n"), sipPort);
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (server != null) {
+            assertEquals(0, server.stop(), "exit status after SIGTERM");
+        }
+    }
+
+    @Test
+    @DisplayName("answers OPTIONS addressed to itself with 200 and its Allow header")
+    void answersOptions() {
+        Sipp.scenario("options.xml").remote(server.sipAddress()).run();
+    }
+
+    @Test
+    @DisplayName("sends an INVITE for a registered user to the contact it registered, over UDP")
+    void routesToRegisteredContactOverUdp() {
+        int calleePort = LoopbackPorts.free();
+        Sipp.scenario("register.xml").port(calleePort).service("bob").remote(server.sipAddress()).run();
+        try (Sipp callee = Sipp.scenario("uas-answer.xml").port(calleePort).start()) {
+            Sipp caller = Sipp.scenario("uac-call.xml").service("bob").remote(server.sipAddress()).start();
+            caller.assertSucceeded(CALL_TIME);
+            callee.assertSucceeded(CALL_TIME);
+            assertFollowsRecordRoute(caller.messages());
+        }
+    }
+
+    @Test
+    @DisplayName("sends an INVITE for a registered user to the contact it registered, over TCP")
+    void routesToRegisteredContactOverTcp() {
+        int calleePort = LoopbackPorts.free();
+        Sipp.scenario("register.xml").tcp().port(calleePort).service("carol").remote(server.sipAddress()).run();
+        try (Sipp callee = Sipp.scenario("uas-answer.xml").tcp().port(calleePort).start()) {
+            Sipp caller = Sipp.scenario("uac-call.xml").tcp().service("carol").remote(server.sipAddress()).start();
+            caller.assertSucceeded(CALL_TIME);
+            callee.assertSucceeded(CALL_TIME);
+            assertFollowsRecordRoute(caller.messages());
+        }
+    }
+
+    @Test
+    @DisplayName("sends an INVITE for an unknown user to app.next_hop, and its BYE along the recorded route")
+    void routesUnknownUserToNextHop() {
+        try (Sipp callee = Sipp.scenario("uas-answer.xml").port(nextHopPort).start()) {
+            Sipp caller = Sipp.scenario("uac-call.xml").service("nobody-registered").remote(server.sipAddress()).start();
+            caller.assertSucceeded(CALL_TIME);
+            callee.assertSucceeded(CALL_TIME);
+            assertFollowsRecordRoute(caller.messages());
+        }
+    }
+
+    /** The caller's BYE carries the proxy's Record-Route as its Route, so the proxy stays in the dialog. */
+    private void assertFollowsRecordRoute(String callerTrace) {
+        Matcher recordRoute = Pattern.compile("(?m)^Record-Route: <sip:127\\.0\\.0\\.1:" + server.sipAddress().split(":")[1] + "[^>]*>")
+                .matcher(callerTrace);
+        assertTrue(recordRoute.find(), "the 200 OK reaching the caller carries the proxy's Record-Route\n" + callerTrace);
+        Matcher byeRoute = Pattern.compile("(?ms)^BYE .*?^Route: <sip:127\\.0\\.0\\.1:" + server.sipAddress().split(":")[1])
+                .matcher(callerTrace);
+        assertTrue(byeRoute.find(), "the caller's BYE is routed through the proxy\n" + callerTrace);
+    }
+}

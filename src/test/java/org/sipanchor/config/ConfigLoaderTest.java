@@ -1,0 +1,148 @@
+package org.sipanchor.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+@DisplayName("The configuration file")
+class ConfigLoaderTest {
+
+    private static SipAnchorConfig parse(String yaml) {
+        return SipAnchorConfig.parse(yaml, "sipanchor.yaml", Map.of());
+    }
+
+    private static ConfigException rejected(String yaml) {
+        return assertThrows(ConfigException.class, () -> parse(yaml));
+    }
+
+    @Test
+    @DisplayName("shipped in server-config/ loads")
+    void shippedExampleLoads() {
+        SipAnchorConfig config = SipAnchorConfig.load(Path.of("server-config/sipanchor.yaml"));
+        assertEquals(AppMode.PROXY, config.app().mode());
+        assertEquals("rtp_passthrough", config.app().profile());
+        assertEquals(List.of(new EngineInstanceConfig(new HostPort("127.0.0.1", 22222), 1)), config.media().rtpengine().instances());
+        assertEquals(Optional.of(new HostPort("127.0.0.1", 9464)), config.metrics().listen());
+    }
+
+    @Test
+    @DisplayName("may be empty: everything defaults to loopback")
+    void emptyFileDefaultsToLoopback() {
+        SipAnchorConfig config = parse("");
+        assertEquals(List.of(new SipListen(SipTransport.UDP, new HostPort("127.0.0.1", 5060)),
+                new SipListen(SipTransport.TCP, new HostPort("127.0.0.1", 5060))), config.sip().listen());
+        assertEquals(Duration.ofMillis(1000), config.media().rtpengine().timeout());
+        assertEquals("sipanchor", config.media().sdpName());
+        assertEquals(Duration.ofSeconds(5), config.media().healthCheckInterval());
+        assertEquals(Optional.empty(), config.metrics().listen());
+        assertEquals(Optional.empty(), config.http().listen());
+        assertEquals(MediaFailurePolicy.REJECT, config.media().onFailure());
+        assertEquals(false, config.log().sipTrace());
+    }
+
+    @Test
+    @DisplayName("accepts the issue's shape, with several weighted RTPEngines")
+    void acceptsFullShape() {
+        SipAnchorConfig config = parse("""
+                sip:
+                  listen:
+                    - { transport: udp, address: "127.0.0.1:5060" }
+                    - { transport: tcp, address: "127.0.0.1:5061" }
+                app:
+                  mode: b2bua
+                  next_hop: "sip:127.0.0.1:5090"
+                  profile: srtp_to_srtp
+                media:
+                  rtpengine:
+                    instances:
+                      - { address: "10.0.0.1:22222", weight: 2 }
+                      - { address: "[::1]:22223", weight: 1 }
+                    timeout_ms: 250
+                  sdp_name: "SBC"
+                  health_check_interval_secs: 2
+                  profiles:
+                    srtp_to_srtp:
+                      offer:
+                        transport_protocol: "RTP/SAVP"
+                        replace: ["origin"]
+                      answer:
+                        ICE: remove
+                metrics:
+                  listen: "127.0.0.1:9464"
+                """);
+        assertEquals(AppMode.B2BUA, config.app().mode());
+        assertEquals(Optional.of("sip:127.0.0.1:5090"), config.app().nextHop());
+        assertEquals(List.of(new EngineInstanceConfig(new HostPort("10.0.0.1", 22222), 2),
+                new EngineInstanceConfig(new HostPort("::1", 22223), 1)), config.media().rtpengine().instances());
+        assertEquals(Duration.ofMillis(250), config.media().rtpengine().timeout());
+        ProfileConfig profile = config.media().profiles().get("srtp_to_srtp");
+        assertEquals("transport_protocol", profile.offer().get(0).key());
+        assertEquals("RTP/SAVP", profile.offer().get(0).value());
+        assertEquals(List.of("origin"), profile.offer().get(1).value());
+        assertEquals(21, profile.offer().get(1).location().line());
+        assertEquals("media.profiles.srtp_to_srtp.offer.replace", profile.offer().get(1).location().path());
+    }
+
+    @Test
+    @DisplayName("takes ${VAR:-default} values from the environment")
+    void environmentOverrides() {
+        String yaml = "media:\n  rtpengine:\n    address: \"${RTPENGINE:-127.0.0.1:22222}\"\n";
+        assertEquals(new HostPort("10.1.1.1", 2223),
+                SipAnchorConfig.parse(yaml, "f", Map.of("RTPENGINE", "10.1.1.1:2223")).media().rtpengine().instances().get(0).address());
+        assertEquals(new HostPort("127.0.0.1", 22222), parse(yaml).media().rtpengine().instances().get(0).address());
+        ConfigException missing = rejected("media:\n  sdp_name: \"${NAME}\"\n");
+        assertTrue(missing.getMessage().contains("environment variable NAME is not set"), missing.getMessage());
+    }
+
+    @Nested
+    @DisplayName("is refused, with file, line and key path, when")
+    class Refusals {
+
+        @ParameterizedTest(name = "{0}")
+        @CsvSource(delimiter = '|', textBlock = """
+                a key is unknown                 | sip:\\n  listn: []                                                   | sipanchor.yaml:2: sip.listn: unknown key
+                a top-level key is unknown       | medai: {}                                                            | sipanchor.yaml:1: medai: unknown key
+                a number is not a number         | media:\\n  rtpengine:\\n    timeout_ms: fast                       | sipanchor.yaml:3: media.rtpengine.timeout_ms: must be a whole number, not "fast"
+                a list is a scalar               | sip:\\n  listen: udp                                                  | sipanchor.yaml:2: sip.listen: must be a list
+                a section is a scalar            | media: 5                                                             | sipanchor.yaml:1: media: must be a mapping
+                a port is out of range           | sip:\\n  listen:\\n    - { transport: udp, address: "127.0.0.1:70000" } | sipanchor.yaml:3: sip.listen[0].address: port 70000 is out of range 1-65535
+                a transport is unknown           | sip:\\n  listen:\\n    - { transport: sctp, address: "127.0.0.1:5060" } | sipanchor.yaml:3: sip.listen[0].transport: must be one of udp, tcp, not "sctp"
+                an address has no port           | metrics:\\n  listen: "127.0.0.1"                                      | sipanchor.yaml:2: metrics.listen: expected host:port
+                a weight is zero                 | media:\\n  rtpengine:\\n    instances:\\n      - { address: "127.0.0.1:22222", weight: 0 } | sipanchor.yaml:4: media.rtpengine.instances[0].weight: must be greater than 0 (got 0)
+                a weight is negative             | media:\\n  rtpengine:\\n    instances:\\n      - { address: "127.0.0.1:22222", weight: -1 } | sipanchor.yaml:4: media.rtpengine.instances[0].weight: must be greater than 0 (got -1)
+                both address and instances       | media:\\n  rtpengine:\\n    address: "127.0.0.1:1"\\n    instances: [] | sipanchor.yaml:4: media.rtpengine.instances: give either address (one RTPEngine) or instances (several), not both
+                app.profile is unknown           | app:\\n  profile: srtp_to_nothing                                    | sipanchor.yaml:2: app.profile: unknown profile "srtp_to_nothing" (known: rtp_passthrough, srtp_to_rtp, ws_to_rtp, wss_to_rtp)
+                a custom profile shadows a built-in | media:\\n  profiles:\\n    srtp_to_rtp: {}                         | sipanchor.yaml:3: media.profiles.srtp_to_rtp: is a built-in profile
+                app.mode is unknown              | app:\\n  mode: redirect                                               | sipanchor.yaml:2: app.mode: must be one of proxy, b2bua, not "redirect"
+                next_hop is not a SIP URI        | app:\\n  next_hop: "127.0.0.1:5090"                                   | sipanchor.yaml:2: app.next_hop: must be a SIP URI
+                a key appears twice              | log:\\n  level: info\\n  level: debug                              | sipanchor.yaml:3: log.level: key appears twice
+                the YAML is broken               | sip: [unclosed                                                       | sipanchor.yaml:1: not valid YAML
+                a health interval is zero        | media:\\n  health_check_interval_secs: 0                             | sipanchor.yaml:2: media.health_check_interval_secs: must be greater than 0 (got 0)
+                the same listener appears twice  | sip:\\n  listen:\\n    - { transport: udp, address: "127.0.0.1:5060" }\\n    - { transport: udp, address: "127.0.0.1:5060" } | listens twice on udp:127.0.0.1:5060
+                registrar bounds are inverted    | app:\\n  registrar: { min_expires: 600, max_expires: 60 }            | sipanchor.yaml:2: app.registrar.min_expires: must not exceed max_expires
+                """)
+        void badValue(String why, String yaml, String expected) {
+            ConfigException error = rejected(yaml.replace("\\n", "\n"));
+            assertTrue(error.getMessage().contains(expected), () -> "expected \"" + expected + "\" in: " + error.getMessage());
+        }
+
+        @Test
+        @DisplayName("the file does not exist")
+        void missingFile() {
+            ConfigException error = assertThrows(ConfigException.class, () -> SipAnchorConfig.load(Path.of("no/such.yaml")));
+            assertEquals("no/such.yaml: no such file", error.getMessage());
+        }
+    }
+}

@@ -1,0 +1,182 @@
+package org.sipanchor.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * The distribution's launcher ({@code target/sipanchor/bin/sipanchor}) as a process, with a configuration
+ * written by the test: what an operator runs, started the way an operator starts it.
+ *
+ * <pre>{@code
+ * try (SipAnchorServer server = SipAnchorServer.start("sip:\n  listen: [ ... ]")) {
+ *     server.sipAddress();        // "127.0.0.1:24567"
+ * }
+ * }</pre>
+ */
+public final class SipAnchorServer implements AutoCloseable {
+
+    private final Process process;
+    private final List<String> output = new CopyOnWriteArrayList<>();
+    private final CountDownLatch readyOrExited = new CountDownLatch(1);
+    private final Path logFile;
+    private final int sipPort;
+
+    private SipAnchorServer(Process process, Path logFile, int sipPort) {
+        this.process = process;
+        this.logFile = logFile;
+        this.sipPort = sipPort;
+        Thread reader = new Thread(this::pump, "sipanchor-output");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** The launcher of the built distribution. */
+    public static Path launcher() {
+        Path dist = Path.of(System.getProperty("sipanchor.dist", "target/sipanchor"));
+        Path launcher = dist.resolve("bin/sipanchor");
+        if (!Files.isExecutable(launcher)) {
+            throw new IllegalStateException(launcher + " is missing: run mvn package first");
+        }
+        return launcher;
+    }
+
+    /**
+     * Starts the launcher with this YAML as its configuration, plus extra command-line arguments, and
+     * waits until it logs "ready" (or exits).
+     *
+     * @param sipPort the port the YAML listens on, for {@link #sipAddress()}
+     */
+    public static SipAnchorServer start(String yaml, int sipPort, String... arguments) {
+        SipAnchorServer server = launch(yaml, sipPort, arguments);
+        server.awaitReady(Duration.ofSeconds(30));
+        return server;
+    }
+
+    /** Starts the launcher without waiting: for tests of start-up failures. */
+    public static SipAnchorServer launch(String yaml, int sipPort, String... arguments) {
+        Path dir = TestOutput.directory("sipanchor-" + sipPort);
+        Path config = dir.resolve("sipanchor.yaml");
+        try {
+            Files.writeString(config, yaml);
+            List<String> command = new ArrayList<>(List.of(launcher().toString(), "--config", config.toString()));
+            command.addAll(List.of(arguments));
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            return new SipAnchorServer(process, dir.resolve("output.log"), sipPort);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A configuration listening for SIP on UDP and TCP at {@code 127.0.0.1:port}, plus more YAML. */
+    public static String config(int sipPort, String moreYaml) {
+        return "sip:\n  listen:\n"
+                + "    - { transport: udp, address: \"127.0.0.1:" + sipPort + "\" }\n"
+                + "    - { transport: tcp, address: \"127.0.0.1:" + sipPort + "\" }\n"
+                + moreYaml;
+    }
+
+    public String sipAddress() {
+        return "127.0.0.1:" + sipPort;
+    }
+
+    public void awaitReady(Duration timeout) {
+        try {
+            if (!readyOrExited.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError("sipanchor not ready within " + timeout + ":\n" + output());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        if (!process.isAlive()) {
+            waitForExit(Duration.ofSeconds(5));
+            throw new AssertionError("sipanchor exited with " + process.exitValue() + " before it was ready:\n" + output());
+        }
+    }
+
+    /** Waits for the process to end and returns its exit status. */
+    public int waitForExit(Duration timeout) {
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError("sipanchor still running after " + timeout + ":\n" + output());
+            }
+            // let the reader drain the last lines
+            for (int i = 0; i < 50 && readerAlive; i++) {
+                Thread.sleep(20);
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Sends SIGTERM and returns the exit status. */
+    public int stop() {
+        // Process.destroy() would also close our end of its output and lose the last lines.
+        process.toHandle().destroy();
+        return waitForExit(Duration.ofSeconds(20));
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public String output() {
+        return String.join("\n", output);
+    }
+
+    public boolean logged(Predicate<String> line) {
+        return output.stream().anyMatch(line);
+    }
+
+    private volatile boolean readerAlive = true;
+
+    private void pump() {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                var log = Files.newBufferedWriter(logFile)) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                output.add(line);
+                log.write(line);
+                log.newLine();
+                log.flush();
+                if (line.contains("] ready in ")) {
+                    readyOrExited.countDown();
+                }
+            }
+        } catch (IOException e) {
+            output.add("(output reader failed: " + e.getMessage() + ")");
+        } finally {
+            readerAlive = false;
+            readyOrExited.countDown();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        }
+    }
+}
