@@ -78,8 +78,10 @@ import org.sipanchor.ng.NgTransportKind;
  * {@code delete} or {@code query} goes to every up instance, and any other command first locates the call with a
  * {@code query} to every up instance.
  *
- * <p>Thread-safe and non-blocking: replies complete the futures on the NG clients' callback executor; one scheduled
- * daemon thread runs the health checks. Metrics: see {@link EngineMetrics}.
+ * <p>Thread-safe and non-blocking: no thread per request; one scheduled daemon thread runs the health checks. The
+ * futures complete on the NG clients' callback executor ({@link java.util.concurrent.ForkJoinPool#commonPool()}):
+ * do not block in a non-async dependent stage ({@code thenApply}...), use the {@code ...Async} variants with an
+ * executor of your own for that, or wait with {@code get()} on your own thread. Metrics: see {@link EngineMetrics}.
  */
 public final class EnginePool implements AutoCloseable {
 
@@ -503,7 +505,9 @@ public final class EnginePool implements AutoCloseable {
                     if (inst.pingAnswered(sent)) {
                         drainOrphans(inst, sent);
                     }
-                } else if (!closed) {
+                } else if (!closed && RequestResult.of(failure) != RequestResult.OVERLOAD) {
+                    // (Not sent because this client already has its maximum in flight says nothing about the
+                    // instance: no verdict this round.)
                     inst.markDown("ping failed: " + describe(failure));
                 }
             }));

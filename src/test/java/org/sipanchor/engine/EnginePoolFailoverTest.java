@@ -142,8 +142,14 @@ class EnginePoolFailoverTest {
             assertEquals(0, other.sessionCount(), "and it was deleted there");
             assertEquals(1, full.sessionCount());
             assertTrue(pool.instances().get(0).up());
-            assertEquals(1, ScrapedMetrics.of(registry).value("sipanchor_rtpengine_failovers_total",
-                    Map.of("instance", frozen)));
+            ScrapedMetrics m = ScrapedMetrics.of(registry);
+            assertEquals(1, m.value("sipanchor_rtpengine_failovers_total", Map.of("instance", frozen)));
+            assertTrue(m.value("sipanchor_ng_retransmissions_total", Map.of("instance", frozen)) > 0);
+            assertEquals(1, m.value("sipanchor_ng_requests_total", Map.of("instance", frozen, "command", "offer",
+                    "result", "timeout")));
+            // Its late replies to what had timed out meanwhile are dropped and counted, not matched to anything.
+            awaitNanos(() -> ScrapedMetrics.of(registry).value("sipanchor_ng_stray_replies_total",
+                    Map.of("instance", frozen, "reason", "duplicate")) > 0, 2000);
             EngineReply deleted = pool.send(TestCalls.delete("orphan-1"), Optional.empty()).get();
             assertEquals(TestCalls.name(full), deleted.instance(), "affinity: the delete went where the call is");
             assertEquals(0, full.sessionCount());
