@@ -213,6 +213,7 @@ public final class EnginePool implements AutoCloseable {
             }
             RequestResult outcome = RequestResult.of(failure);
             if (!outcome.failsOver()) {
+                failures.forEach(failure::addSuppressed); // the instances that failed before, for the log line
                 result.completeExceptionally(failure);
                 return;
             }
