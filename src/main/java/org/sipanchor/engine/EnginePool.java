@@ -421,7 +421,8 @@ public final class EnginePool implements AutoCloseable {
             Throwable cause = unwrap(error);
             RequestResult outcome = RequestResult.of(cause);
             metrics.request(inst.name(), request.command(), outcome);
-            if (outcome.makesInstanceSuspect() && !closed) {
+            // (A failed ping is the health check's to judge: it says "ping failed" in one step.)
+            if (outcome.makesInstanceSuspect() && !closed && request.command() != NgCommand.PING) {
                 inst.markDown("suspect until the next answered ping: " + cause.getMessage());
             }
             out.completeExceptionally(cause);
