@@ -208,6 +208,34 @@ public final class RtpEngineDaemon implements AutoCloseable, BeforeAllCallback, 
         LIVE.remove(this);
     }
 
+    /**
+     * Freezes the daemon (SIGSTOP): it keeps its sockets and calls but answers nothing, as a hung or overloaded
+     * machine would; requests queue up in its socket buffers until {@link #resume()}.
+     */
+    public synchronized void pause() {
+        signal("STOP");
+    }
+
+    /** Lets a {@link #pause() paused} daemon run again (SIGCONT); it then handles what queued up meanwhile. */
+    public synchronized void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        try {
+            Process p = new ProcessBuilder("kill", "-" + name, String.valueOf(pid())).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + pid() + " failed: " + out);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run kill", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
     /** Kills and starts again on the same ports: every call it had is gone. */
     public synchronized RtpEngineDaemon restart() {
         kill();

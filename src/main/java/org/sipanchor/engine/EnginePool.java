@@ -1,0 +1,682 @@
+package org.sipanchor.engine;
+
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.sipanchor.config.EngineInstanceConfig;
+import org.sipanchor.config.EngineTransport;
+import org.sipanchor.config.HostPort;
+import org.sipanchor.config.RtpEngineConfig;
+import org.sipanchor.ng.NgClient;
+import org.sipanchor.ng.NgCommand;
+import org.sipanchor.ng.NgErrorException;
+import org.sipanchor.ng.NgException;
+import org.sipanchor.ng.NgReply;
+import org.sipanchor.ng.NgRequest;
+import org.sipanchor.ng.NgTransportKind;
+
+/**
+ * Several RTPEngine instances as one: new calls spread by weight over the instances that are up, failed offers
+ * retried on the next instance, and every later command of a call sent to the instance that holds it.
+ *
+ * <pre>{@code
+ * PrometheusRegistry registry = new PrometheusRegistry();
+ * try (EnginePool pool = EnginePool.start(config.media().rtpengine(), config.media().healthCheckInterval(), registry)) {
+ *     EngineReply offered = pool.offer(offer).get();           // some up instance, by weight
+ *     appSession.setAttribute("rtpengine", offered.instance());  // travels with the call
+ *
+ *     Optional<String> anchor = Optional.ofNullable((String) appSession.getAttribute("rtpengine"));
+ *     EngineReply answered = pool.send(answer, anchor).get();  // the same instance
+ *     pool.send(NgRequest.delete(callId), anchor).get();       // the same instance; forgets the call
+ * }
+ * MetricsEndpoint.start(listen, registry, () -> pool.upCount() > 0,
+ *         () -> "up " + pool.upCount() + " of " + pool.instances().size());
+ * }</pre>
+ *
+ * <h2>New calls: {@link #offer}</h2>
+ * Smooth weighted round-robin ({@link SmoothWeightedRoundRobin}) over the instances that are up: weights 2:1 give
+ * 2:1, interleaved. If the chosen instance times out, cannot be reached, answers garbage, or refuses for lack of
+ * capacity ({@code load limit}, "Ran out of ports", "Parallel session limit reached", "Call limit reached", see
+ * {@link NgErrorException#isCapacityRefusal()}), the same offer goes to the next up instance not yet tried; the
+ * caller sees one result. Any other error reply (e.g. "Failed to parse SDP") is the caller's and is not retried.
+ * Each attempt waits at most the configured timeout, so the future completes within (instances tried) x timeout; no
+ * thread waits meanwhile.
+ *
+ * <h2>Never anchored on two instances</h2>
+ * An instance that timed out may still have created the call (it was slow, frozen, or its reply was lost). The
+ * pool remembers the Call-ID as an orphan of that instance ({@link OrphanCalls}), sends it a delete at once, and
+ * deletes it again once the instance answers a ping sent after the failure, so the instance never keeps a session
+ * nobody owns. The same holds for a {@code delete} that timed out, and for an unanchored delete while an instance
+ * was down.
+ *
+ * <h2>Health</h2>
+ * Every instance is pinged every {@code healthInterval} (the first round at start, which waits at most one timeout
+ * for it; instances that do not answer are down, not fatal). A failed ping (timeout or error), and any request that
+ * times out or whose connection fails, takes the instance out of rotation at once ("suspect"); it comes back when a
+ * ping sent after that failure is answered. So a dead instance stops getting new calls within one timeout when calls
+ * are flowing, and within {@code healthInterval + timeout} when idle.
+ *
+ * <h2>Affinity: {@link #send}</h2>
+ * Every later command of a call goes to the instance that took its offer: the {@code anchor} the caller kept (the
+ * SIP application session carries it to other nodes of a cluster), else the pool's local table
+ * ({@link CallAnchors}: bounded, idle expiry). A call anchored on an instance that is down is still sent there: the
+ * call exists nowhere else. When neither knows the call (a restart, another node without the session), a
+ * {@code delete} or {@code query} goes to every up instance, and any other command first locates the call with a
+ * {@code query} to every up instance.
+ *
+ * <p>Thread-safe and non-blocking: no thread per request; one scheduled daemon thread runs the health checks. The
+ * futures complete on the NG clients' callback executor ({@link java.util.concurrent.ForkJoinPool#commonPool()}):
+ * do not block in a non-async dependent stage ({@code thenApply}...), use the {@code ...Async} variants with an
+ * executor of your own for that, or wait with {@code get()} on your own thread. Metrics: see {@link EngineMetrics}.
+ */
+public final class EnginePool implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(EnginePool.class.getName());
+
+    /** Orphan deletes sent at once per instance; the next batch follows when these are answered. */
+    private static final int ORPHAN_BATCH = 64;
+
+    private final List<EngineInstance> instances;
+    private final Map<String, EngineInstance> byName;
+    private final SmoothWeightedRoundRobin<EngineInstance> rotation;
+    private final CallAnchors<EngineInstance> anchors;
+    private final EngineMetrics metrics;
+    private final ScheduledThreadPoolExecutor scheduler;
+    private final Duration timeout;
+    private volatile boolean closed;
+
+    private EnginePool(Builder b) {
+        RtpEngineConfig config = b.config;
+        this.timeout = config.timeout();
+        NgTransportKind kind = config.transport() == EngineTransport.TCP ? NgTransportKind.TCP : NgTransportKind.UDP;
+        List<EngineInstance> list = new ArrayList<>();
+        Map<String, EngineInstance> names = new LinkedHashMap<>();
+        for (EngineInstanceConfig ic : config.instances()) {
+            // Clients are made lazily (first health round), by when the metrics exist.
+            EngineInstance inst = new EngineInstance(ic.address(), ic.weight(),
+                    i -> newClient(i, kind, b.maxInFlight), Clock.systemUTC(), b.orphanCapacity);
+            if (names.putIfAbsent(inst.name(), inst) != null) {
+                throw new IllegalArgumentException("rtpengine " + inst.name() + " is configured twice");
+            }
+            list.add(inst);
+        }
+        if (list.isEmpty()) {
+            throw new IllegalArgumentException("no rtpengine instance configured");
+        }
+        this.instances = List.copyOf(list);
+        this.byName = Map.copyOf(names);
+        this.metrics = new EngineMetrics(b.registry, this::upCount, this::instances);
+        this.rotation = new SmoothWeightedRoundRobin<>(instances, EngineInstance::weight);
+        this.anchors = new CallAnchors<>(b.anchorCapacity, b.anchorIdleTimeout, System::nanoTime);
+        this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "rtpengine-health");
+            t.setDaemon(true);
+            return t;
+        });
+        scheduler.setRemoveOnCancelPolicy(true);
+    }
+
+    private NgClient newClient(EngineInstance inst, NgTransportKind kind, int maxInFlight) {
+        return NgClient.builder()
+                .address(inst.address().toSocketAddress())
+                .transport(kind)
+                .timeout(timeout)
+                .maxInFlight(maxInFlight)
+                .listener(metrics.listener(inst.name()))
+                .build();
+    }
+
+    /**
+     * Creates an NG client per configured instance (UDP or TCP, timeout from {@code config}), registers the metrics
+     * on {@code registry}, and starts the health checks every {@code healthInterval}. The first round runs now;
+     * this waits for it at most one timeout, so {@link #upCount()} is meaningful on return.
+     *
+     * @throws IllegalArgumentException if no instance is configured, or one twice
+     * @throws IllegalStateException    if {@code registry} already has these metrics (another pool not closed)
+     */
+    public static EnginePool start(RtpEngineConfig config, Duration healthInterval, PrometheusRegistry registry) {
+        return builder(config).healthInterval(healthInterval).registry(registry).start();
+    }
+
+    /** For the settings {@link #start(RtpEngineConfig, Duration, PrometheusRegistry)} leaves at their defaults. */
+    public static Builder builder(RtpEngineConfig config) {
+        return new Builder(config);
+    }
+
+    // ------------------------------------------------------------------ new calls
+
+    /**
+     * Sends the offer of a NEW call to an up instance chosen by weight, failing over as described in the class
+     * documentation, and records the instance as the call's anchor in the local table.
+     *
+     * <p>Completes with the reply and the instance that took the call ({@link EngineReply#instance()}: keep it with
+     * the call); or exceptionally with {@link EngineUnavailableException} (no instance up, or all tried failed; each
+     * attempt's {@link NgException} attached as suppressed), or with the {@link NgErrorException} of an error reply
+     * that says the request itself is wrong.
+     *
+     * <p>An offer for a Call-ID the local table already anchors goes to that instance, like {@link #send}: one call
+     * is never anchored on two instances. Offer each new call once at a time.
+     *
+     * @throws IllegalArgumentException (in the future) if the request is not an offer with a call-id
+     */
+    public CompletableFuture<EngineReply> offer(NgRequest offer) {
+        Objects.requireNonNull(offer, "offer");
+        String callId = offer.callId().orElse(null);
+        if (offer.command() != NgCommand.OFFER || callId == null) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    "EnginePool.offer takes an offer with a call-id, not " + offer));
+        }
+        Optional<EngineInstance> known = anchors.get(callId);
+        if (known.isPresent()) {
+            return sendAnchored(known.get(), offer, callId);
+        }
+        CompletableFuture<EngineReply> result = new CompletableFuture<>();
+        attemptOffer(offer, callId, new ArrayList<>(), new ArrayList<>(), result);
+        return result;
+    }
+
+    private void attemptOffer(NgRequest offer, String callId, List<EngineInstance> tried, List<Throwable> failures,
+            CompletableFuture<EngineReply> result) {
+        Optional<EngineInstance> next = closed ? Optional.empty()
+                : rotation.next(i -> i.isUp() && !tried.contains(i));
+        if (next.isEmpty()) {
+            String reason = closed ? "the pool is closed"
+                    : tried.isEmpty() ? "no instance is up (0 of " + instances.size() + ")"
+                    : tried.size() == instances.size() ? "every instance failed"
+                    : "every up instance failed";
+            result.completeExceptionally(new EngineUnavailableException(callId, NgCommand.OFFER, reason,
+                    names(tried), failures));
+            return;
+        }
+        EngineInstance inst = next.get();
+        tried.add(inst);
+        dispatch(inst, offer).whenComplete((reply, failure) -> {
+            if (failure == null) {
+                anchors.put(callId, inst);
+                inst.orphans().forget(callId);
+                result.complete(new EngineReply(reply, inst.name()));
+                return;
+            }
+            RequestResult outcome = RequestResult.of(failure);
+            if (!outcome.failsOver()) {
+                failures.forEach(failure::addSuppressed); // the instances that failed before, for the log line
+                result.completeExceptionally(failure);
+                return;
+            }
+            metrics.failover(inst.name());
+            if (outcome.mayHaveLeftCall(failure)) {
+                // A reply (out of ports) proves the offer was handled: a "not found" to the delete is then final.
+                deleteOrphan(inst, callId, !outcome.makesInstanceSuspect());
+            }
+            failures.add(failure);
+            LOG.log(System.Logger.Level.DEBUG, () -> "offer of Call-ID " + callId + " failed on " + inst.name()
+                    + ", trying the next instance: " + describe(failure));
+            attemptOffer(offer, callId, tried, failures, result);
+        });
+    }
+
+    // ------------------------------------------------------------------ later commands
+
+    /**
+     * Sends a later command of a call (answer, re-offer, delete, query, play media, block..., subscribe...) to the
+     * instance that holds it: {@code anchor} if given and configured, else the local table's entry for the
+     * request's Call-ID. When neither knows the call: {@code delete} and {@code query} go to every up instance (a
+     * delete returns the reply of the instance that had the call, or an {@code ok}+warning reply if none had it);
+     * other commands first locate the call with a {@code query} to every up instance, then go to the one that knows
+     * it, or fail with {@link UnknownCallException}. A successful delete of the whole call removes the local-table
+     * entry.
+     *
+     * <p>Completes exceptionally with the instance's {@link NgException}, with {@link UnknownCallException}, or with
+     * {@link EngineUnavailableException} when no instance could be asked.
+     *
+     * @param anchor {@link EngineReply#instance()} of the call's offer, as kept with the call
+     * @throws IllegalArgumentException (in the future) for a request without call-id and without anchor
+     */
+    public CompletableFuture<EngineReply> send(NgRequest request, Optional<String> anchor) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(anchor, "anchor");
+        String callId = request.callId().orElse(null);
+        Optional<EngineInstance> target = anchor.flatMap(this::configured);
+        if (target.isEmpty() && callId != null) {
+            target = anchors.get(callId);
+        }
+        if (target.isPresent()) {
+            return sendAnchored(target.get(), request, callId);
+        }
+        if (callId == null) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("'" + request.command().wireName()
+                    + "' has no call-id: give the instance as anchor" + anchor.map(a -> " (" + a
+                    + " is not configured)").orElse("")));
+        }
+        return switch (request.command()) {
+            case DELETE -> deleteEverywhere(request, callId);
+            case QUERY -> locate(request, callId);
+            default -> locate(NgRequest.query(callId), callId).thenCompose(found ->
+                    sendAnchored(byName.get(found.instance()), request, callId));
+        };
+    }
+
+    private Optional<EngineInstance> configured(String anchor) {
+        EngineInstance inst = byName.get(anchor);
+        if (inst == null) {
+            try {
+                inst = byName.get(HostPort.parse(anchor).toString()); // e.g. "[::1]:22222" written as given
+            } catch (IllegalArgumentException e) {
+                LOG.log(System.Logger.Level.DEBUG, () -> "anchor '" + anchor + "' is not an address");
+            }
+        }
+        if (inst == null) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "anchor " + anchor + " is not a configured rtpengine");
+        }
+        return Optional.ofNullable(inst);
+    }
+
+    private CompletableFuture<EngineReply> sendAnchored(EngineInstance inst, NgRequest request, String callId) {
+        CompletableFuture<EngineReply> result = new CompletableFuture<>();
+        dispatch(inst, request).whenComplete((reply, failure) -> {
+            boolean delete = request.command() == NgCommand.DELETE;
+            if (failure == null) {
+                if (callId != null) {
+                    if (delete && !request.params().containsKey("via-branch")) {
+                        anchors.remove(callId);
+                    } else if (!delete) {
+                        anchors.put(callId, inst); // refreshes, or learns an anchor given by the caller
+                    }
+                }
+                result.complete(new EngineReply(reply, inst.name()));
+                return;
+            }
+            if (delete && callId != null && RequestResult.of(failure).makesInstanceSuspect()) {
+                // The call is being torn down but the instance did not confirm: delete it when it answers again.
+                inst.orphans().record(callId);
+                anchors.remove(callId);
+            }
+            result.completeExceptionally(failure);
+        });
+        return result;
+    }
+
+    /** Delete of a call no anchor knows: every up instance; the down ones get it when they come back. */
+    private CompletableFuture<EngineReply> deleteEverywhere(NgRequest delete, String callId) {
+        List<EngineInstance> targets = new ArrayList<>();
+        for (EngineInstance inst : instances) {
+            if (inst.isUp()) {
+                targets.add(inst);
+            } else {
+                inst.orphans().record(callId);
+            }
+        }
+        if (targets.isEmpty()) {
+            return CompletableFuture.failedFuture(new EngineUnavailableException(callId, NgCommand.DELETE,
+                    "no instance is up (0 of " + instances.size() + "); each will delete the call when it answers a "
+                    + "ping again", List.of(), List.of()));
+        }
+        return everywhere(targets, delete).thenCompose(attempts -> {
+            Attempt found = null;
+            Attempt notFound = null;
+            for (Attempt a : attempts) {
+                if (a.reply != null) {
+                    if (a.reply.warning().isEmpty() && found == null) {
+                        found = a;
+                    } else if (notFound == null) {
+                        notFound = a;
+                    }
+                } else if (RequestResult.of(a.failure).makesInstanceSuspect()) {
+                    a.instance.orphans().record(callId); // it may hold the call: delete it when it is back
+                }
+            }
+            anchors.remove(callId);
+            Attempt chosen = found != null ? found : notFound;
+            if (chosen != null) {
+                return CompletableFuture.completedFuture(new EngineReply(chosen.reply, chosen.instance.name()));
+            }
+            return CompletableFuture.failedFuture(new EngineUnavailableException(callId, NgCommand.DELETE,
+                    "every up instance failed", names(targets), failures(attempts)));
+        });
+    }
+
+    /**
+     * Finds the call with {@code query} (the request itself if it is one) on every up instance; completes with the
+     * reply of the instance that knows it, and records that instance as the call's anchor.
+     */
+    private CompletableFuture<EngineReply> locate(NgRequest query, String callId) {
+        List<EngineInstance> targets = instances.stream().filter(EngineInstance::isUp).toList();
+        if (targets.isEmpty()) {
+            return CompletableFuture.failedFuture(new EngineUnavailableException(callId, NgCommand.QUERY,
+                    "no instance is up (0 of " + instances.size() + ") to locate the call", List.of(), List.of()));
+        }
+        return everywhere(targets, query).thenCompose(attempts -> {
+            boolean allAnswered = true;
+            for (Attempt a : attempts) {
+                if (a.reply != null) {
+                    anchors.put(callId, a.instance);
+                    return CompletableFuture.completedFuture(new EngineReply(a.reply, a.instance.name()));
+                }
+                allAnswered &= a.failure instanceof NgErrorException;
+            }
+            if (allAnswered) {
+                return CompletableFuture.failedFuture(new UnknownCallException(callId, query.command(),
+                        names(targets), failures(attempts)));
+            }
+            // Some instance did not answer: it may be the one that has the call, so "unknown" would be a guess.
+            return CompletableFuture.failedFuture(new EngineUnavailableException(callId, query.command(),
+                    "no instance that answered knows the call, and not every up instance answered",
+                    names(targets), failures(attempts)));
+        });
+    }
+
+    /** One request's outcome on one instance. */
+    private record Attempt(EngineInstance instance, NgReply reply, Throwable failure) {
+    }
+
+    private CompletableFuture<List<Attempt>> everywhere(List<EngineInstance> targets, NgRequest request) {
+        List<CompletableFuture<Attempt>> all = new ArrayList<>();
+        for (EngineInstance inst : targets) {
+            all.add(dispatch(inst, request).handle((reply, failure) -> new Attempt(inst, reply, failure)));
+        }
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+                .thenApply(v -> all.stream().map(CompletableFuture::join).toList());
+    }
+
+    private static List<Throwable> failures(List<Attempt> attempts) {
+        return attempts.stream().map(Attempt::failure).filter(Objects::nonNull).toList();
+    }
+
+    // ------------------------------------------------------------------ one request to one instance
+
+    /**
+     * Sends to one instance, counts the outcome, and takes the instance out of rotation if it timed out or could
+     * not be reached. The future completes with the reply, or exceptionally with the bare cause.
+     */
+    private CompletableFuture<NgReply> dispatch(EngineInstance inst, NgRequest request) {
+        CompletableFuture<NgReply> out = new CompletableFuture<>();
+        Optional<NgClient> client = closed ? Optional.empty() : inst.client();
+        if (client.isEmpty()) {
+            String callId = request.callId().orElse(null);
+            out.completeExceptionally(new EngineUnavailableException(callId, request.command(), closed
+                    ? "the pool is closed" : "no NG client for " + inst.name() + ": "
+                    + inst.status().lastError().orElse("?"), List.of(inst.name()), List.of()));
+            return out;
+        }
+        client.get().send(request).whenComplete((reply, error) -> {
+            if (error == null) {
+                metrics.request(inst.name(), request.command(), RequestResult.of(reply));
+                out.complete(reply);
+                return;
+            }
+            Throwable cause = unwrap(error);
+            RequestResult outcome = RequestResult.of(cause);
+            metrics.request(inst.name(), request.command(), outcome);
+            // (A failed ping is the health check's to judge: it says "ping failed" in one step.)
+            if (outcome.makesInstanceSuspect() && !closed && request.command() != NgCommand.PING) {
+                inst.markDown("suspect until the next answered ping: " + cause.getMessage());
+            }
+            out.completeExceptionally(cause);
+        });
+        return out;
+    }
+
+    // ------------------------------------------------------------------ orphans
+
+    /** Records {@code callId} as an orphan of {@code inst} and sends the delete now (fire and forget). */
+    private void deleteOrphan(EngineInstance inst, String callId, boolean notFoundIsFinal) {
+        OrphanCalls.Orphan orphan = inst.orphans().record(callId);
+        if (orphan == null) {
+            LOG.log(System.Logger.Level.WARNING, "rtpengine " + inst.name() + ": too many calls to clean up; Call-ID "
+                    + callId + " is not tracked and may leak there");
+        }
+        dispatch(inst, orphanDelete(callId)).whenComplete((reply, failure) -> {
+            if (reply != null && (notFoundIsFinal || reply.warning().isEmpty())) {
+                if (orphan != null) {
+                    inst.orphans().remove(orphan);
+                }
+                if (reply.warning().isEmpty()) {
+                    metrics.orphanDeleted(inst.name());
+                }
+            }
+        });
+    }
+
+    /** After a ping sent at {@code pingSentNanos} was answered: deletes the orphans recorded before it. */
+    private void drainOrphans(EngineInstance inst, long pingSentNanos) {
+        List<OrphanCalls.Orphan> batch = inst.orphans().recordedBefore(pingSentNanos, ORPHAN_BATCH);
+        if (batch.isEmpty() || closed) {
+            return;
+        }
+        AtomicInteger pending = new AtomicInteger(batch.size());
+        AtomicBoolean allAnswered = new AtomicBoolean(true);
+        for (OrphanCalls.Orphan orphan : batch) {
+            dispatch(inst, orphanDelete(orphan.callId())).whenComplete((reply, failure) -> {
+                if (reply != null || failure instanceof NgErrorException) {
+                    // Any answer is final here: the instance has handled everything sent before the ping.
+                    inst.orphans().remove(orphan);
+                    if (reply != null && reply.warning().isEmpty()) {
+                        metrics.orphanDeleted(inst.name());
+                        LOG.log(System.Logger.Level.INFO, "rtpengine " + inst.name() + ": deleted Call-ID "
+                                + orphan.callId() + ", which it had kept after a request to it timed out");
+                    }
+                } else {
+                    allAnswered.set(false);
+                }
+                if (pending.decrementAndGet() == 0 && allAnswered.get() && inst.isUp()) {
+                    drainOrphans(inst, pingSentNanos);
+                }
+            });
+        }
+    }
+
+    private static NgRequest orphanDelete(String callId) {
+        // delete-delay 0: nobody uses this call, its ports are better free at once.
+        return NgRequest.builder(NgCommand.DELETE).callId(callId).deleteDelay(0).build();
+    }
+
+    // ------------------------------------------------------------------ health
+
+    private CompletableFuture<Void> healthRound() {
+        if (closed) {
+            return CompletableFuture.completedFuture(null);
+        }
+        anchors.purgeExpired();
+        List<CompletableFuture<?>> pings = new ArrayList<>();
+        for (EngineInstance inst : instances) {
+            if (!inst.pingInFlight().compareAndSet(false, true)) {
+                continue; // the last ping has not ended yet (interval shorter than the timeout)
+            }
+            if (inst.client().isEmpty()) {
+                inst.pingInFlight().set(false);
+                continue;
+            }
+            long sent = System.nanoTime();
+            pings.add(dispatch(inst, NgRequest.ping()).whenComplete((reply, failure) -> {
+                inst.pingInFlight().set(false);
+                if (failure == null) {
+                    if (inst.pingAnswered(sent)) {
+                        drainOrphans(inst, sent);
+                    }
+                } else if (!closed && RequestResult.of(failure) != RequestResult.OVERLOAD) {
+                    // (Not sent because this client already has its maximum in flight says nothing about the
+                    // instance: no verdict this round.)
+                    inst.markDown("ping failed: " + describe(failure));
+                }
+            }));
+        }
+        return CompletableFuture.allOf(pings.toArray(CompletableFuture[]::new));
+    }
+
+    private void scheduleHealthChecks(Duration interval) {
+        CompletableFuture<Void> first = healthRound();
+        long nanos = interval.toNanos();
+        scheduler.scheduleAtFixedRate(() -> {
+            try {
+                healthRound();
+            } catch (RuntimeException e) {
+                // Never let one bad round end the checks for good.
+                LOG.log(System.Logger.Level.WARNING, "rtpengine health check round failed", e);
+            }
+        }, nanos, nanos, TimeUnit.NANOSECONDS);
+        try {
+            first.get(timeout.toMillis() + 250, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // Not fatal: instances that did not answer in time are down and come up with a later round.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.log(System.Logger.Level.INFO, "rtpengine pool started: " + upCount() + " of " + instances.size()
+                + " up " + names(instances));
+    }
+
+    // ------------------------------------------------------------------ status
+
+    /** A snapshot of every instance, in configuration order. */
+    public List<EngineStatus> instances() {
+        List<EngineStatus> out = new ArrayList<>(instances.size());
+        for (EngineInstance inst : instances) {
+            out.add(inst.status());
+        }
+        return out;
+    }
+
+    /** Instances taking new calls now. */
+    public int upCount() {
+        int n = 0;
+        for (EngineInstance inst : instances) {
+            if (inst.isUp()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Calls in the local anchor table (for tests and diagnostics). */
+    int anchoredCalls() {
+        return anchors.size();
+    }
+
+    /** Calls waiting to be deleted on {@code instance} (for tests and diagnostics). */
+    int orphans(String instance) {
+        return byName.get(instance).orphans().size();
+    }
+
+    /** Stops the health checks, closes the NG clients (requests in flight fail) and unregisters the metrics. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        scheduler.shutdownNow();
+        instances.forEach(EngineInstance::close);
+        metrics.close();
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static List<String> names(List<EngineInstance> list) {
+        return list.stream().map(EngineInstance::name).toList();
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while (t instanceof CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    /** A failure in a few words, without repeating the instance/command/Call-ID of an {@link NgException}. */
+    static String describe(Throwable failure) {
+        Throwable t = unwrap(failure);
+        return t instanceof NgException ng ? ng.detail() : String.valueOf(t.getMessage());
+    }
+
+    /**
+     * Settings of a pool. Defaults: health checks every 5 s (the configuration's default), a fresh registry, an
+     * anchor table of 200,000 calls with 4 h idle expiry, 10,000 orphans remembered per instance, 256 requests in
+     * flight per instance.
+     *
+     * <pre>{@code
+     * EnginePool pool = EnginePool.builder(config)
+     *         .healthInterval(Duration.ofSeconds(5)).registry(registry)
+     *         .anchorTable(500_000, Duration.ofHours(12))
+     *         .start();
+     * }</pre>
+     */
+    public static final class Builder {
+        private final RtpEngineConfig config;
+        private Duration healthInterval = Duration.ofSeconds(5);
+        private PrometheusRegistry registry;
+        private int anchorCapacity = 200_000;
+        private Duration anchorIdleTimeout = Duration.ofHours(4);
+        private int orphanCapacity = 10_000;
+        private int maxInFlight = 256;
+
+        private Builder(RtpEngineConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+        }
+
+        public Builder healthInterval(Duration interval) {
+            if (interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("health check interval must be positive: " + interval);
+            }
+            this.healthInterval = interval;
+            return this;
+        }
+
+        /** Where the metrics are registered (not the global default registry unless given). */
+        public Builder registry(PrometheusRegistry registry) {
+            this.registry = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
+        /** The local Call-ID table: most entries kept, and how long an unused entry lives. */
+        public Builder anchorTable(int capacity, Duration idleTimeout) {
+            if (capacity < 1 || idleTimeout.isNegative() || idleTimeout.isZero()) {
+                throw new IllegalArgumentException("anchor table needs a positive capacity and idle timeout");
+            }
+            this.anchorCapacity = capacity;
+            this.anchorIdleTimeout = idleTimeout;
+            return this;
+        }
+
+        /** Most Call-IDs remembered per instance for deletion when it is back. */
+        public Builder orphanCapacity(int capacity) {
+            if (capacity < 1) {
+                throw new IllegalArgumentException("orphan capacity must be positive: " + capacity);
+            }
+            this.orphanCapacity = capacity;
+            return this;
+        }
+
+        /** Requests waiting for a reply per instance; beyond that a request fails at once (and an offer moves on). */
+        public Builder maxInFlight(int maxInFlight) {
+            if (maxInFlight < 1) {
+                throw new IllegalArgumentException("maxInFlight must be positive: " + maxInFlight);
+            }
+            this.maxInFlight = maxInFlight;
+            return this;
+        }
+
+        /** Starts the pool; see {@link EnginePool#start(RtpEngineConfig, Duration, PrometheusRegistry)}. */
+        public EnginePool start() {
+            if (registry == null) {
+                registry = new PrometheusRegistry();
+            }
+            EnginePool pool = new EnginePool(this);
+            pool.scheduleHealthChecks(healthInterval);
+            return pool;
+        }
+    }
+}
