@@ -9,8 +9,6 @@ import java.util.logging.Logger;
 
 import javax.servlet.ServletException;
 import javax.servlet.sip.Address;
-import javax.servlet.sip.Proxy;
-import javax.servlet.sip.SipFactory;
 import javax.servlet.sip.SipServletRequest;
 import javax.servlet.sip.SipServletResponse;
 import javax.servlet.sip.SipURI;
@@ -18,15 +16,16 @@ import javax.servlet.sip.SipURI;
 import jakarta.inject.Inject;
 
 import org.sipanchor.config.AppConfig;
-import org.sipanchor.servlet.SipAnchorServlet;
+import org.sipanchor.servlet.MediaProxyServlet;
+import org.sipanchor.servlet.ProxyTargets;
 
 /**
- * The bundled application in proxy mode: a registrar and a stateful, record-routing proxy. REGISTER
- * stores contacts; every other initial request goes to the registered contacts of its Request-URI
- * (in parallel when there are several), else to {@code app.next_hop}, else gets 404. OPTIONS addressed
- * to the server itself is answered here.
+ * The bundled application in proxy mode: a registrar and a media-anchoring, record-routing proxy
+ * ({@link MediaProxyServlet}). REGISTER stores contacts; every other initial request goes to the registered
+ * contacts of its Request-URI (in parallel when there are several), else to {@code app.next_hop}, else gets
+ * 404. OPTIONS addressed to the server itself is answered here.
  */
-public class BundledProxyServlet extends SipAnchorServlet {
+public class BundledProxyServlet extends MediaProxyServlet {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = Logger.getLogger(BundledProxyServlet.class.getName());
     static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, UPDATE, INFO, PRACK, MESSAGE, SUBSCRIBE, NOTIFY, REFER";
@@ -38,59 +37,24 @@ public class BundledProxyServlet extends SipAnchorServlet {
     @Inject
     private transient AppConfig app;
 
-    private transient SipFactory sipFactory;
-
+    /** Answers OPTIONS sent to this server; relays the rest. */
     @Override
-    public void init() throws ServletException {
-        super.init();
-        sipFactory = (SipFactory) getServletContext().getAttribute(SIP_FACTORY);
-    }
-
-    @Override
-    protected void doRequest(SipServletRequest request) throws ServletException, IOException {
-        if (!request.isInitial()) {
-            // In-dialog requests follow the Record-Route; the container relays them after this returns.
-            super.doRequest(request);
-            return;
-        }
-        switch (request.getMethod()) {
-            case "REGISTER" -> register(request);
-            case "OPTIONS" -> {
-                if (isForThisServer(request)) {
-                    answerOptions(request);
-                } else {
-                    relay(request);
-                }
-            }
-            case "CANCEL", "ACK" -> super.doRequest(request);
-            default -> relay(request);
-        }
-    }
-
-    private void relay(SipServletRequest request) throws ServletException, IOException {
-        if (request.getMaxForwards() == 0) {
-            request.createResponse(SipServletResponse.SC_TOO_MANY_HOPS).send();
-            return;
-        }
-        CallRouting.Targets targets = routing.targets(request, sipFactory);
-        if (targets.isEmpty()) {
-            LOG.fine(() -> "call-id=" + request.getCallId() + " no route to " + request.getRequestURI());
-            request.createResponse(SipServletResponse.SC_NOT_FOUND, "No Registered Contact").send();
-            return;
-        }
-        Proxy proxy = request.getProxy();
-        proxy.setRecordRoute(true);
-        proxy.setSupervised(true);
-        proxy.setParallel(true);
-        if (!targets.contacts().isEmpty()) {
-            proxy.proxyTo(targets.contacts());
+    protected void doOptions(SipServletRequest request) throws ServletException, IOException {
+        if (request.isInitial() && isForThisServer(request)) {
+            answerOptions(request);
         } else {
-            request.pushRoute(targets.nextHop().get());
-            proxy.proxyTo(request.getRequestURI());
+            super.doOptions(request);
         }
     }
 
-    private void register(SipServletRequest request) throws ServletException, IOException {
+    @Override
+    protected ProxyTargets targets(SipServletRequest request) throws ServletException {
+        return routing.targets(request, sipFactory());
+    }
+
+    /** The registrar: stores, refreshes and removes contacts (RFC 3261 section 10.3). */
+    @Override
+    protected void doRegister(SipServletRequest request) throws ServletException, IOException {
         String aor = request.getTo().getURI().toString();
         int expiresHeader = request.getExpires();
         List<LocationService.ContactUpdate> updates = new ArrayList<>();
@@ -128,7 +92,7 @@ public class BundledProxyServlet extends SipAnchorServlet {
         SipServletResponse ok = request.createResponse(SipServletResponse.SC_OK);
         Instant now = Instant.now();
         for (Binding binding : bindings) {
-            Address contact = sipFactory.createAddress(sipFactory.createURI(binding.contact()));
+            Address contact = sipFactory().createAddress(sipFactory().createURI(binding.contact()));
             contact.setExpires((int) binding.secondsLeft(now));
             ok.addAddressHeader("Contact", contact, false);
         }

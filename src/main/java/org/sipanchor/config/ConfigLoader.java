@@ -114,8 +114,9 @@ final class ConfigLoader {
                     "unknown profile \"" + profile + "\" (known: " + String.join(", ", known) + ")");
         }
         RegistrarConfig registrar = registrar(section.mappingOrEmpty("registrar"));
+        int noAnswerTimeout = positive(section, "no_answer_timeout_secs", 180);
         section.rejectUnknownKeys();
-        return new AppConfig(mode, nextHop, profile, registrar);
+        return new AppConfig(mode, nextHop, profile, registrar, noAnswerTimeout);
     }
 
     private RegistrarConfig registrar(YamlMapping section) {

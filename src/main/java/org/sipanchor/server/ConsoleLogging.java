@@ -103,8 +103,21 @@ final class ConsoleLogging {
 
         @Override
         public String format(org.apache.log4j.spi.LoggingEvent event) {
-            String line = super.format(event);
-            return oneLine(line) + "\n";
+            StringBuilder line = new StringBuilder(oneLine(super.format(event))).append('\n');
+            String[] trace = event.getThrowableStrRep();
+            if (trace != null) {
+                // the container puts whole SIP messages into exception messages: masked like any other line
+                for (String traceLine : trace) {
+                    line.append("    ").append(CryptoRedaction.redact(traceLine)).append('\n');
+                }
+            }
+            return line.toString();
+        }
+
+        /** The throwable is written by {@link #format}, masked, not by the appender. */
+        @Override
+        public boolean ignoresThrowable() {
+            return false;
         }
     }
 
@@ -124,7 +137,7 @@ final class ConsoleLogging {
             if (record.getThrown() != null) {
                 java.io.StringWriter trace = new java.io.StringWriter();
                 record.getThrown().printStackTrace(new java.io.PrintWriter(trace));
-                line.append(trace.toString().indent(4));
+                line.append(CryptoRedaction.redact(trace.toString()).indent(4));
             }
             return line.toString();
         }

@@ -24,7 +24,7 @@ final class ListenerPreflight {
             probe(listen.transport() == SipTransport.UDP, listen.address(), "sip " + listen);
         }
         for (HostPort address : tcpOnly) {
-            probe(false, address, "http " + address);
+            probe(false, address, "tcp " + address);
         }
     }
 

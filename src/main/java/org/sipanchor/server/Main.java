@@ -7,12 +7,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
 import org.sipanchor.config.ConfigException;
+import org.sipanchor.config.HostPort;
 import org.sipanchor.config.SipAnchorConfig;
+import org.sipanchor.media.MediaProfiles;
 
 import sun.misc.Signal;
 
@@ -49,12 +53,16 @@ public final class Main {
         SipAnchorConfig config;
         try {
             config = SipAnchorConfig.load(options.config());
+            MediaProfiles.check(config.media());
         } catch (ConfigException e) {
             throw new StartupException("bad configuration: " + e.getMessage(), e);
         }
         ConsoleLogging.install(config.log());
         SipApplicationArchive app = SipApplicationArchive.open(options.app());
-        ListenerPreflight.check(config.sip().listen(), config.http().listen().stream().toList());
+        List<HostPort> tcpListeners = new ArrayList<>();
+        config.http().listen().ifPresent(tcpListeners::add);
+        config.metrics().listen().ifPresent(tcpListeners::add);
+        ListenerPreflight.check(config.sip().listen(), tcpListeners);
         System.setProperty(CONFIG_PROPERTY, options.config().toString());
 
         Path workDir = createWorkDir();

@@ -2,6 +2,8 @@ package org.sipanchor.servlet;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
 import javax.servlet.ServletContext;
@@ -36,6 +38,8 @@ public final class SipAnchorCdi implements ServletContextListener {
     public static final String BEANS_PARAMETER = "sipanchor.beans";
 
     private static final String CONTAINER_ATTRIBUTE = WeldContainer.class.getName();
+    /** Each application's container by its class loader, for objects the container creates without a context. */
+    private static final Map<ClassLoader, WeldContainer> BY_LOADER = new ConcurrentHashMap<>();
     private static final Logger LOG = Logger.getLogger(SipAnchorCdi.class.getName());
 
     @Override
@@ -59,12 +63,16 @@ public final class SipAnchorCdi implements ServletContextListener {
                 .addBeanClasses(applicationBeans(context, loader).toArray(Class<?>[]::new));
         WeldContainer container = weld.initialize();
         context.setAttribute(CONTAINER_ATTRIBUTE, container);
+        BY_LOADER.put(loader, container);
+        // started now rather than on first use: RTPEngine health checks and the metrics endpoint run from deployment
+        container.select(MetricsServer.class).get();
         LOG.info(() -> "CDI started for " + context.getServletContextName() + " with configuration " + configFile);
     }
 
     @Override
     public void contextDestroyed(ServletContextEvent event) {
         Object container = event.getServletContext().getAttribute(CONTAINER_ATTRIBUTE);
+        BY_LOADER.values().remove(container);
         if (container instanceof WeldContainer weld && weld.isRunning()) {
             weld.shutdown();
             LOG.info("CDI stopped");
@@ -81,6 +89,22 @@ public final class SipAnchorCdi implements ServletContextListener {
                     + "</listener-class></listener> in WEB-INF/web.xml");
         }
         return weld.getBeanManager();
+    }
+
+    /**
+     * A bean of the calling application, for objects the container creates outside any servlet context (SIP
+     * listeners). The application is found by the thread's context class loader.
+     */
+    static <T> T bean(Class<T> type) {
+        WeldContainer container = BY_LOADER.get(Thread.currentThread().getContextClassLoader());
+        if (container == null && BY_LOADER.size() == 1) {
+            container = BY_LOADER.values().iterator().next();
+        }
+        if (container == null || !container.isRunning()) {
+            throw new IllegalStateException("CDI is not running for this application: declare " + SipAnchorCdi.class.getName()
+                    + " as a listener in WEB-INF/web.xml");
+        }
+        return container.select(type).get();
     }
 
     /**

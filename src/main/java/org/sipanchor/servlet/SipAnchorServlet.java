@@ -5,6 +5,7 @@ import java.io.IOException;
 import javax.servlet.ServletException;
 import javax.servlet.ServletRequest;
 import javax.servlet.ServletResponse;
+import javax.servlet.sip.SipFactory;
 import javax.servlet.sip.SipServlet;
 import javax.servlet.sip.SipServletMessage;
 
@@ -33,10 +34,18 @@ public abstract class SipAnchorServlet extends SipServlet {
 
     private transient CreationalContext<SipAnchorServlet> creationalContext;
 
+    private transient SipFactory sipFactory;
+
     @Override
     public void init() throws ServletException {
         super.init();
+        sipFactory = (SipFactory) getServletContext().getAttribute(SIP_FACTORY);
         creationalContext = SipAnchorCdi.inject(getServletContext(), this);
+    }
+
+    /** The container's factory for URIs, addresses and requests. */
+    protected SipFactory sipFactory() {
+        return sipFactory;
     }
 
     @Override

@@ -11,7 +11,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sipanchor.testing.LoopbackPorts;
+import org.sipanchor.testing.RtpEngineDaemon;
 import org.sipanchor.testing.SipAnchorServer;
 import org.sipanchor.testing.Sipp;
 
@@ -23,6 +25,9 @@ import org.sipanchor.testing.Sipp;
 class ProxyRoutingIT {
 
     private static final Duration CALL_TIME = Duration.ofSeconds(30);
+
+    @RegisterExtension
+    static final RtpEngineDaemon rtpengine = RtpEngineDaemon.builder().build();
     private static SipAnchorServer server;
     private static int nextHopPort;
 
@@ -31,7 +36,8 @@ class ProxyRoutingIT {
         int sipPort = LoopbackPorts.free();
         nextHopPort = LoopbackPorts.free();
         server = SipAnchorServer.start(SipAnchorServer.config(sipPort,
-                "app:\n  next_hop: \"sip:127.0.0.1:" + nextHopPort + "\"\n"), sipPort);
+                "app:\n  next_hop: \"sip:127.0.0.1:" + nextHopPort + "\"\n"
+                + "media:\n  rtpengine:\n    address: \"127.0.0.1:" + rtpengine.ngAddress().getPort() + "\"\n"), sipPort);
     }
 
     @AfterAll

@@ -13,15 +13,15 @@ public final class LoopbackPorts {
     private LoopbackPorts() {
     }
 
-    /** A port in 20000-29999 free for UDP and TCP. */
+    /** A port in 40000-49999 free for UDP and TCP (below it, rtpengine daemons of the tests take their RTP ports). */
     public static int free() {
         for (int attempt = 0; attempt < 200; attempt++) {
-            int port = ThreadLocalRandom.current().nextInt(20000, 30000);
+            int port = ThreadLocalRandom.current().nextInt(40000, 50000);
             if (isFree(port)) {
                 return port;
             }
         }
-        throw new IllegalStateException("no free loopback port found in 20000-29999");
+        throw new IllegalStateException("no free loopback port found in 40000-49999");
     }
 
     public static boolean isFree(int port) {

@@ -38,6 +38,9 @@ public final class Sipp implements AutoCloseable {
 
         private Builder(String scenario) {
             this.scenario = scenario;
+            placeholders.put("offer", sdp("pcmu-offer.sdp"));
+            placeholders.put("answer", sdp("pcmu-answer.sdp"));
+            placeholders.put("reoffer", sdp("pcmu-reoffer.sdp"));
         }
 
         public Builder port(int localPort) {
@@ -75,6 +78,16 @@ public final class Sipp implements AutoCloseable {
         public Builder set(String key, String value) {
             placeholders.put(key, value);
             return this;
+        }
+
+        /** The SDP offer a caller scenario sends ({@code {{offer}}}), from {@code src/test/resources/sipp/sdp/}. */
+        public Builder offer(String sdpFile) {
+            return set("offer", sdp(sdpFile));
+        }
+
+        /** The SDP answer (or late offer) a callee scenario sends ({@code {{answer}}}). */
+        public Builder answer(String sdpFile) {
+            return set("answer", sdp(sdpFile));
         }
 
         /** Names the trace files; defaults to the scenario and port. */
@@ -167,6 +180,18 @@ public final class Sipp implements AutoCloseable {
         return "errors:\n" + read(errorFile) + "\nscreen:\n" + tail(read(screenFile), 3000);
     }
 
+    /** An SDP file of {@code src/test/resources/sipp/sdp/}, as text. */
+    public static String sdp(String fileName) {
+        try (var in = Sipp.class.getResourceAsStream("/sipp/sdp/" + fileName)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no SDP src/test/resources/sipp/sdp/" + fileName);
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static String tail(String text, int characters) {
         return text.length() <= characters ? text : text.substring(text.length() - characters);
     }
@@ -186,9 +211,6 @@ public final class Sipp implements AutoCloseable {
         }
         try {
             Path original = Path.of(resource.toURI());
-            if (builder.placeholders.isEmpty()) {
-                return original;
-            }
             String text = Files.readString(original, java.nio.charset.StandardCharsets.ISO_8859_1);
             for (var entry : builder.placeholders.entrySet()) {
                 text = text.replace("{{" + entry.getKey() + "}}", entry.getValue());

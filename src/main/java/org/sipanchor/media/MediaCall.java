@@ -1,0 +1,132 @@
+package org.sipanchor.media;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What sipanchor remembers about one call's media: the Call-ID RTPEngine knows it by, the profile, which party
+ * is on which {@link Side}, the RTPEngine instance that anchored it, the proxy branches it offered on, and
+ * whether it has been released. It lives in the call's SIP application session, so a replicating container
+ * carries it to whichever node handles the call next.
+ *
+ * <p>Parties are named by their tags as RTPEngine sees them: the tag of the party that sent an offer is its
+ * from-tag, the other party's its to-tag. A proxy uses the SIP tags as they are; a B2BUA maps each leg's tags
+ * onto the caller's From tag and the callee's To tag.
+ */
+public final class MediaCall implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** The SIP application session attribute holding a call's media state. */
+    public static final String ATTRIBUTE = MediaCall.class.getName();
+
+    private final String callId;
+    private final String profile;
+    private final Map<String, Side> sides = new HashMap<>();
+    private Side firstOfferer;
+    private String anchor;
+    private final Map<String, Boolean> branches = new LinkedHashMap<>();
+    private String pendingOfferer;
+    private boolean released;
+
+    public MediaCall(String callId, String profile) {
+        this.callId = callId;
+        this.profile = profile;
+    }
+
+    /** The Call-ID RTPEngine knows this call by (for a B2BUA, the A-leg's). */
+    public String callId() {
+        return callId;
+    }
+
+    public String profile() {
+        return profile;
+    }
+
+    /** The RTPEngine instance that took the offer, once one did. */
+    public synchronized Optional<String> anchor() {
+        return Optional.ofNullable(anchor);
+    }
+
+    synchronized void anchoredOn(String instance) {
+        this.anchor = instance;
+    }
+
+    /**
+     * The side {@code tag}'s party is on. The first party to offer gets the side its offer showed; every other
+     * party is on the other side.
+     */
+    synchronized Side sideOf(String tag) {
+        Side side = sides.get(tag);
+        if (side != null) {
+            return side;
+        }
+        return firstOfferer == null ? Side.A : firstOfferer.other();
+    }
+
+    /** Records the side of the call's first offerer; later offers keep the sides as they are. */
+    synchronized Side placeOfferer(String tag, Side sideFromOffer) {
+        if (firstOfferer == null) {
+            firstOfferer = sideFromOffer;
+            sides.put(tag, sideFromOffer);
+            return sideFromOffer;
+        }
+        return sideOf(tag);
+    }
+
+    synchronized boolean hasOffer() {
+        return firstOfferer != null;
+    }
+
+    /** Notes a proxy branch that was offered, by its via-branch. */
+    synchronized void branchOffered(String viaBranch) {
+        branches.putIfAbsent(viaBranch, Boolean.TRUE);
+    }
+
+    /** The branches offered and not yet released. */
+    public synchronized List<String> liveBranches() {
+        List<String> live = new ArrayList<>();
+        branches.forEach((branch, alive) -> {
+            if (alive) {
+                live.add(branch);
+            }
+        });
+        return live;
+    }
+
+    /** Marks a branch released; false if it already was (or was never offered). */
+    synchronized boolean branchReleased(String viaBranch) {
+        return Boolean.TRUE.equals(branches.replace(viaBranch, Boolean.FALSE));
+    }
+
+    /** The tag of the party whose offer still waits for an answer outside a response (a late offer's ACK). */
+    synchronized Optional<String> pendingOfferer() {
+        return Optional.ofNullable(pendingOfferer);
+    }
+
+    synchronized void offerPending(String offererTag) {
+        this.pendingOfferer = offererTag;
+    }
+
+    /** Marks the whole call released; false if it already was, so a call is deleted once. */
+    synchronized boolean release() {
+        if (released) {
+            return false;
+        }
+        released = true;
+        return true;
+    }
+
+    public synchronized boolean isReleased() {
+        return released;
+    }
+
+    @Override
+    public synchronized String toString() {
+        return "MediaCall[" + callId + " profile=" + profile + " anchor=" + anchor + " released=" + released + "]";
+    }
+}

@@ -1,0 +1,338 @@
+package org.sipanchor.media;
+
+import java.net.InetAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import javax.servlet.sip.Address;
+import javax.servlet.sip.SipApplicationSession;
+import javax.servlet.sip.SipServletMessage;
+import javax.servlet.sip.SipServletRequest;
+import javax.servlet.sip.SipServletResponse;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import org.sipanchor.config.MediaConfig;
+import org.sipanchor.engine.EnginePool;
+import org.sipanchor.engine.EngineReply;
+import org.sipanchor.engine.EngineUnavailableException;
+import org.sipanchor.ng.NgCommand;
+import org.sipanchor.ng.NgErrorException;
+import org.sipanchor.ng.NgException;
+import org.sipanchor.ng.NgReply;
+import org.sipanchor.ng.NgRequest;
+import org.sipanchor.sdp.SdpException;
+import org.sipanchor.sdp.SessionDescription;
+
+/**
+ * The offer / answer / delete lifecycle of a call's media on RTPEngine, and the in-call media commands. This is
+ * offered at two levels: SIP messages for servlets ({@code offer(request, profile)}, {@code answer(response)},
+ * {@code delete(message)}), and underneath them {@link MediaCall}s, tags and SDP bytes for applications that map
+ * tags themselves (a B2BUA, a forking proxy).
+ *
+ * <pre>{@code
+ * @Inject RtpEngineService rtpengine;
+ *
+ * rtpengine.offer(invite, "srtp_to_rtp");    // in doInvite: the INVITE now carries RTPEngine's SDP
+ * rtpengine.answer(ok);                       // in doResponse: so does the 200 OK
+ * rtpengine.delete(bye);                      // in doBye, doCancel, on failures: released once
+ *
+ * MediaCall call = new MediaCall(callId, "srtp_to_rtp");
+ * byte[] toCallee = rtpengine.offer(call, Offer.of(callerTag, offerSdp));
+ * byte[] toCaller = rtpengine.answer(call, Answer.of(callerTag, calleeTag, answerSdp));
+ * rtpengine.delete(call);
+ * }</pre>
+ *
+ * Every SDP it returns has been rewritten by RTPEngine and has its o= user name and s= line masked with
+ * {@code media.sdp_name}.
+ */
+@Singleton
+public class RtpEngineService {
+
+    private static final Logger LOG = Logger.getLogger(RtpEngineService.class.getName());
+
+    private final EnginePool engines;
+    private final MediaProfiles profiles;
+    private final String sdpName;
+
+    @Inject
+    public RtpEngineService(EnginePool engines, MediaProfiles profiles, MediaConfig media) {
+        this.engines = engines;
+        this.profiles = profiles;
+        this.sdpName = media.sdpName();
+    }
+
+    // ------------------------------------------------------------------ SIP messages
+
+    /** The media state of the call {@code message} belongs to, if sipanchor began anchoring it. */
+    public Optional<MediaCall> callOf(SipServletMessage message) {
+        return Optional.ofNullable((MediaCall) message.getApplicationSession().getAttribute(MediaCall.ATTRIBUTE));
+    }
+
+    /** The media state of the call {@code message} belongs to, created with {@code profile} if there is none yet. */
+    public MediaCall begin(SipServletMessage message, String profile) {
+        SipApplicationSession session = message.getApplicationSession();
+        synchronized (session) {
+            MediaCall call = (MediaCall) session.getAttribute(MediaCall.ATTRIBUTE);
+            if (call == null) {
+                call = new MediaCall(message.getCallId(), profile);
+                session.setAttribute(MediaCall.ATTRIBUTE, call);
+            }
+            return call;
+        }
+    }
+
+    /**
+     * Anchors the SDP offer of a request (INVITE, re-INVITE, UPDATE) and writes RTPEngine's SDP into it. A request
+     * without SDP is left as it is: its reply will carry the offer (a late offer).
+     */
+    public void offer(SipServletRequest request, String profile) throws MediaException {
+        MediaCall call = begin(request, profile);
+        Optional<byte[]> sdp = SdpBody.of(request);
+        if (sdp.isEmpty()) {
+            return;
+        }
+        SdpBody.replace(request, offer(call, offerIn(request, sdp.get())));
+        saved(request, call);
+    }
+
+    /** The offer {@code request} makes with {@code sdp}: its tags and where it came from. */
+    public Offer offerIn(SipServletRequest request, byte[] sdp) {
+        Offer offer = Offer.of(tag(request.getFrom()), sdp);
+        if (tag(request.getTo()) != null) {
+            offer = offer.withToTag(tag(request.getTo()));
+        }
+        Optional<InetAddress> source = sourceOf(request);
+        return source.isPresent() ? offer.withReceivedFrom(source.get()) : offer;
+    }
+
+    /**
+     * Anchors the SDP of a reply to a request or of an ACK: in an 18x/2xx to an offer, the answer; in an 18x/2xx to
+     * a request without SDP, the answerer's (late) offer, whose answer then comes in the ACK; in that ACK, the
+     * answer. A message without SDP is left as it is.
+     */
+    public void answer(SipServletMessage message) throws MediaException {
+        Optional<byte[]> sdp = SdpBody.of(message);
+        if (sdp.isEmpty()) {
+            return;
+        }
+        MediaCall call = callOf(message).orElseThrow(() -> new MediaRejectedException(message.getCallId(),
+                "SDP in " + describe(message) + " but no offer of this call was anchored", null));
+        byte[] rewritten;
+        if (message instanceof SipServletResponse response) {
+            if (SdpBody.of(response.getRequest()).isPresent()) {
+                rewritten = answer(call, Answer.of(tag(response.getFrom()), tag(response.getTo()), sdp.get()));
+            } else {
+                rewritten = offer(call, Offer.of(tag(response.getTo()), sdp.get()));
+                call.offerPending(tag(response.getTo()));
+            }
+        } else {
+            String offerer = call.pendingOfferer().orElseThrow(() -> new MediaRejectedException(message.getCallId(),
+                    "SDP in " + describe(message) + " answers no pending offer", null));
+            rewritten = answer(call, Answer.of(offerer, tag(message.getFrom()), sdp.get()));
+            call.offerPending(null);
+        }
+        SdpBody.replace(message, rewritten);
+        saved(message, call);
+    }
+
+    /**
+     * Releases the media of the call {@code message} belongs to, once (see {@link #delete(MediaCall)}).
+     *
+     * @return whether this released it
+     */
+    public boolean delete(SipServletMessage message) {
+        Optional<MediaCall> call = callOf(message);
+        if (call.isEmpty()) {
+            return false;
+        }
+        boolean released = delete(call.get());
+        saved(message, call.get());
+        return released;
+    }
+
+    // ------------------------------------------------------------------ calls, tags and SDP
+
+    /**
+     * Anchors an offer: the first offer of a call places the offerer on its profile side and picks an RTPEngine;
+     * later offers (re-INVITE, UPDATE, another proxy branch) go to the same RTPEngine.
+     *
+     * @return the SDP to send on to the other party
+     */
+    public byte[] offer(MediaCall call, Offer offer) throws MediaException {
+        SessionDescription sdp = parse(call, offer.sdp());
+        MediaProfile profile = profiles.get(call.profile(), call.callId());
+        Side offerer = call.placeOfferer(offer.fromTag(), profile.sideOf(sdp));
+        Map<String, Object> keys = new LinkedHashMap<>(profile.offerToward(offerer.other()));
+        keys.put("call-id", call.callId());
+        keys.put("from-tag", offer.fromTag());
+        offer.toTag().ifPresent(tag -> keys.put("to-tag", tag));
+        offer.viaBranch().ifPresent(branch -> keys.put("via-branch", branch));
+        offer.receivedFrom().ifPresent(source -> keys.put("received-from",
+                java.util.List.of(source instanceof java.net.Inet6Address ? "IP6" : "IP4", source.getHostAddress())));
+        keys.put("sdp", offer.sdp());
+        NgRequest request = NgRequest.of(NgCommand.OFFER, keys);
+        EngineReply reply = call.anchor().isPresent()
+                ? await(call, request, engines.send(request, call.anchor()))
+                : await(call, request, engines.offer(request));
+        call.anchoredOn(reply.instance());
+        offer.viaBranch().ifPresent(call::branchOffered);
+        return rewritten(call, reply.reply());
+    }
+
+    /**
+     * Anchors the answer to an offer, on the RTPEngine that took the offer.
+     *
+     * @return the SDP to send on to the offerer
+     */
+    public byte[] answer(MediaCall call, Answer answer) throws MediaException {
+        parse(call, answer.sdp());
+        MediaProfile profile = profiles.get(call.profile(), call.callId());
+        Side offerer = call.sideOf(answer.fromTag());
+        Map<String, Object> keys = new LinkedHashMap<>(profile.answerToward(offerer));
+        keys.put("call-id", call.callId());
+        keys.put("from-tag", answer.fromTag());
+        keys.put("to-tag", answer.toTag());
+        answer.viaBranch().ifPresent(branch -> keys.put("via-branch", branch));
+        keys.put("sdp", answer.sdp());
+        NgRequest request = NgRequest.of(NgCommand.ANSWER, keys);
+        EngineReply reply = await(call, request, engines.send(request, call.anchor()));
+        return rewritten(call, reply.reply());
+    }
+
+    /**
+     * Releases one proxy branch that lost (failed, or cancelled because another answered), keeping the rest.
+     * Does nothing for a branch already released.
+     */
+    public void releaseBranch(MediaCall call, String fromTag, String viaBranch) {
+        if (call.isReleased() || !call.branchReleased(viaBranch)) {
+            return;
+        }
+        NgRequest request = NgRequest.builder(NgCommand.DELETE).callId(call.callId()).fromTag(fromTag).viaBranch(viaBranch).build();
+        deleteQuietly(call, request);
+    }
+
+    /**
+     * Releases the whole call on RTPEngine, once: later calls for the same {@link MediaCall} do nothing. Never
+     * throws: a failure is logged with the Call-ID (RTPEngine's own timeout reaps what could not be deleted).
+     *
+     * @return whether this call released it (false when it was already released)
+     */
+    public boolean delete(MediaCall call) {
+        if (!call.release()) {
+            return false;
+        }
+        // Without a from-tag RTPEngine deletes every branch and monologue of the call.
+        deleteQuietly(call, NgRequest.delete(call.callId()));
+        return true;
+    }
+
+    /**
+     * Sends an in-call command (play media, block DTMF, start recording, subscribe...) to the RTPEngine that
+     * anchored the call. {@code request} carries the call's Call-ID.
+     */
+    public NgReply command(MediaCall call, NgRequest request) throws MediaException {
+        return await(call, request, engines.send(request, call.anchor())).reply();
+    }
+
+    private static void saved(SipServletMessage message, MediaCall call) {
+        SipApplicationSession session = message.getApplicationSession();
+        if (session.isValid()) {
+            // set again so that a replicating container sees the change
+            session.setAttribute(MediaCall.ATTRIBUTE, call);
+        }
+    }
+
+    private static String tag(Address address) {
+        return address.getParameter("tag");
+    }
+
+    private static Optional<InetAddress> sourceOf(SipServletRequest request) {
+        String remote = request.getRemoteAddr();
+        if (remote == null) {
+            return Optional.empty();
+        }
+        try {
+            // an IP literal: no name lookup happens
+            return Optional.of(InetAddress.getByName(remote));
+        } catch (java.net.UnknownHostException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String describe(SipServletMessage message) {
+        return message instanceof SipServletResponse response
+                ? response.getStatus() + " to " + response.getMethod()
+                : ((SipServletRequest) message).getMethod();
+    }
+
+    /**
+     * Whether RTPEngine still has the call: false once it has deleted it (after a delete, or by its own media
+     * timeout). An RTPEngine that does not answer counts as having it, so that nothing is released on a guess.
+     */
+    public boolean isAlive(MediaCall call) {
+        try {
+            engines.send(NgRequest.query(call.callId()), call.anchor()).get();
+            return true;
+        } catch (ExecutionException e) {
+            return !(e.getCause() instanceof NgErrorException);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
+    }
+
+    private void deleteQuietly(MediaCall call, NgRequest request) {
+        try {
+            EngineReply reply = engines.send(request, call.anchor()).get();
+            reply.reply().warning().ifPresent(warning -> LOG.fine(() -> "call-id=" + call.callId() + " delete: " + warning));
+        } catch (ExecutionException e) {
+            LOG.log(Level.WARNING, "call-id=" + call.callId() + " media not released: " + e.getCause().getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.warning("call-id=" + call.callId() + " media release interrupted");
+        }
+    }
+
+    private EngineReply await(MediaCall call, NgRequest request, CompletableFuture<EngineReply> pending) throws MediaException {
+        try {
+            EngineReply reply = pending.get();
+            reply.reply().warning().ifPresent(warning -> LOG.info(() -> "call-id=" + call.callId() + " "
+                    + request.command().wireName() + " on " + reply.instance() + ": " + warning));
+            return reply;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof NgErrorException error && !error.isCapacityRefusal()) {
+                throw new MediaRejectedException(call.callId(), "RTPEngine refused " + request.command().wireName() + ": " + error.reason(), error);
+            }
+            if (cause instanceof EngineUnavailableException || cause instanceof NgException) {
+                throw new MediaUnavailableException(call.callId(), cause.getMessage(), cause);
+            }
+            throw new MediaUnavailableException(call.callId(), String.valueOf(cause), cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MediaUnavailableException(call.callId(), request.command().wireName() + " interrupted", e);
+        }
+    }
+
+    private byte[] rewritten(MediaCall call, NgReply reply) throws MediaException {
+        if (!reply.hasSdp()) {
+            throw new MediaRejectedException(call.callId(), "RTPEngine replied without SDP", null);
+        }
+        return parse(call, reply.sdp()).maskIdentity(sdpName).toBytes();
+    }
+
+    private static SessionDescription parse(MediaCall call, byte[] sdp) throws MalformedSdpException {
+        try {
+            return SessionDescription.parse(sdp);
+        } catch (SdpException e) {
+            throw new MalformedSdpException(call.callId(), e);
+        }
+    }
+}

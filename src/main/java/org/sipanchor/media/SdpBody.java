@@ -1,0 +1,44 @@
+package org.sipanchor.media;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Locale;
+import java.util.Optional;
+
+import javax.servlet.sip.SipServletMessage;
+
+/**
+ * The SDP body of a SIP message: read when the Content-Type is {@code application/sdp} and the body is not
+ * empty; written back with the same Content-Type (the container recomputes Content-Length).
+ */
+public final class SdpBody {
+
+    private static final String SDP = "application/sdp";
+
+    private SdpBody() {
+    }
+
+    /** The message's SDP bytes, if it carries SDP. */
+    public static Optional<byte[]> of(SipServletMessage message) {
+        String type = message.getContentType();
+        if (type == null || !type.toLowerCase(Locale.ROOT).trim().startsWith(SDP) || message.getContentLength() == 0) {
+            return Optional.empty();
+        }
+        try {
+            byte[] raw = message.getRawContent();
+            return raw == null || raw.length == 0 ? Optional.empty() : Optional.of(raw);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the body of " + message.getCallId(), e);
+        }
+    }
+
+    /** Replaces the message's body with {@code sdp}, keeping its Content-Type ({@code application/sdp} if it had none). */
+    public static void replace(SipServletMessage message, byte[] sdp) {
+        String type = message.getContentType() == null ? SDP : message.getContentType();
+        try {
+            message.setContent(sdp, type);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot set the body of " + message.getCallId(), e);
+        }
+    }
+}

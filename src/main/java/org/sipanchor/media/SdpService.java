@@ -1,0 +1,46 @@
+package org.sipanchor.media;
+
+import java.util.Optional;
+
+import javax.servlet.sip.SipServletMessage;
+
+import jakarta.inject.Singleton;
+
+import org.sipanchor.sdp.SdpException;
+import org.sipanchor.sdp.SessionDescription;
+
+/**
+ * Shapes a message's SDP without RTPEngine: parse it, change it with {@link SessionDescription}'s methods
+ * (codec filter, hold, identity masking...), put it back.
+ *
+ * <pre>{@code
+ * @Inject SdpService sdp;
+ *
+ * sdp.parse(request).ifPresent(offer -> sdp.apply(offer.filterCodecs(List.of("PCMU", "PCMA")), request));
+ * }</pre>
+ */
+@Singleton
+public class SdpService {
+
+    /**
+     * The message's SDP, if it has any.
+     *
+     * @throws MalformedSdpException naming the line that does not parse
+     */
+    public Optional<SessionDescription> parse(SipServletMessage message) throws MalformedSdpException {
+        Optional<byte[]> body = SdpBody.of(message);
+        if (body.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(SessionDescription.parse(body.get()));
+        } catch (SdpException e) {
+            throw new MalformedSdpException(message.getCallId(), e);
+        }
+    }
+
+    /** Puts {@code sdp} into the message as its body. */
+    public void apply(SessionDescription sdp, SipServletMessage message) {
+        SdpBody.replace(message, sdp.toBytes());
+    }
+}

@@ -1,0 +1,308 @@
+package org.sipanchor.servlet;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+import javax.servlet.ServletException;
+import javax.servlet.sip.Proxy;
+import javax.servlet.sip.ProxyBranch;
+import javax.servlet.sip.SipServletRequest;
+import javax.servlet.sip.SipServletResponse;
+
+import jakarta.inject.Inject;
+
+import org.sipanchor.config.AppConfig;
+import org.sipanchor.config.MediaConfig;
+import org.sipanchor.config.MediaFailurePolicy;
+import org.sipanchor.media.Answer;
+import org.sipanchor.media.MalformedSdpException;
+import org.sipanchor.media.MediaCall;
+import org.sipanchor.media.MediaException;
+import org.sipanchor.media.MediaUnavailableException;
+import org.sipanchor.media.Offer;
+import org.sipanchor.media.RtpEngineService;
+import org.sipanchor.media.SdpBody;
+
+/**
+ * A stateful, record-routing proxy whose calls have their media anchored on RTPEngine, on every path a call
+ * takes: the offer when an INVITE (or re-INVITE, or UPDATE) with SDP arrives, from either side; the answer
+ * when an 18x/2xx with SDP comes back (or, for a late offer, the 2xx carries the offer and the ACK the
+ * answer); release on BYE, CANCEL, every final failure, the proxy's timeout, and when the application
+ * session ends any other way. When a call forks, each branch is offered with its own via-branch, and the
+ * branches that lose are released as soon as one answers.
+ *
+ * <p>Extend it and say where calls go; override the profile or the media policy if needed:
+ *
+ * <pre>{@code
+ * public class MyProxy extends MediaProxyServlet {
+ *     protected ProxyTargets targets(SipServletRequest request) throws ServletException {
+ *         return ProxyTargets.to(List.of(sipFactory().createURI("sip:bob@10.0.0.2:5060")));
+ *     }
+ *
+ *     protected String profile(SipServletRequest request) {
+ *         return request.getFrom().getURI().toString().startsWith("sips:") ? "srtp_to_rtp" : "rtp_passthrough";
+ *     }
+ * }
+ * }</pre>
+ */
+public abstract class MediaProxyServlet extends SipAnchorServlet {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = Logger.getLogger(MediaProxyServlet.class.getName());
+
+    /** The branch request attribute holding the via-branch it was offered with. */
+    static final String VIA_BRANCH = MediaProxyServlet.class.getName() + ".viaBranch";
+
+    @Inject
+    private transient RtpEngineService rtpengine;
+    @Inject
+    private transient AppConfig app;
+    @Inject
+    private transient MediaConfig media;
+
+    /**
+     * Where a new request goes. {@link ProxyTargets#none()} answers it 404.
+     */
+    protected abstract ProxyTargets targets(SipServletRequest request) throws ServletException, IOException;
+
+    /** The media profile of a new call: {@code app.profile} unless overridden. */
+    protected String profile(SipServletRequest request) {
+        return app.profile();
+    }
+
+    /** Whether a new call's media is anchored at all: true unless overridden. */
+    protected boolean anchors(SipServletRequest request) {
+        return true;
+    }
+
+    /** Relays a new request (any method) along {@link #targets}, anchoring an INVITE's media first. */
+    protected void relay(SipServletRequest request) throws ServletException, IOException {
+        if (request.getMaxForwards() == 0) {
+            request.createResponse(SipServletResponse.SC_TOO_MANY_HOPS).send();
+            return;
+        }
+        ProxyTargets targets = targets(request);
+        if (targets.isEmpty()) {
+            LOG.fine(() -> "call-id=" + request.getCallId() + " no route to " + request.getRequestURI());
+            request.createResponse(SipServletResponse.SC_NOT_FOUND).send();
+            return;
+        }
+        Proxy proxy = request.getProxy();
+        proxy.setRecordRoute(true);
+        proxy.setSupervised(true);
+        proxy.setParallel(true);
+        proxy.setProxyTimeout(app.noAnswerTimeoutSecs());
+        List<ProxyBranch> branches = proxy.createProxyBranches(targets.destinations());
+        if ("INVITE".equals(request.getMethod()) && anchors(request) && !anchorBranches(request, branches)) {
+            return;
+        }
+        proxy.startProxy();
+    }
+
+    /**
+     * Offers each branch's copy of the INVITE with its own via-branch. A failure releases whatever was anchored
+     * and either rejects the call or, with {@code media.on_failure: relay}, lets it through unanchored.
+     *
+     * @return whether to go on proxying
+     */
+    private boolean anchorBranches(SipServletRequest request, List<ProxyBranch> branches) throws IOException {
+        MediaCall call = rtpengine.begin(request, profile(request));
+        Optional<byte[]> sdp = SdpBody.of(request);
+        if (sdp.isEmpty()) {
+            return true; // a late offer: the 2xx brings it
+        }
+        Offer offer = rtpengine.offerIn(request, sdp.get());
+        List<byte[]> rewritten = new ArrayList<>();
+        try {
+            for (int i = 0; i < branches.size(); i++) {
+                rewritten.add(rtpengine.offer(call, offer.withViaBranch(viaBranch(i))));
+            }
+        } catch (MediaException e) {
+            rtpengine.delete(call);
+            if (e instanceof MediaUnavailableException && media.onFailure() == MediaFailurePolicy.RELAY) {
+                LOG.warning(() -> "call-id=" + request.getCallId() + " relayed with its media unanchored: " + e.reason());
+                return true;
+            }
+            MediaFailureReply.send(request, e);
+            return false;
+        }
+        for (int i = 0; i < branches.size(); i++) {
+            SipServletRequest branchRequest = branches.get(i).getRequest();
+            SdpBody.replace(branchRequest, rewritten.get(i));
+            branchRequest.setAttribute(VIA_BRANCH, viaBranch(i));
+        }
+        return true;
+    }
+
+    /**
+     * Runs the media lifecycle of in-dialog requests, then dispatches to {@code doInvite}, {@code doBye}... as
+     * usual: overriding those never skips a release. The container relays in-dialog requests along the recorded
+     * route after this returns.
+     */
+    @Override
+    protected void doRequest(SipServletRequest request) throws ServletException, IOException {
+        if (!request.isInitial()) {
+            switch (request.getMethod()) {
+                case "INVITE", "UPDATE" -> reoffer(request);
+                case "ACK", "PRACK" -> answerInRequest(request);
+                case "BYE", "CANCEL" -> rtpengine.delete(request);
+                default -> {
+                    // nothing to do for the media
+                }
+            }
+        }
+        super.doRequest(request);
+    }
+
+    /** Relays a new INVITE with its media anchored; override to decide per call, and call this to go on. */
+    @Override
+    protected void doInvite(SipServletRequest request) throws ServletException, IOException {
+        if (request.isInitial()) {
+            relay(request);
+        }
+    }
+
+    @Override
+    protected void doOptions(SipServletRequest request) throws ServletException, IOException {
+        relayInitial(request);
+    }
+
+    @Override
+    protected void doMessage(SipServletRequest request) throws ServletException, IOException {
+        relayInitial(request);
+    }
+
+    @Override
+    protected void doSubscribe(SipServletRequest request) throws ServletException, IOException {
+        relayInitial(request);
+    }
+
+    @Override
+    protected void doNotify(SipServletRequest request) throws ServletException, IOException {
+        relayInitial(request);
+    }
+
+    @Override
+    protected void doRefer(SipServletRequest request) throws ServletException, IOException {
+        relayInitial(request);
+    }
+
+    @Override
+    protected void doPublish(SipServletRequest request) throws ServletException, IOException {
+        relayInitial(request);
+    }
+
+    @Override
+    protected void doInfo(SipServletRequest request) throws ServletException, IOException {
+        relayInitial(request);
+    }
+
+    @Override
+    protected void doRegister(SipServletRequest request) throws ServletException, IOException {
+        relayInitial(request);
+    }
+
+    private void relayInitial(SipServletRequest request) throws ServletException, IOException {
+        if (request.isInitial()) {
+            relay(request);
+        }
+    }
+
+    @Override
+    protected void doResponse(SipServletResponse response) throws ServletException, IOException {
+        String method = response.getMethod();
+        int status = response.getStatus();
+        if (("INVITE".equals(method) || "UPDATE".equals(method)) && status > 100 && status < 300) {
+            answer(response);
+        }
+        if ("INVITE".equals(method) && response.getRequest().isInitial()) {
+            if (status >= 200 && status < 300) {
+                releaseLosingBranches(response);
+            } else if (status >= 300 && rtpengine.delete(response)) {
+                LOG.fine(() -> "call-id=" + response.getCallId() + " failed with " + status + ": media released");
+            }
+        }
+        super.doResponse(response);
+    }
+
+    /** A branch's own final response: a failed branch of a forked call is released right away. */
+    @Override
+    protected void doBranchResponse(SipServletResponse response) throws ServletException, IOException {
+        if ("INVITE".equals(response.getMethod()) && response.getStatus() >= 300) {
+            rtpengine.callOf(response).ifPresent(call -> viaBranchOf(response).ifPresent(branch ->
+                    rtpengine.releaseBranch(call, response.getFrom().getParameter("tag"), branch)));
+        }
+        super.doBranchResponse(response);
+    }
+
+    private void answer(SipServletResponse response) throws IOException {
+        Optional<byte[]> sdp = SdpBody.of(response);
+        Optional<MediaCall> call = rtpengine.callOf(response);
+        if (sdp.isEmpty() || call.isEmpty() || call.get().isReleased()) {
+            return;
+        }
+        Optional<String> branch = response.getRequest().isInitial() ? viaBranchOf(response) : Optional.empty();
+        try {
+            if (branch.isPresent() && SdpBody.of(response.getRequest()).isPresent()) {
+                Answer answer = Answer.of(response.getFrom().getParameter("tag"), response.getTo().getParameter("tag"), sdp.get())
+                        .withViaBranch(branch.get());
+                SdpBody.replace(response, rtpengine.answer(call.get(), answer));
+            } else {
+                rtpengine.answer(response);
+            }
+        } catch (MediaException e) {
+            // A reply cannot be refused; it goes on as it came, and the log says the media is not anchored.
+            LOG.severe(() -> "call-id=" + response.getCallId() + " " + response.getStatus() + " relayed with its media unanchored: " + e.reason());
+        }
+    }
+
+    private void reoffer(SipServletRequest request) throws IOException {
+        Optional<MediaCall> call = rtpengine.callOf(request);
+        if (call.isEmpty() || call.get().isReleased() || SdpBody.of(request).isEmpty()) {
+            return;
+        }
+        try {
+            rtpengine.offer(request, call.get().profile());
+        } catch (MalformedSdpException e) {
+            MediaFailureReply.send(request, e);
+        } catch (MediaException e) {
+            LOG.severe(() -> "call-id=" + request.getCallId() + " " + request.getMethod() + " relayed with its media unanchored: " + e.reason());
+        }
+    }
+
+    private void answerInRequest(SipServletRequest request) {
+        try {
+            rtpengine.answer(request);
+        } catch (MediaException e) {
+            LOG.severe(() -> "call-id=" + request.getCallId() + " " + request.getMethod() + " relayed with its media unanchored: " + e.reason());
+        }
+    }
+
+    private void releaseLosingBranches(SipServletResponse winner) {
+        Optional<MediaCall> call = rtpengine.callOf(winner);
+        Optional<String> winning = viaBranchOf(winner);
+        if (call.isEmpty() || winning.isEmpty()) {
+            return;
+        }
+        String fromTag = winner.getFrom().getParameter("tag");
+        for (String branch : call.get().liveBranches()) {
+            if (!branch.equals(winning.get())) {
+                rtpengine.releaseBranch(call.get(), fromTag, branch);
+            }
+        }
+    }
+
+    private static Optional<String> viaBranchOf(SipServletResponse response) {
+        ProxyBranch branch = response.getProxyBranch();
+        if (branch == null || branch.getRequest() == null) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable((String) branch.getRequest().getAttribute(VIA_BRANCH));
+    }
+
+    private static String viaBranch(int index) {
+        return "sipanchor-" + index;
+    }
+}

@@ -1,0 +1,73 @@
+package org.sipanchor.servlet;
+
+import java.util.logging.Logger;
+
+import javax.servlet.sip.SipApplicationSession;
+import javax.servlet.sip.SipApplicationSessionEvent;
+import javax.servlet.sip.SipApplicationSessionListener;
+
+import org.sipanchor.media.MediaCall;
+import org.sipanchor.media.RtpEngineService;
+
+/**
+ * The last line against leaked media sessions: when a call's SIP application session ends for any reason
+ * (invalidated, or destroyed after expiry), whatever media is still anchored is released. An expiring session
+ * whose call is still alive on RTPEngine is extended instead, so a long call keeps its media. Declare it in
+ * {@code sip.xml}:
+ *
+ * <pre>{@code
+ * <listener><listener-class>org.sipanchor.servlet.MediaSessionGuard</listener-class></listener>
+ * }</pre>
+ */
+public class MediaSessionGuard implements SipApplicationSessionListener {
+
+    /** Minutes an expiring session of a live call is extended by. */
+    static final int EXTENSION_MINUTES = 3;
+
+    private static final Logger LOG = Logger.getLogger(MediaSessionGuard.class.getName());
+
+    @Override
+    public void sessionCreated(SipApplicationSessionEvent event) {
+        // nothing anchored yet
+    }
+
+    @Override
+    public void sessionExpired(SipApplicationSessionEvent event) {
+        SipApplicationSession session = event.getApplicationSession();
+        MediaCall call = mediaCall(session);
+        if (call == null || call.isReleased()) {
+            return;
+        }
+        if (rtpengine().isAlive(call)) {
+            session.setExpires(EXTENSION_MINUTES);
+            LOG.fine(() -> "call-id=" + call.callId() + " still has media: session extended by " + EXTENSION_MINUTES + " min");
+        } else if (rtpengine().delete(call)) {
+            LOG.info(() -> "call-id=" + call.callId() + " session expired: media released");
+        }
+    }
+
+    @Override
+    public void sessionDestroyed(SipApplicationSessionEvent event) {
+        release(event.getApplicationSession(), "session ended");
+    }
+
+    @Override
+    public void sessionReadyToInvalidate(SipApplicationSessionEvent event) {
+        release(event.getApplicationSession(), "session ready to invalidate");
+    }
+
+    private void release(SipApplicationSession session, String why) {
+        MediaCall call = mediaCall(session);
+        if (call != null && !call.isReleased() && rtpengine().delete(call)) {
+            LOG.info(() -> "call-id=" + call.callId() + " " + why + " with media still anchored: released");
+        }
+    }
+
+    private static MediaCall mediaCall(SipApplicationSession session) {
+        return session.isValid() ? (MediaCall) session.getAttribute(MediaCall.ATTRIBUTE) : null;
+    }
+
+    private static RtpEngineService rtpengine() {
+        return SipAnchorCdi.bean(RtpEngineService.class);
+    }
+}

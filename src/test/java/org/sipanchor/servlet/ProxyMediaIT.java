@@ -1,0 +1,187 @@
+package org.sipanchor.servlet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sipanchor.testing.AnchoredSdp.assertAnchored;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.sipanchor.sdp.SessionDescription;
+import org.sipanchor.testing.AnchoredSdp;
+import org.sipanchor.testing.LoopbackPorts;
+import org.sipanchor.testing.RtpEngineDaemon;
+import org.sipanchor.testing.SipAnchorServer;
+import org.sipanchor.testing.SipMessageTrace;
+import org.sipanchor.testing.SipMessageTrace.Message;
+import org.sipanchor.testing.Sipp;
+
+/**
+ * The bundled proxy anchors every call's media on a real RTPEngine, on each path a call can take, and leaves
+ * no session behind: after every scenario RTPEngine holds zero sessions.
+ */
+@DisplayName("Media anchoring on the bundled proxy")
+class ProxyMediaIT {
+
+    private static final Duration CALL_TIME = Duration.ofSeconds(30);
+    private static final String SDP_NAME = "anchor";
+
+    @RegisterExtension
+    static final RtpEngineDaemon rtpengine = RtpEngineDaemon.builder().build();
+
+    private static SipAnchorServer proxy;
+    private static int calleePort;
+
+    @BeforeAll
+    static void startProxy() {
+        int sipPort = LoopbackPorts.free();
+        calleePort = LoopbackPorts.free();
+        proxy = SipAnchorServer.start(SipAnchorServer.config(sipPort, """
+                app:
+                  next_hop: "sip:127.0.0.1:%d"
+                  no_answer_timeout_secs: 2
+                media:
+                  rtpengine:
+                    address: "%s"
+                  sdp_name: "%s"
+                """.formatted(calleePort, hostPort(rtpengine), SDP_NAME)), sipPort);
+    }
+
+    @AfterAll
+    static void stopProxy() {
+        if (proxy != null) {
+            assertEquals(0, proxy.stop());
+        }
+    }
+
+    @AfterEach
+    void noSessionLeft() {
+        AnchoredSdp.assertNoSessionLeft(rtpengine);
+    }
+
+    @Test
+    @DisplayName("a basic call: both sides get RTPEngine's SDP, BYE releases it")
+    void basicCall() {
+        Calls calls = call("uac-call.xml", "uas-answer.xml");
+        assertAnchored(calls.callee.received("INVITE").get(0).body(), rtpengine, SDP_NAME);
+        assertAnchored(calls.caller.receivedResponses(200, "INVITE").get(0).body(), rtpengine, SDP_NAME);
+    }
+
+    @Test
+    @DisplayName("CANCEL before the answer releases the media")
+    void cancelBeforeAnswer() {
+        Calls calls = call("uac-cancel.xml", "uas-cancelled.xml");
+        assertAnchored(calls.callee.received("INVITE").get(0).body(), rtpengine, SDP_NAME);
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"486, Busy Here", "603, Decline"})
+    @DisplayName("a final failure from the callee releases the media")
+    void calleeRefuses(String status, String reason) {
+        try (Sipp callee = Sipp.scenario("uas-reject.xml").set("status", status).set("reason", reason).port(calleePort).start()) {
+            Sipp.scenario("uac-expect-status.xml").set("status", status).service("bob").remote(proxy.sipAddress()).run();
+            callee.assertSucceeded(CALL_TIME);
+        }
+    }
+
+    @Test
+    @DisplayName("no answer before app.no_answer_timeout_secs: the proxy cancels, the caller gets 408, media released")
+    void noAnswerTimesOut() {
+        try (Sipp callee = Sipp.scenario("uas-cancelled.xml").port(calleePort).start()) {
+            Sipp.scenario("uac-expect-status.xml").set("status", "408").service("bob").remote(proxy.sipAddress()).run();
+            callee.assertSucceeded(CALL_TIME);
+        }
+    }
+
+    @Test
+    @DisplayName("a re-INVITE from the caller is anchored both ways")
+    void reinviteFromCaller() {
+        Calls calls = call("uac-reinvite.xml", "uas-answer-reinvite.xml");
+        List<Message> invites = calls.callee.received("INVITE");
+        assertEquals(2, invites.size());
+        SessionDescription reoffer = assertAnchored(invites.get(1).body(), rtpengine, SDP_NAME);
+        assertEquals("sendonly", reoffer.media().get(0).direction().attributeName(), "the hold is relayed");
+        assertAnchored(calls.caller.receivedResponses(200, "INVITE").get(1).body(), rtpengine, SDP_NAME);
+    }
+
+    @Test
+    @DisplayName("a re-INVITE from the callee is an offer the other way, anchored both ways")
+    void reinviteFromCallee() {
+        Calls calls = call("uac-answer-reinvite.xml", "uas-reinvites.xml");
+        assertAnchored(calls.caller.received("INVITE").get(0).body(), rtpengine, SDP_NAME);
+        assertAnchored(calls.callee.receivedResponses(200, "INVITE").get(0).body(), rtpengine, SDP_NAME);
+    }
+
+    @Test
+    @DisplayName("early media: the 183's SDP and the 200's are anchored")
+    void earlyMedia() {
+        Calls calls = call("uac-call.xml", "uas-early-media.xml");
+        assertAnchored(calls.caller.receivedResponses(183, "INVITE").get(0).body(), rtpengine, SDP_NAME);
+        assertAnchored(calls.caller.receivedResponses(200, "INVITE").get(0).body(), rtpengine, SDP_NAME);
+    }
+
+    @Test
+    @DisplayName("a late offer: the 200 carries the offer and the ACK the answer, both anchored")
+    void lateOffer() {
+        Calls calls = call("uac-late-offer.xml", "uas-late-offer.xml");
+        assertTrue(calls.callee.received("INVITE").get(0).body().isEmpty(), "the INVITE had no SDP");
+        assertAnchored(calls.caller.receivedResponses(200, "INVITE").get(0).body(), rtpengine, SDP_NAME);
+        assertAnchored(calls.callee.received("ACK").get(0).body(), rtpengine, SDP_NAME);
+    }
+
+    @Test
+    @DisplayName("forking to two registered contacts: each branch anchored on its own, the cancelled one released")
+    void forking() {
+        int first = LoopbackPorts.free();
+        int second = LoopbackPorts.free();
+        Sipp.scenario("register.xml").port(first).service("fork").remote(proxy.sipAddress()).run();
+        Sipp.scenario("register.xml").port(second).service("fork").remote(proxy.sipAddress()).run();
+        try (Sipp answering = Sipp.scenario("uas-answer-late.xml").port(first).args("-d", "500").start();
+                Sipp ringing = Sipp.scenario("uas-cancelled.xml").port(second).start()) {
+            Sipp caller = Sipp.scenario("uac-call.xml").service("fork").remote(proxy.sipAddress()).start();
+            caller.assertSucceeded(CALL_TIME);
+            answering.assertSucceeded(CALL_TIME);
+            ringing.assertSucceeded(CALL_TIME);
+            SessionDescription toFirst = assertAnchored(SipMessageTrace.parse(answering.messages()).received("INVITE").get(0).body(), rtpengine, SDP_NAME);
+            SessionDescription toSecond = assertAnchored(SipMessageTrace.parse(ringing.messages()).received("INVITE").get(0).body(), rtpengine, SDP_NAME);
+            assertNotEquals(toFirst.media().get(0).port(), toSecond.media().get(0).port(), "each branch has its own RTPEngine ports");
+        }
+    }
+
+    @Test
+    @DisplayName("malformed SDP is refused with 488 and a Warning naming the line, nothing anchored")
+    void malformedSdp() {
+        Sipp caller = Sipp.scenario("uac-expect-status.xml").set("status", "488").set("offer", "v=0\no=broken\ns=x")
+                .service("bob").remote(proxy.sipAddress()).start();
+        caller.assertSucceeded(CALL_TIME);
+        Message refusal = SipMessageTrace.parse(caller.messages()).receivedResponses(488, "INVITE").get(0);
+        assertTrue(refusal.header("Warning").orElse("").contains("malformed SDP"), refusal.toString());
+        assertTrue(refusal.header("Warning").orElse("").contains("line 2"), refusal.toString());
+    }
+
+    /** The traces of one caller and one callee (on the next hop's port) that both completed their scenarios. */
+    private record Calls(SipMessageTrace caller, SipMessageTrace callee) {
+    }
+
+    private static Calls call(String callerScenario, String calleeScenario) {
+        try (Sipp callee = Sipp.scenario(calleeScenario).port(calleePort).start()) {
+            Sipp caller = Sipp.scenario(callerScenario).service("bob").remote(proxy.sipAddress()).start();
+            caller.assertSucceeded(CALL_TIME);
+            callee.assertSucceeded(CALL_TIME);
+            return new Calls(SipMessageTrace.parse(caller.messages()), SipMessageTrace.parse(callee.messages()));
+        }
+    }
+
+    static String hostPort(RtpEngineDaemon daemon) {
+        return daemon.ngAddress().getAddress().getHostAddress() + ":" + daemon.ngAddress().getPort();
+    }
+}

@@ -1,0 +1,108 @@
+package org.sipanchor.servlet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sipanchor.testing.AnchoredSdp.assertAnchored;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.sipanchor.sdp.MediaDescription;
+import org.sipanchor.sdp.SessionDescription;
+import org.sipanchor.testing.AnchoredSdp;
+import org.sipanchor.testing.LoopbackPorts;
+import org.sipanchor.testing.RtpEngineDaemon;
+import org.sipanchor.testing.SipAnchorServer;
+import org.sipanchor.testing.SipMessageTrace;
+import org.sipanchor.testing.Sipp;
+
+/**
+ * {@code srtp_to_rtp} on the bundled proxy works whichever side is the SRTP one: the secure side always sees
+ * RTP/SAVP with a=crypto, the other side RTP/AVP without it.
+ */
+@DisplayName("The srtp_to_rtp profile")
+class SrtpProfileIT {
+
+    private static final Duration CALL_TIME = Duration.ofSeconds(30);
+
+    @RegisterExtension
+    static final RtpEngineDaemon rtpengine = RtpEngineDaemon.builder().build();
+
+    private static SipAnchorServer proxy;
+    private static int calleePort;
+
+    @BeforeAll
+    static void startProxy() {
+        int sipPort = LoopbackPorts.free();
+        calleePort = LoopbackPorts.free();
+        proxy = SipAnchorServer.start(SipAnchorServer.config(sipPort, """
+                app:
+                  next_hop: "sip:127.0.0.1:%d"
+                  profile: srtp_to_rtp
+                media:
+                  rtpengine:
+                    address: "%s"
+                log:
+                  sip_trace: true
+                """.formatted(calleePort, ProxyMediaIT.hostPort(rtpengine))), sipPort);
+    }
+
+    @AfterAll
+    static void stopProxy() {
+        if (proxy != null) {
+            assertEquals(0, proxy.stop());
+            assertFalse(proxy.output().contains("WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz"), "no SRTP key in the log");
+            assertTrue(proxy.output().contains("inline:***"), "the SIP trace shows where keys were, masked");
+        }
+    }
+
+    @AfterEach
+    void noSessionLeft() {
+        AnchoredSdp.assertNoSessionLeft(rtpengine);
+    }
+
+    @Test
+    @DisplayName("SRTP caller, RTP callee: the callee gets RTP/AVP, the caller gets RTP/SAVP with its own key")
+    void srtpCaller() {
+        try (Sipp callee = Sipp.scenario("uas-answer.xml").port(calleePort).start()) {
+            Sipp caller = Sipp.scenario("uac-call.xml").offer("srtp-offer.sdp").service("core").remote(proxy.sipAddress()).start();
+            caller.assertSucceeded(CALL_TIME);
+            callee.assertSucceeded(CALL_TIME);
+            assertPlainRtp(SipMessageTrace.parse(callee.messages()).received("INVITE").get(0).body());
+            assertSrtp(SipMessageTrace.parse(caller.messages()).receivedResponses(200, "INVITE").get(0).body());
+        }
+    }
+
+    @Test
+    @DisplayName("RTP caller, SRTP callee: the callee gets RTP/SAVP with a key, the caller gets RTP/AVP")
+    void srtpCallee() {
+        try (Sipp callee = Sipp.scenario("uas-answer.xml").answer("srtp-answer.sdp").port(calleePort).start()) {
+            Sipp caller = Sipp.scenario("uac-call.xml").service("ue").remote(proxy.sipAddress()).start();
+            caller.assertSucceeded(CALL_TIME);
+            callee.assertSucceeded(CALL_TIME);
+            assertSrtp(SipMessageTrace.parse(callee.messages()).received("INVITE").get(0).body());
+            assertPlainRtp(SipMessageTrace.parse(caller.messages()).receivedResponses(200, "INVITE").get(0).body());
+        }
+    }
+
+    private static void assertSrtp(String sdpText) {
+        SessionDescription sdp = assertAnchored(sdpText, rtpengine, "sipanchor");
+        MediaDescription audio = sdp.media().get(0);
+        assertEquals("RTP/SAVP", audio.protocol(), sdpText);
+        assertTrue(audio.hasCrypto(), "a=crypto on the secure side\n" + sdpText);
+        assertFalse(sdpText.contains("WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz"), "RTPEngine's key, not the caller's");
+    }
+
+    private static void assertPlainRtp(String sdpText) {
+        SessionDescription sdp = assertAnchored(sdpText, rtpengine, "sipanchor");
+        MediaDescription audio = sdp.media().get(0);
+        assertEquals("RTP/AVP", audio.protocol(), sdpText);
+        assertFalse(audio.hasCrypto(), "no a=crypto on the RTP side\n" + sdpText);
+    }
+}

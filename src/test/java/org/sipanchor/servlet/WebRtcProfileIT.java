@@ -1,0 +1,116 @@
+package org.sipanchor.servlet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sipanchor.testing.AnchoredSdp.assertAnchored;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.sipanchor.sdp.MediaDescription;
+import org.sipanchor.sdp.SessionDescription;
+import org.sipanchor.testing.AnchoredSdp;
+import org.sipanchor.testing.LoopbackPorts;
+import org.sipanchor.testing.RtpEngineDaemon;
+import org.sipanchor.testing.SipAnchorServer;
+import org.sipanchor.testing.SipMessageTrace;
+import org.sipanchor.testing.Sipp;
+
+/**
+ * {@code wss_to_rtp} on the bundled proxy: a browser's DTLS-SRTP + ICE offer reaches the core as plain RTP, and
+ * the core's answer reaches the browser as DTLS-SRTP with RTPEngine as the only ICE candidate.
+ */
+@DisplayName("The wss_to_rtp profile")
+class WebRtcProfileIT {
+
+    private static final Duration CALL_TIME = Duration.ofSeconds(30);
+
+    @RegisterExtension
+    static final RtpEngineDaemon rtpengine = RtpEngineDaemon.builder().build();
+
+    private static SipAnchorServer proxy;
+    private static int calleePort;
+
+    @BeforeAll
+    static void startProxy() {
+        int sipPort = LoopbackPorts.free();
+        calleePort = LoopbackPorts.free();
+        proxy = SipAnchorServer.start(SipAnchorServer.config(sipPort, """
+                app:
+                  next_hop: "sip:127.0.0.1:%d"
+                  profile: wss_to_rtp
+                media:
+                  rtpengine:
+                    address: "%s"
+                """.formatted(calleePort, ProxyMediaIT.hostPort(rtpengine))), sipPort);
+    }
+
+    @AfterAll
+    static void stopProxy() {
+        if (proxy != null) {
+            assertEquals(0, proxy.stop());
+        }
+    }
+
+    @AfterEach
+    void noSessionLeft() {
+        AnchoredSdp.assertNoSessionLeft(rtpengine);
+    }
+
+    @Test
+    @DisplayName("a browser calls the core: RTP/AVP without ICE or DTLS to the core, DTLS-SRTP with ICE back")
+    void browserCallsCore() {
+        try (Sipp callee = Sipp.scenario("uas-answer.xml").port(calleePort).start()) {
+            Sipp browser = Sipp.scenario("uac-call.xml").offer("browser-offer.sdp").service("core").remote(proxy.sipAddress()).start();
+            browser.assertSucceeded(CALL_TIME);
+            callee.assertSucceeded(CALL_TIME);
+
+            String toCore = SipMessageTrace.parse(callee.messages()).received("INVITE").get(0).body();
+            MediaDescription core = assertAnchored(toCore, rtpengine, "sipanchor").media().get(0);
+            assertEquals("RTP/AVP", core.protocol(), toCore);
+            assertFalse(core.hasAttribute("fingerprint") || core.hasAttribute("ice-ufrag") || core.hasAttribute("candidate"), toCore);
+            assertFalse(core.hasAttribute("rtcp-mux"), "RTCP demultiplexed toward the core\n" + toCore);
+
+            String toBrowser = SipMessageTrace.parse(browser.messages()).receivedResponses(200, "INVITE").get(0).body();
+            SessionDescription answer = assertAnchored(toBrowser, rtpengine, "sipanchor");
+            MediaDescription audio = answer.media().get(0);
+            assertEquals("UDP/TLS/RTP/SAVPF", audio.protocol(), toBrowser);
+            assertTrue(audio.hasAttribute("fingerprint") || answer.attribute("fingerprint").isPresent(), "a DTLS fingerprint\n" + toBrowser);
+            assertTrue(audio.hasAttribute("ice-ufrag") || answer.attribute("ice-ufrag").isPresent(), "ICE credentials\n" + toBrowser);
+            assertTrue(audio.attributeValues("candidate").stream().allMatch(c -> c.contains("127.0.0.1")),
+                    "RTPEngine is the only ICE candidate\n" + toBrowser);
+            assertTrue(audio.hasAttribute("rtcp-mux"), "rtcp-mux accepted\n" + toBrowser);
+            assertFalse(audio.hasCrypto(), "no SDES toward the browser\n" + toBrowser);
+        }
+    }
+
+    @Test
+    @DisplayName("the core calls a browser: the browser is offered DTLS-SRTP with ICE and a mid, the core gets RTP/AVP back")
+    void coreCallsBrowser() {
+        try (Sipp browser = Sipp.scenario("uas-answer.xml").answer("browser-answer.sdp").port(calleePort).start()) {
+            Sipp core = Sipp.scenario("uac-call.xml").service("browser").remote(proxy.sipAddress()).start();
+            core.assertSucceeded(CALL_TIME);
+            browser.assertSucceeded(CALL_TIME);
+
+            String toBrowser = SipMessageTrace.parse(browser.messages()).received("INVITE").get(0).body();
+            MediaDescription offer = assertAnchored(toBrowser, rtpengine, "sipanchor").media().get(0);
+            assertEquals("UDP/TLS/RTP/SAVPF", offer.protocol(), toBrowser);
+            assertTrue(offer.hasAttribute("fingerprint"), toBrowser);
+            assertTrue(offer.hasAttribute("ice-ufrag"), toBrowser);
+            assertTrue(offer.hasAttribute("rtcp-mux"), toBrowser);
+            assertTrue(offer.mid().isPresent(), "a=mid generated\n" + toBrowser);
+            assertFalse(offer.hasCrypto(), toBrowser);
+
+            String toCore = SipMessageTrace.parse(core.messages()).receivedResponses(200, "INVITE").get(0).body();
+            MediaDescription answer = assertAnchored(toCore, rtpengine, "sipanchor").media().get(0);
+            assertEquals("RTP/AVP", answer.protocol(), toCore);
+            assertFalse(answer.hasAttribute("fingerprint") || answer.hasAttribute("ice-ufrag"), toCore);
+        }
+    }
+}
