@@ -72,8 +72,9 @@ class NgClientRtpEngineTest {
         for (String id : callIds) {
             CLIENTS.get(NgTransportKind.UDP).execute(NgRequest.delete(id));
         }
-        for (AutoCloseable c : toClose) {
-            c.close();
+        // Reverse order, as try-with-resources: a sender thread is joined before its socket is closed.
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
         }
         assertEquals(0, RTPENGINE.sessionCount(), "sessions left in rtpengine");
     }

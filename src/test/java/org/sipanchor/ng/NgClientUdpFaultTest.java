@@ -216,9 +216,10 @@ class NgClientUdpFaultTest {
 
         assertTrue(elapsedMillis >= 990, "not before the timeout: " + elapsedMillis);
         assertTrue(elapsedMillis < 1500, "within timeout + 500 ms: " + elapsedMillis);
-        // 0, 50, 150, 350, 600, 850 ms
-        assertEquals(6, e.transmissions());
-        assertEquals(6, peer.received().size());
+        // 0, 50, 150, 250 ... 950 ms, each up to one timer tick late
+        assertTrue(e.transmissions() >= 9 && e.transmissions() <= 11, "transmissions: " + e.transmissions());
+        assertEquals(e.transmissions(), peer.received().size());
+        assertEquals(e.transmissions() - 1, listener.retransmits.get());
         assertEquals(1, listener.timeouts.get());
         assertEquals(Duration.ofMillis(1000), e.timeout());
         assertEquals(0, client.inFlight());
