@@ -41,6 +41,7 @@ public final class Sipp implements AutoCloseable {
             placeholders.put("offer", sdp("pcmu-offer.sdp"));
             placeholders.put("answer", sdp("pcmu-answer.sdp"));
             placeholders.put("reoffer", sdp("pcmu-reoffer.sdp"));
+            placeholders.put("contact_port", "[local_port]");
         }
 
         public Builder port(int localPort) {
@@ -108,6 +109,9 @@ public final class Sipp implements AutoCloseable {
         }
     }
 
+    /** Numbers every run, so that a port used again does not overwrite an earlier run's traces. */
+    private static final java.util.concurrent.atomic.AtomicInteger RUNS = new java.util.concurrent.atomic.AtomicInteger();
+
     private final Process process;
     private final Path errorFile;
     private final Path messageFile;
@@ -116,7 +120,8 @@ public final class Sipp implements AutoCloseable {
 
     private Sipp(Builder builder) {
         this.port = builder.port;
-        String traceName = builder.name != null ? builder.name : builder.scenario.replace(".xml", "") + "-" + builder.port;
+        String traceName = builder.name != null ? builder.name
+                : builder.scenario.replace(".xml", "") + "-" + builder.port + "-" + RUNS.incrementAndGet();
         Path dir = TestOutput.directory("sipp");
         this.errorFile = dir.resolve(traceName + "-errors.log");
         this.messageFile = dir.resolve(traceName + "-messages.log");
@@ -138,6 +143,20 @@ public final class Sipp implements AutoCloseable {
                     .redirectOutput(screenFile.toFile()).start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start sipp: " + e.getMessage(), e);
+        }
+        awaitListening();
+    }
+
+    /** SIPp binds its port a moment after it starts; a callee over TCP must be listening before it is called. */
+    private void awaitListening() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (LoopbackPorts.isFree(port) && process.isAlive() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
