@@ -143,8 +143,9 @@ final class ConfigLoader {
         Duration health = Duration.ofSeconds(positive(section, "health_check_interval_secs", 5));
         Map<String, ProfileConfig> profiles = profiles(section.mappingOrEmpty("profiles"));
         MediaFailurePolicy onFailure = section.choice("on_failure", MediaFailurePolicy.class).orElse(MediaFailurePolicy.REJECT);
+        Optional<HostPort> dtmfEvents = listenOnly(section.mappingOrEmpty("dtmf_events"));
         section.rejectUnknownKeys();
-        return new MediaConfig(rtpengine, sdpName, health, profiles, onFailure);
+        return new MediaConfig(rtpengine, sdpName, health, profiles, onFailure, dtmfEvents);
     }
 
     private RtpEngineConfig rtpengine(YamlMapping section) {

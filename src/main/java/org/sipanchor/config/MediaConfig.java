@@ -2,6 +2,7 @@ package org.sipanchor.config;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The {@code media:} section.
@@ -10,9 +11,10 @@ import java.util.Map;
  * @param healthCheckInterval how often every RTPEngine is pinged
  * @param profiles            custom profiles by name (the built-in ones are not listed here)
  * @param onFailure           what happens to a call no RTPEngine can anchor
+ * @param dtmfEvents          where RTPEngine sends DTMF events ({@code --dtmf-log-dest}), if anywhere
  */
 public record MediaConfig(RtpEngineConfig rtpengine, String sdpName, Duration healthCheckInterval,
-        Map<String, ProfileConfig> profiles, MediaFailurePolicy onFailure) {
+        Map<String, ProfileConfig> profiles, MediaFailurePolicy onFailure, Optional<HostPort> dtmfEvents) {
 
     public MediaConfig {
         profiles = Map.copyOf(profiles);

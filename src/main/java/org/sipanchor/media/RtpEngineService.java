@@ -272,6 +272,76 @@ public class RtpEngineService {
                 : ((SipServletRequest) message).getMethod();
     }
 
+    // ------------------------------------------------------------------ in-call media control
+
+    /**
+     * Plays a media file (anything ffmpeg reads, on RTPEngine's host) to the party with {@code tag}: an
+     * announcement, music on hold, an IVR prompt.
+     *
+     * @return the file's duration in milliseconds, when RTPEngine reports it
+     */
+    public java.util.OptionalLong playMedia(MediaCall call, String tag, String file) throws MediaException {
+        return command(call, NgRequest.builder(NgCommand.PLAY_MEDIA).callId(call.callId()).fromTag(tag).file(file).build()).duration();
+    }
+
+    /** Stops what {@link #playMedia} started for that party. */
+    public void stopMedia(MediaCall call, String tag) throws MediaException {
+        command(call, NgRequest.builder(NgCommand.STOP_MEDIA).callId(call.callId()).fromTag(tag).build());
+    }
+
+    /**
+     * Injects a DTMF digit as if the party with {@code tag} had sent it (RFC 4733 event or tone, as negotiated).
+     * RTPEngine needs the {@code inject DTMF} flag in the call's offer and answer, and media flowing from that party.
+     */
+    public void playDtmf(MediaCall call, String tag, char digit, java.time.Duration duration) throws MediaException {
+        command(call, NgRequest.builder(NgCommand.PLAY_DTMF).callId(call.callId()).fromTag(tag).digit(digit)
+                .duration((int) duration.toMillis()).build());
+    }
+
+    /** Replaces the media the party with {@code tag} sends by silence (true), or lets it through again (false). */
+    public void silenceMedia(MediaCall call, String tag, boolean silenced) throws MediaException {
+        command(call, NgRequest.builder(silenced ? NgCommand.SILENCE_MEDIA : NgCommand.UNSILENCE_MEDIA)
+                .callId(call.callId()).fromTag(tag).build());
+    }
+
+    /** Drops the media the party with {@code tag} sends (true), or lets it through again (false). */
+    public void blockMedia(MediaCall call, String tag, boolean blocked) throws MediaException {
+        command(call, NgRequest.builder(blocked ? NgCommand.BLOCK_MEDIA : NgCommand.UNBLOCK_MEDIA)
+                .callId(call.callId()).fromTag(tag).build());
+    }
+
+    /** Drops the DTMF the party with {@code tag} sends (true), e.g. while a card number is read, or lets it through. */
+    public void blockDtmf(MediaCall call, String tag, boolean blocked) throws MediaException {
+        command(call, NgRequest.builder(blocked ? NgCommand.BLOCK_DTMF : NgCommand.UNBLOCK_DTMF)
+                .callId(call.callId()).fromTag(tag).build());
+    }
+
+    /** Starts (true) or stops (false) recording the call on RTPEngine's recording spool. */
+    public void record(MediaCall call, boolean on) throws MediaException {
+        command(call, NgRequest.builder(on ? NgCommand.START_RECORDING : NgCommand.STOP_RECORDING).callId(call.callId()).build());
+    }
+
+    /**
+     * Asks RTPEngine for an SDP offer that lets a new party (a conference mixer, a monitor, a recorder) receive the
+     * media of the parties with {@code fromTags}; send it to that party and pass its answer to
+     * {@link #subscribeAnswer}.
+     *
+     * @return the offer, and the to-tag RTPEngine gave the subscription
+     */
+    public NgReply subscribeRequest(MediaCall call, java.util.List<String> fromTags) throws MediaException {
+        return command(call, NgRequest.builder(NgCommand.SUBSCRIBE_REQUEST).callId(call.callId()).fromTags(fromTags).build());
+    }
+
+    /** Completes a subscription with the subscriber's answer. */
+    public void subscribeAnswer(MediaCall call, String toTag, byte[] sdp) throws MediaException {
+        command(call, NgRequest.builder(NgCommand.SUBSCRIBE_ANSWER).callId(call.callId()).toTag(toTag).sdp(sdp).build());
+    }
+
+    /** Ends a subscription. */
+    public void unsubscribe(MediaCall call, String toTag) throws MediaException {
+        command(call, NgRequest.builder(NgCommand.UNSUBSCRIBE).callId(call.callId()).toTag(toTag).build());
+    }
+
     /**
      * Whether RTPEngine still has the call: false once it has deleted it (after a delete, or by its own media
      * timeout). An RTPEngine that does not answer counts as having it, so that nothing is released on a guess.

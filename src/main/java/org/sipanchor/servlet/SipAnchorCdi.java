@@ -64,8 +64,9 @@ public final class SipAnchorCdi implements ServletContextListener {
         WeldContainer container = weld.initialize();
         context.setAttribute(CONTAINER_ATTRIBUTE, container);
         BY_LOADER.put(loader, container);
-        // started now rather than on first use: RTPEngine health checks and the metrics endpoint run from deployment
+        // started now rather than on first use: health checks, metrics and DTMF events run from deployment
         container.select(MetricsServer.class).get();
+        container.select(DtmfEvents.class).get();
         LOG.info(() -> "CDI started for " + context.getServletContextName() + " with configuration " + configFile);
     }
 

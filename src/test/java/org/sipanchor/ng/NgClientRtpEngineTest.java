@@ -10,10 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -35,6 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.sipanchor.testing.RtpEndpoint;
 import org.sipanchor.testing.RtpEngineDaemon;
 import org.sipanchor.testing.SampleSdp;
+import org.sipanchor.testing.ToneFile;
 
 /** Every NG command of RTPEngine 10.5 against a real daemon, over UDP and over TCP. */
 @DisplayName("NgClient against a real rtpengine: every command, over UDP and TCP")
@@ -56,9 +54,7 @@ class NgClientRtpEngineTest {
         CLIENTS.put(NgTransportKind.UDP, NgClient.builder().address(RTPENGINE.ngAddress()).build());
         CLIENTS.put(NgTransportKind.TCP, NgClient.builder().address(RTPENGINE.tcpNgAddress())
                 .transport(NgTransportKind.TCP).build());
-        wavFile = Path.of("target", "rtpengine", "tone-1s.wav").toAbsolutePath();
-        Files.createDirectories(wavFile.getParent());
-        Files.write(wavFile, sineWav(8000, 1.0));
+        wavFile = ToneFile.write("tone-1s.wav", 8000, 1.0);
     }
 
     @AfterAll
@@ -423,19 +419,5 @@ class NgClientRtpEngineTest {
             return i;
         }
         return -1;
-    }
-
-    /** A mono 16-bit PCM WAV file of a 440 Hz tone. */
-    private static byte[] sineWav(int rate, double seconds) {
-        int samples = (int) (rate * seconds);
-        ByteBuffer b = ByteBuffer.allocate(44 + samples * 2).order(ByteOrder.LITTLE_ENDIAN);
-        b.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + samples * 2)
-                .put("WAVEfmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1)
-                .putShort((short) 1).putInt(rate).putInt(rate * 2).putShort((short) 2).putShort((short) 16)
-                .put("data".getBytes(StandardCharsets.US_ASCII)).putInt(samples * 2);
-        for (int i = 0; i < samples; i++) {
-            b.putShort((short) (8000 * Math.sin(2 * Math.PI * 440 * i / rate)));
-        }
-        return b.array();
     }
 }
