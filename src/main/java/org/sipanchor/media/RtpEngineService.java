@@ -90,7 +90,8 @@ public class RtpEngineService {
 
     /**
      * Anchors the SDP offer of a request (INVITE, re-INVITE, UPDATE) and writes RTPEngine's SDP into it. A request
-     * without SDP is left as it is: its reply will carry the offer (a late offer).
+     * without SDP is left as it is: its reply will carry the offer (a late offer). When a call's first offer fails,
+     * whatever RTPEngine may have created is deleted before the exception reaches the caller.
      */
     public void offer(SipServletRequest request, String profile) throws MediaException {
         MediaCall call = begin(request, profile);
@@ -98,8 +99,18 @@ public class RtpEngineService {
         if (sdp.isEmpty()) {
             return;
         }
-        SdpBody.replace(request, offer(call, offerIn(request, sdp.get())));
-        saved(request, call);
+        boolean first = !call.hasOffer();
+        try {
+            SdpBody.replace(request, offer(call, offerIn(request, sdp.get())));
+        } catch (MediaException e) {
+            if (first) {
+                // RTPEngine may have created the call before it failed (e.g. "Error rewriting SDP"): never half-anchored
+                delete(call);
+            }
+            throw e;
+        } finally {
+            saved(request, call);
+        }
     }
 
     /** The offer {@code request} makes with {@code sdp}: its tags and where it came from. */
