@@ -1,20 +1,16 @@
 package org.sipanchor.app;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.sipanchor.testing.AnchoringServer;
 import org.sipanchor.testing.LoopbackPorts;
-import org.sipanchor.testing.RtpEngineDaemon;
-import org.sipanchor.testing.SipAnchorServer;
 import org.sipanchor.testing.Sipp;
 
 /**
@@ -27,25 +23,7 @@ class ProxyRoutingIT {
     private static final Duration CALL_TIME = Duration.ofSeconds(30);
 
     @RegisterExtension
-    static final RtpEngineDaemon rtpengine = RtpEngineDaemon.builder().build();
-    private static SipAnchorServer server;
-    private static int nextHopPort;
-
-    @BeforeAll
-    static void startServer() {
-        int sipPort = LoopbackPorts.free();
-        nextHopPort = LoopbackPorts.free();
-        server = SipAnchorServer.start(SipAnchorServer.config(sipPort,
-                "app:\n  next_hop: \"sip:127.0.0.1:" + nextHopPort + "\"\n"
-                + "media:\n  rtpengine:\n    address: \"127.0.0.1:" + rtpengine.ngAddress().getPort() + "\"\n"), sipPort);
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            assertEquals(0, server.stop(), "exit status after SIGTERM");
-        }
-    }
+    static final AnchoringServer server = AnchoringServer.bundled();
 
     @Test
     @DisplayName("answers OPTIONS addressed to itself with 200 and its Allow header")
@@ -84,7 +62,7 @@ class ProxyRoutingIT {
     @Test
     @DisplayName("sends an INVITE for an unknown user to app.next_hop, and its BYE along the recorded route")
     void routesUnknownUserToNextHop() {
-        try (Sipp callee = Sipp.scenario("uas-answer.xml").port(nextHopPort).start()) {
+        try (Sipp callee = Sipp.scenario("uas-answer.xml").port(server.calleePort()).start()) {
             Sipp caller = Sipp.scenario("uac-call.xml").service("nobody-registered").remote(server.sipAddress()).start();
             caller.assertSucceeded(CALL_TIME);
             callee.assertSucceeded(CALL_TIME);

@@ -8,19 +8,15 @@ import static org.sipanchor.testing.AnchoredSdp.assertAnchored;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.sipanchor.sdp.SessionDescription;
-import org.sipanchor.testing.AnchoredSdp;
+import org.sipanchor.testing.AnchoringServer;
 import org.sipanchor.testing.LoopbackPorts;
 import org.sipanchor.testing.RtpEngineDaemon;
-import org.sipanchor.testing.SipAnchorServer;
 import org.sipanchor.testing.SipMessageTrace;
 import org.sipanchor.testing.SipMessageTrace.Message;
 import org.sipanchor.testing.Sipp;
@@ -36,37 +32,9 @@ class ProxyMediaIT {
     private static final String SDP_NAME = "anchor";
 
     @RegisterExtension
-    static final RtpEngineDaemon rtpengine = RtpEngineDaemon.builder().build();
+    static final AnchoringServer proxy = AnchoringServer.bundled().sdpName(SDP_NAME);
 
-    private static SipAnchorServer proxy;
-    private static int calleePort;
-
-    @BeforeAll
-    static void startProxy() {
-        int sipPort = LoopbackPorts.free();
-        calleePort = LoopbackPorts.free();
-        proxy = SipAnchorServer.start(SipAnchorServer.config(sipPort, """
-                app:
-                  next_hop: "sip:127.0.0.1:%d"
-                  no_answer_timeout_secs: 2
-                media:
-                  rtpengine:
-                    address: "%s"
-                  sdp_name: "%s"
-                """.formatted(calleePort, hostPort(rtpengine), SDP_NAME)), sipPort);
-    }
-
-    @AfterAll
-    static void stopProxy() {
-        if (proxy != null) {
-            assertEquals(0, proxy.stop());
-        }
-    }
-
-    @AfterEach
-    void noSessionLeft() {
-        AnchoredSdp.assertNoSessionLeft(rtpengine);
-    }
+    private static final RtpEngineDaemon rtpengine = proxy.rtpengine();
 
     @Test
     @DisplayName("a basic call: both sides get RTPEngine's SDP, BYE releases it")
@@ -87,7 +55,7 @@ class ProxyMediaIT {
     @CsvSource({"486, Busy Here", "603, Decline"})
     @DisplayName("a final failure from the callee releases the media")
     void calleeRefuses(String status, String reason) {
-        try (Sipp callee = Sipp.scenario("uas-reject.xml").set("status", status).set("reason", reason).port(calleePort).start()) {
+        try (Sipp callee = Sipp.scenario("uas-reject.xml").set("status", status).set("reason", reason).port(proxy.calleePort()).start()) {
             Sipp.scenario("uac-expect-status.xml").set("status", status).service("bob").remote(proxy.sipAddress()).run();
             callee.assertSucceeded(CALL_TIME);
         }
@@ -96,7 +64,7 @@ class ProxyMediaIT {
     @Test
     @DisplayName("no answer before app.no_answer_timeout_secs: the proxy cancels, the caller gets 408, media released")
     void noAnswerTimesOut() {
-        try (Sipp callee = Sipp.scenario("uas-cancelled.xml").port(calleePort).start()) {
+        try (Sipp callee = Sipp.scenario("uas-cancelled.xml").port(proxy.calleePort()).start()) {
             Sipp.scenario("uac-expect-status.xml").set("status", "408").service("bob").remote(proxy.sipAddress()).run();
             callee.assertSucceeded(CALL_TIME);
         }
@@ -173,7 +141,7 @@ class ProxyMediaIT {
     }
 
     private static Calls call(String callerScenario, String calleeScenario) {
-        try (Sipp callee = Sipp.scenario(calleeScenario).port(calleePort).start()) {
+        try (Sipp callee = Sipp.scenario(calleeScenario).port(proxy.calleePort()).start()) {
             Sipp caller = Sipp.scenario(callerScenario).service("bob").remote(proxy.sipAddress()).start();
             caller.assertSucceeded(CALL_TIME);
             callee.assertSucceeded(CALL_TIME);
@@ -181,7 +149,4 @@ class ProxyMediaIT {
         }
     }
 
-    static String hostPort(RtpEngineDaemon daemon) {
-        return daemon.ngAddress().getAddress().getHostAddress() + ":" + daemon.ngAddress().getPort();
-    }
 }

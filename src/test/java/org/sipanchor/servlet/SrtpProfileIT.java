@@ -8,17 +8,13 @@ import static org.sipanchor.testing.AnchoredSdp.assertAnchored;
 import java.time.Duration;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sipanchor.sdp.MediaDescription;
 import org.sipanchor.sdp.SessionDescription;
-import org.sipanchor.testing.AnchoredSdp;
-import org.sipanchor.testing.LoopbackPorts;
+import org.sipanchor.testing.AnchoringServer;
 import org.sipanchor.testing.RtpEngineDaemon;
-import org.sipanchor.testing.SipAnchorServer;
 import org.sipanchor.testing.SipMessageTrace;
 import org.sipanchor.testing.Sipp;
 
@@ -32,45 +28,21 @@ class SrtpProfileIT {
     private static final Duration CALL_TIME = Duration.ofSeconds(30);
 
     @RegisterExtension
-    static final RtpEngineDaemon rtpengine = RtpEngineDaemon.builder().build();
+    static final AnchoringServer proxy = AnchoringServer.bundled().profile("srtp_to_rtp").yaml("log:\n  sip_trace: true\n");
 
-    private static SipAnchorServer proxy;
-    private static int calleePort;
-
-    @BeforeAll
-    static void startProxy() {
-        int sipPort = LoopbackPorts.free();
-        calleePort = LoopbackPorts.free();
-        proxy = SipAnchorServer.start(SipAnchorServer.config(sipPort, """
-                app:
-                  next_hop: "sip:127.0.0.1:%d"
-                  profile: srtp_to_rtp
-                media:
-                  rtpengine:
-                    address: "%s"
-                log:
-                  sip_trace: true
-                """.formatted(calleePort, ProxyMediaIT.hostPort(rtpengine))), sipPort);
-    }
+    private static final RtpEngineDaemon rtpengine = proxy.rtpengine();
 
     @AfterAll
-    static void stopProxy() {
-        if (proxy != null) {
-            assertEquals(0, proxy.stop());
-            assertFalse(proxy.output().contains("WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz"), "no SRTP key in the log");
-            assertTrue(proxy.output().contains("inline:***"), "the SIP trace shows where keys were, masked");
-        }
-    }
-
-    @AfterEach
-    void noSessionLeft() {
-        AnchoredSdp.assertNoSessionLeft(rtpengine);
+    static void noKeyInTheLog() {
+        String log = proxy.server().output();
+        assertFalse(log.contains("WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz"), "no SRTP key in the log");
+        assertTrue(log.contains("inline:***"), "the SIP trace shows where keys were, masked");
     }
 
     @Test
     @DisplayName("SRTP caller, RTP callee: the callee gets RTP/AVP, the caller gets RTP/SAVP with its own key")
     void srtpCaller() {
-        try (Sipp callee = Sipp.scenario("uas-answer.xml").port(calleePort).start()) {
+        try (Sipp callee = Sipp.scenario("uas-answer.xml").port(proxy.calleePort()).start()) {
             Sipp caller = Sipp.scenario("uac-call.xml").offer("srtp-offer.sdp").service("core").remote(proxy.sipAddress()).start();
             caller.assertSucceeded(CALL_TIME);
             callee.assertSucceeded(CALL_TIME);
@@ -82,7 +54,7 @@ class SrtpProfileIT {
     @Test
     @DisplayName("RTP caller, SRTP callee: the callee gets RTP/SAVP with a key, the caller gets RTP/AVP")
     void srtpCallee() {
-        try (Sipp callee = Sipp.scenario("uas-answer.xml").answer("srtp-answer.sdp").port(calleePort).start()) {
+        try (Sipp callee = Sipp.scenario("uas-answer.xml").answer("srtp-answer.sdp").port(proxy.calleePort()).start()) {
             Sipp caller = Sipp.scenario("uac-call.xml").service("ue").remote(proxy.sipAddress()).start();
             caller.assertSucceeded(CALL_TIME);
             callee.assertSucceeded(CALL_TIME);

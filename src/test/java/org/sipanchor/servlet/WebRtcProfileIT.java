@@ -7,18 +7,13 @@ import static org.sipanchor.testing.AnchoredSdp.assertAnchored;
 
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sipanchor.sdp.MediaDescription;
 import org.sipanchor.sdp.SessionDescription;
-import org.sipanchor.testing.AnchoredSdp;
-import org.sipanchor.testing.LoopbackPorts;
+import org.sipanchor.testing.AnchoringServer;
 import org.sipanchor.testing.RtpEngineDaemon;
-import org.sipanchor.testing.SipAnchorServer;
 import org.sipanchor.testing.SipMessageTrace;
 import org.sipanchor.testing.Sipp;
 
@@ -32,41 +27,14 @@ class WebRtcProfileIT {
     private static final Duration CALL_TIME = Duration.ofSeconds(30);
 
     @RegisterExtension
-    static final RtpEngineDaemon rtpengine = RtpEngineDaemon.builder().build();
+    static final AnchoringServer proxy = AnchoringServer.bundled().profile("wss_to_rtp");
 
-    private static SipAnchorServer proxy;
-    private static int calleePort;
-
-    @BeforeAll
-    static void startProxy() {
-        int sipPort = LoopbackPorts.free();
-        calleePort = LoopbackPorts.free();
-        proxy = SipAnchorServer.start(SipAnchorServer.config(sipPort, """
-                app:
-                  next_hop: "sip:127.0.0.1:%d"
-                  profile: wss_to_rtp
-                media:
-                  rtpengine:
-                    address: "%s"
-                """.formatted(calleePort, ProxyMediaIT.hostPort(rtpengine))), sipPort);
-    }
-
-    @AfterAll
-    static void stopProxy() {
-        if (proxy != null) {
-            assertEquals(0, proxy.stop());
-        }
-    }
-
-    @AfterEach
-    void noSessionLeft() {
-        AnchoredSdp.assertNoSessionLeft(rtpengine);
-    }
+    private static final RtpEngineDaemon rtpengine = proxy.rtpengine();
 
     @Test
     @DisplayName("a browser calls the core: RTP/AVP without ICE or DTLS to the core, DTLS-SRTP with ICE back")
     void browserCallsCore() {
-        try (Sipp callee = Sipp.scenario("uas-answer.xml").port(calleePort).start()) {
+        try (Sipp callee = Sipp.scenario("uas-answer.xml").port(proxy.calleePort()).start()) {
             Sipp browser = Sipp.scenario("uac-call.xml").offer("browser-offer.sdp").service("core").remote(proxy.sipAddress()).start();
             browser.assertSucceeded(CALL_TIME);
             callee.assertSucceeded(CALL_TIME);
@@ -93,7 +61,7 @@ class WebRtcProfileIT {
     @Test
     @DisplayName("the core calls a browser: the browser is offered DTLS-SRTP with ICE and a mid, the core gets RTP/AVP back")
     void coreCallsBrowser() {
-        try (Sipp browser = Sipp.scenario("uas-answer.xml").answer("browser-answer.sdp").port(calleePort).start()) {
+        try (Sipp browser = Sipp.scenario("uas-answer.xml").answer("browser-answer.sdp").port(proxy.calleePort()).start()) {
             Sipp core = Sipp.scenario("uac-call.xml").service("browser").remote(proxy.sipAddress()).start();
             core.assertSucceeded(CALL_TIME);
             browser.assertSucceeded(CALL_TIME);

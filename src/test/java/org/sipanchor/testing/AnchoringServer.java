@@ -1,0 +1,115 @@
+package org.sipanchor.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * The usual end-to-end set-up as one JUnit extension: a real RTPEngine, and the launcher with the bundled app in
+ * front of it, whose next hop is a callee port the tests put a SIPp UAS on. After each test RTPEngine must hold no
+ * session; after the class the server must stop with exit status 0.
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * static final AnchoringServer proxy = AnchoringServer.bundled().profile("srtp_to_rtp");
+ *
+ * Sipp.scenario("uac-call.xml").remote(proxy.sipAddress()).run();
+ * }</pre>
+ */
+public final class AnchoringServer implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
+
+    private final RtpEngineDaemon rtpengine = RtpEngineDaemon.builder().build();
+    private String mode = "proxy";
+    private String profile = "rtp_passthrough";
+    private String sdpName = "sipanchor";
+    private String moreYaml = "";
+    private SipAnchorServer server;
+    private int calleePort;
+
+    private AnchoringServer() {
+    }
+
+    /** The bundled application, in proxy mode unless told otherwise. */
+    public static AnchoringServer bundled() {
+        return new AnchoringServer();
+    }
+
+    public AnchoringServer mode(String appMode) {
+        this.mode = appMode;
+        return this;
+    }
+
+    public AnchoringServer profile(String name) {
+        this.profile = name;
+        return this;
+    }
+
+    public AnchoringServer sdpName(String name) {
+        this.sdpName = name;
+        return this;
+    }
+
+    /** More top-level sections (not {@code sip}, {@code app} or {@code media}), e.g. {@code log:}. */
+    public AnchoringServer yaml(String sections) {
+        this.moreYaml = sections;
+        return this;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        rtpengine.start();
+        int sipPort = LoopbackPorts.free();
+        calleePort = LoopbackPorts.free();
+        server = SipAnchorServer.start(SipAnchorServer.config(sipPort, """
+                app:
+                  mode: %s
+                  next_hop: "sip:127.0.0.1:%d"
+                  profile: %s
+                  no_answer_timeout_secs: 2
+                media:
+                  rtpengine:
+                    address: "127.0.0.1:%d"
+                  sdp_name: "%s"
+                """.formatted(mode, calleePort, profile, rtpengine.ngAddress().getPort(), sdpName) + moreYaml), sipPort);
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        AnchoredSdp.assertNoSessionLeft(rtpengine);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        try {
+            if (server != null) {
+                assertEquals(0, server.stop(), "exit status after SIGTERM");
+            }
+        } finally {
+            rtpengine.close();
+        }
+    }
+
+    public SipAnchorServer server() {
+        return server;
+    }
+
+    public String sipAddress() {
+        return server.sipAddress();
+    }
+
+    /** The port of the next hop, where tests run their callee. */
+    public int calleePort() {
+        return calleePort;
+    }
+
+    public RtpEngineDaemon rtpengine() {
+        return rtpengine;
+    }
+
+    public String sdpName() {
+        return sdpName;
+    }
+}
