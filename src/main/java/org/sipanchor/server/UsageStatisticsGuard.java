@@ -30,14 +30,10 @@ final class UsageStatisticsGuard {
         RestcommStatsReporter.getRestcommStatsReporter().setRemoteServer(NOWHERE);
         MetricRegistry registry = RestcommStatsReporter.getMetricRegistry();
         registry.removeMatching(MetricFilter.ALL);
-        registry.addListener(new MetricRegistryListener() {
+        registry.addListener(new MetricRegistryListener.Base() {
             @Override
             public void onGaugeAdded(String name, Gauge<?> gauge) {
                 registry.remove(name);
-            }
-
-            @Override
-            public void onGaugeRemoved(String name) {
             }
 
             @Override
@@ -46,16 +42,8 @@ final class UsageStatisticsGuard {
             }
 
             @Override
-            public void onCounterRemoved(String name) {
-            }
-
-            @Override
             public void onHistogramAdded(String name, Histogram histogram) {
                 registry.remove(name);
-            }
-
-            @Override
-            public void onHistogramRemoved(String name) {
             }
 
             @Override
@@ -64,16 +52,8 @@ final class UsageStatisticsGuard {
             }
 
             @Override
-            public void onMeterRemoved(String name) {
-            }
-
-            @Override
             public void onTimerAdded(String name, Timer timer) {
                 registry.remove(name);
-            }
-
-            @Override
-            public void onTimerRemoved(String name) {
             }
         });
     }
