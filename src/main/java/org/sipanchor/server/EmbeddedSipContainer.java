@@ -62,6 +62,9 @@ final class EmbeddedSipContainer {
             service.setGatherStatistics(false);
             UsageStatisticsGuard.install();
             service.setUsePrettyEncoding(true);
+            // Contacts the container writes as a user agent (the B2BUA's legs) carry a hash of the Call-ID as user
+            // part and no display name: nothing of the caller's identity, and a URI every peer can parse.
+            service.setMd5ContactUserPart(true);
 
             SipStandardEngine engine = new SipStandardEngine();
             engine.setName(ENGINE_NAME);
