@@ -102,6 +102,11 @@ public final class SipMessageTrace {
         return messages.stream().filter(m -> m.received() && m.isResponse(status) && m.cseqMethod().equals(method)).toList();
     }
 
+    /** Responses with {@code status} to {@code method} this peer sent, in order. */
+    public List<Message> sentResponses(int status, String method) {
+        return messages.stream().filter(m -> !m.received() && m.isResponse(status) && m.cseqMethod().equals(method)).toList();
+    }
+
     /** Requests of {@code method} this peer sent, in order. */
     public List<Message> sent(String method) {
         return messages.stream().filter(m -> !m.received() && m.isRequest(method)).toList();
