@@ -96,7 +96,7 @@ media:
   rtpengine:
     address: "127.0.0.1:$ng_port"
 log:
-  level: warn
+  level: info                 # the launcher's ready line is at info; nothing is logged per call
 EOF
   target/sipanchor/bin/sipanchor --config "$config" >"$work/$1.log" 2>&1 &
   server_pid=$!
