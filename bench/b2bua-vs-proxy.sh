@@ -6,7 +6,7 @@
 # SIPp's -trace_rtt) and the sessions rtpengine still holds afterwards (rtpengine-ctl). A target's rates stop
 # rising at its first rate with a failed call; the last line is the highest rate with zero failed calls for each.
 #
-#   bench/b2bua-vs-proxy.sh [--rates=25,50,100,200,400] [--calls=300] [--seconds=3] [--keep]
+#   bench/b2bua-vs-proxy.sh [--rates=25,50,100,200,400,600,800] [--calls=300] [--seconds=3] [--keep]
 #
 # --calls is the least number of calls per rate; each rate runs at least --seconds of calls (rate x seconds).
 # --keep leaves the work folder (configs, SIPp traces, server and rtpengine logs) in place.
@@ -15,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-rates="25,50,100,200,400"
+rates="25,50,100,200,400,600,800"
 min_calls=300
 seconds=3
 keep=false
@@ -50,7 +50,7 @@ trap cleanup EXIT
 free_port() {
   local port
   while :; do
-    port=$(( (RANDOM % 20000) + 30000 ))
+    port=$(( (RANDOM % 20000) + 20000 ))
     if ! (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && ! ss -Hlun "sport = :$port" 2>/dev/null | grep -q .; then
       echo "$port"; return
     fi
@@ -58,7 +58,8 @@ free_port() {
 }
 
 ng_port=$(free_port); cli_port=$(free_port); sip_port=$(free_port); uas_port=$(free_port); uac_port=$(free_port)
-rtp_min=$(( (RANDOM % 200) * 100 + 40000 )); rtp_max=$(( rtp_min + 9999 ))
+# a wide media port range: rtpengine 10.5's random port walk can report "Ran out of ports" in a small one under load
+rtp_min=$(( (RANDOM % 50) * 100 + 40000 )); rtp_max=$(( rtp_min + 19999 ))
 
 # rtpengine at notice level: at info it writes several lines per call and its logging dominates its CPU
 rtpengine --config-file=none --foreground --table=-1 --interface=127.0.0.1 \
