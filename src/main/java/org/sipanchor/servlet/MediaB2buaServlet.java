@@ -85,7 +85,8 @@ import org.sipanchor.media.Side;
  * }</pre>
  *
  * Reliable provisional responses (100rel, PRACK) are not supported: {@code 100rel} is removed from Supported on the
- * way through, and an INVITE that requires it is refused with 420.
+ * way through (with {@code outbound}, {@code path} and {@code gruu}, which concern one leg only), and an INVITE that
+ * requires anything but {@code timer} is refused with 420.
  */
 public abstract class MediaB2buaServlet extends SipAnchorServlet implements TimerListener {
     private static final long serialVersionUID = 1L;
@@ -102,7 +103,11 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet implements Time
 
     /** Option tags an INVITE may require: a session timer is negotiated end to end through the relayed headers. */
     private static final Set<String> REQUIRABLE = Set.of("timer");
-    private static final String RELIABLE_PROVISIONALS = "100rel";
+    /**
+     * Option tags that belong to one leg and are not passed on: PRACK is not relayed (100rel), and a browser's
+     * outbound, path and gruu concern its own connection and registration.
+     */
+    private static final Set<String> LEG_OPTIONS = Set.of("100rel", "outbound", "path", "gruu");
 
     /** What a B2BUA timer is for; it is the timer's info. */
     enum Timeout implements Serializable {
@@ -302,7 +307,7 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet implements Time
         out.setRequestURI(target.get());
         out.setMaxForwards(invite.getMaxForwards() - 1);
         headerPolicy(invite).copy(invite, out);
-        withoutReliableProvisionals(out);
+        withoutLegOptions(out);
         copyBody(invite, out, toCallee);
         out.getSession().setHandler(getServletName());
         invite.getB2buaHelper().linkSipSessions(invite.getSession(), out.getSession());
@@ -434,7 +439,7 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet implements Time
             return null;
         }
         headerPolicy(request).copy(request, out);
-        withoutReliableProvisionals(out);
+        withoutLegOptions(out);
         copyBody(request, out, body);
         out.setAttribute(PEER, request);
         out.send();
@@ -632,7 +637,7 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet implements Time
             return;
         }
         headerPolicy(response).copy(response, out);
-        withoutReliableProvisionals(out);
+        withoutLegOptions(out);
         if (!withoutBody) {
             copyBody(response, out, body);
         }
@@ -840,8 +845,8 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet implements Time
         return unsupported;
     }
 
-    /** PRACK is not relayed: neither leg is offered reliable provisional responses. */
-    private static void withoutReliableProvisionals(SipServletMessage message) {
+    /** Removes {@link #LEG_OPTIONS} from Supported and Require: neither leg is offered what only the other has. */
+    private static void withoutLegOptions(SipServletMessage message) {
         for (String name : List.of("Supported", "Require")) {
             List<String> values = new ArrayList<>();
             message.getHeaders(name).forEachRemaining(values::add);
@@ -850,7 +855,7 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet implements Time
             for (String value : values) {
                 for (String option : value.split(",")) {
                     String tag = option.trim();
-                    if (tag.equalsIgnoreCase(RELIABLE_PROVISIONALS)) {
+                    if (LEG_OPTIONS.contains(tag.toLowerCase(Locale.ROOT))) {
                         dropped = true;
                     } else if (!tag.isEmpty()) {
                         kept.add(tag);

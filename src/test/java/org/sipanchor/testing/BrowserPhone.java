@@ -43,12 +43,14 @@ public final class BrowserPhone implements AutoCloseable {
     private final BlockingQueue<Message> inbox = new LinkedBlockingQueue<>();
     private final List<Message> log = new CopyOnWriteArrayList<>();
     private final AtomicInteger sequence = new AtomicInteger();
+    private final java.nio.file.Path traceFile;
 
     private BrowserPhone(WebSocket socket, String user, String transport, String domain) {
         this.socket = socket;
         this.user = user;
         this.transport = transport;
         this.domain = domain;
+        this.traceFile = TestOutput.directory("browser").resolve(user + "-" + transport.toLowerCase() + "-messages.log");
     }
 
     /**
@@ -225,7 +227,19 @@ public final class BrowserPhone implements AutoCloseable {
     }
 
     private void send(String message) {
+        trace("sent", message);
         socket.sendText(message, true).orTimeout(5, TimeUnit.SECONDS).join();
+    }
+
+    /** Appends a message to this phone's trace in the test output folder, to read after a failure. */
+    private synchronized void trace(String direction, String message) {
+        try {
+            java.nio.file.Files.writeString(traceFile, "----- " + java.time.Instant.now() + " " + direction + "\n"
+                    + message.replace("\r\n", "\n") + "\n", StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        } catch (java.io.IOException e) {
+            // the trace is a convenience; the test goes on without it
+        }
     }
 
     private String via() {
@@ -264,6 +278,7 @@ public final class BrowserPhone implements AutoCloseable {
                 String text = partial.toString();
                 partial.setLength(0);
                 if (!text.isBlank() && phone != null) {
+                    phone.trace("received", text);
                     Message message = Message.parse(true, text);
                     phone.log.add(message);
                     phone.inbox.add(message);
