@@ -16,6 +16,8 @@ import javax.servlet.ServletException;
 import javax.servlet.sip.Address;
 import javax.servlet.sip.ServletTimer;
 import javax.servlet.sip.SipApplicationSession;
+import javax.servlet.sip.SipErrorEvent;
+import javax.servlet.sip.SipErrorListener;
 import javax.servlet.sip.SipServletMessage;
 import javax.servlet.sip.SipServletRequest;
 import javax.servlet.sip.SipServletResponse;
@@ -49,11 +51,14 @@ import org.sipanchor.media.Side;
  * <li>An initial INVITE is offered to RTPEngine and the B-leg INVITE carries the rewritten SDP; the B-leg's 18x/2xx
  * SDP is answered and relayed to the caller. A late offer (no SDP in the INVITE) is anchored from the 2xx, and its
  * answer from the ACK.</li>
- * <li>ACK, BYE (from either side), CANCEL, re-INVITE and UPDATE (from either side, offers both ways), INFO,
- * MESSAGE, NOTIFY, REFER and OPTIONS inside the dialog are relayed to the other leg, and their responses back.</li>
+ * <li>BYE (from either side), CANCEL, re-INVITE and UPDATE (from either side, offers both ways), INFO, MESSAGE,
+ * NOTIFY, REFER and OPTIONS inside the dialog are relayed to the other leg, and their responses back. A 2xx is
+ * acknowledged on its own leg as soon as its answer is settled; when it carries an offer, the other party's ACK
+ * (with the answer) is relayed instead.</li>
  * <li>The media is released exactly once, on the first of: a final failure of the B-leg, a CANCEL from the
  * caller, the no-answer timeout, a BYE from either side, an expired session timer (RFC 4028: a call whose
- * negotiated refresh does not come is hung up on both legs), or the end of the application session.</li>
+ * negotiated refresh does not come is hung up on both legs), a 2xx that never gets its ACK (both legs hung up), or
+ * the end of the application session.</li>
  * <li>What crosses from one leg to the other is the {@link #headerPolicy header policy}'s choice: by default only a
  * safe set (topology hiding). Call-ID, tags, Via, Record-Route, Route and Contact never cross.</li>
  * </ul>
@@ -62,7 +67,7 @@ import org.sipanchor.media.Side;
  * To tag; a re-INVITE or UPDATE from either leg is offered with the sender's tag as from-tag.
  *
  * <p>Extend it, say where calls go, and declare the servlet in {@code sip.xml} as a listener as well, so that it
- * gets its own timers (no-answer, session timer):
+ * gets its own timers (no-answer, session timer) and hears of a 2xx that got no ACK:
  *
  * <pre>{@code
  * public class MySbc extends MediaB2buaServlet {
@@ -88,7 +93,7 @@ import org.sipanchor.media.Side;
  * way through (with {@code outbound}, {@code path} and {@code gruu}, which concern one leg only), and an INVITE that
  * requires anything but {@code timer} is refused with 420.
  */
-public abstract class MediaB2buaServlet extends SipAnchorServlet implements TimerListener {
+public abstract class MediaB2buaServlet extends SipAnchorServlet implements TimerListener, SipErrorListener {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = Logger.getLogger(MediaB2buaServlet.class.getName());
 
@@ -96,7 +101,7 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet implements Time
     static final String PEER = MediaB2buaServlet.class.getName() + ".peer";
     /** A leg's session attribute: the INVITE sent on the other leg for the INVITE this leg is waiting on (to CANCEL it). */
     static final String RELAYED_INVITE = MediaB2buaServlet.class.getName() + ".relayedInvite";
-    /** A leg's session attribute: the other leg's 2xx that this leg's ACK will acknowledge. */
+    /** A leg's session attribute: the other leg's 2xx (carrying an offer) that this leg's ACK will acknowledge. */
     static final String AWAITED_ACK = MediaB2buaServlet.class.getName() + ".awaitedAck";
     /** A leg's session attribute: the 2xx relayed to this leg carried an offer, so its ACK carries the answer. */
     static final String ANSWER_IN_ACK = MediaB2buaServlet.class.getName() + ".answerInAck";
@@ -354,7 +359,10 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet implements Time
         }
     }
 
-    /** The ACK of a relayed 2xx goes to the other leg, with the anchored answer when the 2xx carried an offer. */
+    /**
+     * The caller's ACK of a 2xx that carried the callee's offer goes to the callee with the anchored answer; any
+     * other ACK completes its own leg only (the other leg's 2xx was acknowledged when it came).
+     */
     private void acknowledge(SipServletRequest ack) throws IOException {
         SipSession leg = ack.getSession();
         SipServletResponse awaited = (SipServletResponse) attribute(leg, AWAITED_ACK);
@@ -548,14 +556,13 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet implements Time
             }
         }
         if (status >= 200) {
-            invite.getSession().setAttribute(AWAITED_ACK, response);
-            if (offerInReply && rewritten != null) {
-                invite.getSession().setAttribute(ANSWER_IN_ACK, Boolean.TRUE);
-            }
             call.answered();
             armSessionTimer(response, call);
         }
         relay(response, invite, rewritten, false);
+        if (status >= 200) {
+            acknowledgeOrAwait(response, invite.getSession(), offerInReply && rewritten != null);
+        }
     }
 
     /** A response to a request relayed inside the dialog (or out of dialog): back to the request it relays. */
@@ -597,16 +604,33 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet implements Time
                 return;
             }
         }
-        if ("INVITE".equals(method) && status >= 200 && status < 300) {
-            peer.getSession().setAttribute(AWAITED_ACK, response);
-            if (offerInReply && rewritten != null) {
-                peer.getSession().setAttribute(ANSWER_IN_ACK, Boolean.TRUE);
-            }
-        }
         if (offerAnswer && status >= 200 && status < 300) {
             call.ifPresent(c -> armSessionTimer(response, c));
         }
         relay(response, peer, rewritten, false);
+        if ("INVITE".equals(method) && status >= 200 && status < 300) {
+            acknowledgeOrAwait(response, peer.getSession(), offerInReply && rewritten != null);
+        }
+    }
+
+    /**
+     * A 2xx to an INVITE is acknowledged at once when its answer is settled, so that its leg never depends on the
+     * other party's ACK (the caller's ACK then completes the caller's leg only). A 2xx that carries an offer (the
+     * INVITE had none) waits for the other party's ACK instead, which carries the answer.
+     *
+     * @param ackingLeg      the leg whose ACK this 2xx waits for, if it does
+     * @param anchoredOffer  whether the 2xx's offer was anchored, so that the ACK's answer must be too
+     */
+    private static void acknowledgeOrAwait(SipServletResponse ok, SipSession ackingLeg, boolean anchoredOffer) throws IOException {
+        boolean offerInOk = SdpBody.of(ok).isPresent() && SdpBody.of(ok.getRequest()).isEmpty();
+        if (offerInOk && ackingLeg.isValid()) {
+            ackingLeg.setAttribute(AWAITED_ACK, ok);
+            if (anchoredOffer) {
+                ackingLeg.setAttribute(ANSWER_IN_ACK, Boolean.TRUE);
+            }
+        } else {
+            ok.createAck().send();
+        }
     }
 
     /**
@@ -669,6 +693,39 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet implements Time
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "B2BUA timer " + kind + " failed: " + e, e);
         }
+    }
+
+    /**
+     * A 2xx this B2BUA relayed got no ACK (RFC 3261 section 13.3.1.4): the other leg's 2xx is acknowledged so that
+     * its transaction completes, then both legs are hung up and the media released.
+     */
+    @Override
+    public void noAckReceived(SipErrorEvent event) {
+        SipServletRequest invite = event.getRequest();
+        SipApplicationSession session = invite.getApplicationSession();
+        Optional<B2buaCall> call = callOf(session);
+        if (call.isEmpty() || call.get().isEnded()) {
+            return;
+        }
+        try {
+            SipSession leg = invite.getSession();
+            SipServletResponse awaited = (SipServletResponse) attribute(leg, AWAITED_ACK);
+            if (awaited != null) {
+                leg.removeAttribute(AWAITED_ACK);
+                awaited.createAck().send();
+            }
+            LOG.info(() -> "call-id=" + invite.getCallId() + " no ACK for the 2xx: ending the call");
+            endCall(session, call.get(), SipServletResponse.SC_REQUEST_TIMEOUT, "no ACK received");
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "call-id=" + invite.getCallId() + " not ended after a missing ACK: " + e, e);
+            mediaCallOf(session).ifPresent(this::release);
+        }
+    }
+
+    /** PRACK is not relayed, so no reliable provisional response of this B2BUA waits for one. */
+    @Override
+    public void noPrackReceived(SipErrorEvent event) {
+        // nothing sent reliably
     }
 
     private void giveUp(SipApplicationSession session, B2buaCall call) throws IOException {

@@ -77,7 +77,9 @@ class B2buaMediaIT {
         Calls calls = call("uac-call.xml", "uas-answer.xml");
         assertAnchored(calls.callee.received("INVITE").get(0).body(), rtpengine, SDP_NAME);
         assertAnchored(calls.caller.receivedResponses(200, "INVITE").get(0).body(), rtpengine, SDP_NAME);
-        assertEquals(1, calls.callee.received("BYE").size(), "the BYE reached the callee");
+        String calleeCallId = calls.callee.received("INVITE").get(0).header("Call-ID").orElseThrow();
+        assertTrue(calls.callee.received("BYE").stream().anyMatch(bye -> bye.header("Call-ID").orElse("").equals(calleeCallId)),
+                "the BYE reached the callee");
     }
 
     @Test
@@ -177,7 +179,7 @@ class B2buaMediaIT {
         Calls calls = call("uac-answer-reinvite.xml", "uas-reinvites.xml");
         assertAnchored(calls.caller.received("INVITE").get(0).body(), rtpengine, SDP_NAME);
         assertAnchored(calls.callee.receivedResponses(200, "INVITE").get(0).body(), rtpengine, SDP_NAME);
-        assertEquals(1, calls.caller.received("ACK").size(), "the callee's ACK crosses");
+        assertEquals(1, calls.caller.received("ACK").size(), "the caller's 2xx is acknowledged");
     }
 
     @Test
@@ -231,6 +233,18 @@ class B2buaMediaIT {
             caller.assertSucceeded(CALL_TIME);
             callee.assertSucceeded(CALL_TIME);
             assertTrue(SipMessageTrace.parse(caller.messages()).received("BYE").get(0).header("Reason").orElse("").contains("session timer"));
+        }
+    }
+
+    @Test
+    @DisplayName("a 2xx the caller never acknowledges: after its retransmissions both legs get a BYE, the media is released")
+    void noAckFromCaller() {
+        try (Sipp callee = Sipp.scenario("uas-answer.xml").port(calleePort).start()) {
+            Sipp caller = Sipp.scenario("uac-no-ack.xml").service("bob").remote(b2bua.sipAddress()).start();
+            caller.assertSucceeded(Duration.ofSeconds(60));
+            callee.assertSucceeded(Duration.ofSeconds(60));
+            assertEquals(1, SipMessageTrace.parse(callee.messages()).received("ACK").size(), "the callee's 2xx is acknowledged");
+            assertTrue(SipMessageTrace.parse(caller.messages()).received("BYE").get(0).header("Reason").orElse("").contains("no ACK"));
         }
     }
 
