@@ -249,6 +249,12 @@ class B2buaMediaIT {
     }
 
     @Test
+    @DisplayName("an INVITE that requires 100rel is refused with 420 Unsupported: 100rel, nothing anchored")
+    void reliableProvisionalsRefused() {
+        Sipp.scenario("uac-require-100rel.xml").service("bob").remote(b2bua.sipAddress()).run();
+    }
+
+    @Test
     @DisplayName("malformed SDP is refused with 488 and a Warning naming the line, nothing anchored")
     void malformedSdp() {
         Sipp caller = Sipp.scenario("uac-expect-status.xml").set("status", "488").set("offer", "v=0\no=broken\ns=x")
