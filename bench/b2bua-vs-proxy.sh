@@ -5,10 +5,14 @@
 # 200 ms of call, BYE) and the script prints: calls placed, failed, p50/p99 call set-up time (INVITE to 200, from
 # SIPp's -trace_rtt) and the sessions rtpengine still holds afterwards (rtpengine-ctl). A target's rates stop
 # rising at its first rate with a failed call; the last line is the highest rate with zero failed calls for each.
+# Then a mixed load goes through the proxy and the B2BUA at once per target: answered calls, calls refused 486 by
+# a registered busy callee, and calls cancelled while ringing, each with its own SIPp, and rtpengine's session
+# count afterwards (it must be zero).
 #
-#   bench/b2bua-vs-proxy.sh [--rates=25,50,100,200,400,600,800] [--calls=300] [--seconds=3] [--keep]
+#   bench/b2bua-vs-proxy.sh [--rates=25,50,100,200,400,600,800] [--calls=300] [--seconds=3] [--mixed=100,50,30] [--keep]
 #
 # --calls is the least number of calls per rate; each rate runs at least --seconds of calls (rate x seconds).
+# --mixed gives the mixed load's rates (answered, busy, cancelled cps; 10 s each; --mixed=0 skips it).
 # --keep leaves the work folder (configs, SIPp traces, server and rtpengine logs) in place.
 # Needs: a built distribution (mvn package; built here if missing), rtpengine, rtpengine-ctl and sipp on the PATH.
 set -euo pipefail
@@ -19,11 +23,13 @@ rates="25,50,100,200,400,600,800"
 min_calls=300
 seconds=3
 keep=false
+mixed="100,50,30"
 for arg in "$@"; do
   case "$arg" in
     --rates=*) rates=${arg#--rates=} ;;
     --calls=*) min_calls=${arg#--calls=} ;;
     --seconds=*) seconds=${arg#--seconds=} ;;
+    --mixed=*) mixed=${arg#--mixed=} ;;
     --keep) keep=true ;;
     *) echo "unknown option $arg" >&2; exit 2 ;;
   esac
@@ -58,6 +64,7 @@ free_port() {
 }
 
 ng_port=$(free_port); cli_port=$(free_port); sip_port=$(free_port); uas_port=$(free_port); uac_port=$(free_port)
+busy_port=$(free_port); ringing_port=$(free_port)
 # a wide media port range: rtpengine 10.5's random port walk can report "Ran out of ports" in a small one under load
 rtp_min=$(( (RANDOM % 50) * 100 + 40000 )); rtp_max=$(( rtp_min + 19999 ))
 
@@ -83,6 +90,12 @@ fill() { # template placeholder sdp-file > out
 sipp_dir=src/test/resources/sipp
 fill "$sipp_dir/uac-call.xml" offer "$sipp_dir/sdp/pcmu-offer.sdp" >"$work/uac.xml"
 fill "$sipp_dir/uas-answer.xml" answer "$sipp_dir/sdp/pcmu-answer.sdp" >"$work/uas.xml"
+fill "$sipp_dir/uac-expect-status.xml" offer "$sipp_dir/sdp/pcmu-offer.sdp" | sed 's/{{status}}/486/' >"$work/uac-busy.xml"
+fill "$sipp_dir/uac-cancel.xml" offer "$sipp_dir/sdp/pcmu-offer.sdp" >"$work/uac-cancel.xml"
+sed 's/{{status}}/486/; s/{{reason}}/Busy Here/' "$sipp_dir/uas-reject.xml" >"$work/uas-busy.xml"
+# a callee cancelled behind the proxy answers 487 with two Vias, behind the B2BUA with one
+cp "$sipp_dir/uas-cancelled.xml" "$work/uas-ringing-proxy.xml"
+cp "$sipp_dir/uas-cancelled-b2bua.xml" "$work/uas-ringing-b2bua.xml"
 
 start_server() { # mode
   local config="$work/$1.yaml"
@@ -152,6 +165,47 @@ run_rate() { # target rate remote
   echo "$calls $ok $failed $p50 $p99 $left"
 }
 
+# Answered, busy and cancelled calls at once; prints one line per kind and the sessions left
+mixed_load() { # target remote
+  local target=$1 remote=$2 answered busy cancelled
+  IFS=, read -r answered busy cancelled <<<"$mixed"
+  local dir="$work/$target-mixed"
+  mkdir -p "$dir"
+  sipp -sf "$work/uas-busy.xml" -i 127.0.0.1 -p "$busy_port" -t u1 -nostdin >"$dir/busy-uas.out" 2>&1 &
+  local busy_pid=$!
+  sipp -sf "$work/uas-ringing-$target.xml" -i 127.0.0.1 -p "$ringing_port" -t u1 -nostdin >"$dir/ringing-uas.out" 2>&1 &
+  local ringing_pid=$!
+  pids+=("$busy_pid" "$ringing_pid")
+  sleep 0.5
+  for user in busy:$busy_port ringing:$ringing_port; do
+    sed "s/{{contact_port}}/${user#*:}/" "$sipp_dir/register.xml" >"$dir/register-${user%%:*}.xml"
+    sipp -sf "$dir/register-${user%%:*}.xml" -i 127.0.0.1 -p "$uac_port" -t u1 -s "${user%%:*}" -m 1 -nostdin \
+      "$remote" >"$dir/register-${user%%:*}.out" 2>&1 || { echo "registering ${user%%:*} failed"; return; }
+  done
+  local kinds=("answered:uac.xml:bob:$answered" "busy:uac-busy.xml:busy:$busy" "cancelled:uac-cancel.xml:ringing:$cancelled")
+  local i=0 run_pids=()
+  for kind in "${kinds[@]}"; do
+    IFS=: read -r name scenario user rate <<<"$kind"
+    i=$((i + 1))
+    (cd "$dir" && sipp -sf "$work/$scenario" -i 127.0.0.1 -p $((uac_port + i)) -t u1 -s "$user" -r "$rate" \
+        -m $((rate * 10)) -nostdin -timeout 120s -timeout_error -trace_stat -stf "$name.csv" -fd 1 \
+        "$remote" >"$name.screen" 2>&1) &
+    run_pids+=($!)
+  done
+  wait "${run_pids[@]}" 2>/dev/null || true
+  local left="?"
+  for _ in $(seq 50); do left=$(sessions); [ "$left" = "0" ] && break; sleep 0.1; done
+  for kind in "${kinds[@]}"; do
+    IFS=: read -r name scenario user rate <<<"$kind"
+    local ok failed
+    ok=$(awk -F';' 'NR==1 {for (i=1;i<=NF;i++) if ($i=="SuccessfulCall(C)") s=i} END {print $s+0}' "$dir/$name.csv")
+    failed=$(awk -F';' 'NR==1 {for (i=1;i<=NF;i++) if ($i=="FailedCall(C)") f=i} END {print $f+0}' "$dir/$name.csv")
+    printf "%-7s %6s %6s %6s %7s %9s %9s %14s   mixed: %s\n" "$target" "$rate" $((rate * 10)) "$ok" "$failed" "-" "-" "$left" "$name"
+  done
+  kill "$busy_pid" "$ringing_pid" 2>/dev/null || true
+  wait "$busy_pid" "$ringing_pid" 2>/dev/null || true
+}
+
 printf "sipanchor B2BUA vs proxy vs SIPp direct, %s, %s CPUs, %s\n" "$(date -u +%FT%TZ)" "$(nproc)" "$(java -version 2>&1 | head -1)"
 printf "rtpengine %s at notice level; SIPp %s; calls of 200 ms; rates %s cps\n\n" \
   "$(rtpengine --version 2>&1 | head -1 | awk '{print $NF}')" "$(sipp -v 2>&1 | awk '/SIPp v/ {print $2}')" "$rates"
@@ -174,6 +228,9 @@ for target in direct proxy b2bua; do
     if [ "$failed" -ne 0 ] || [ "$ok" -ne "$calls" ]; then break; fi
     best[$target]=$rate
   done
+  if [ "$target" != direct ] && [ "$mixed" != 0 ]; then
+    mixed_load "$target" "$remote"
+  fi
   [ "$target" = direct ] || stop_server
   stop_uas
 done
