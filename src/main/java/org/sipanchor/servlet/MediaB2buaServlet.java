@@ -392,14 +392,29 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet implements Time
         out.send();
     }
 
-    /** A BYE from either side releases the media and goes on to the other leg. */
+    /**
+     * A BYE from either side releases the media and goes on to the other leg. A caller's BYE before the answer (in
+     * its early dialog) cancels the callee instead, and its INVITE gets 487.
+     */
     private void hangUp(SipServletRequest bye) throws IOException {
         SipApplicationSession session = bye.getApplicationSession();
         Optional<B2buaCall> call = callOf(session);
+        boolean early = call.isPresent() && call.get().isCallerLeg(bye.getSession()) && !call.get().isAnswered();
         call.ifPresent(B2buaCall::end);
         call.ifPresent(c -> cancelTimers(session, c));
         mediaCallOf(session).ifPresent(this::release);
-        relayInDialog(bye, null, true);
+        SipServletRequest relayed = early ? (SipServletRequest) attribute(bye.getSession(), RELAYED_INVITE) : null;
+        if (relayed == null) {
+            relayInDialog(bye, null, true);
+            return;
+        }
+        bye.getSession().removeAttribute(RELAYED_INVITE);
+        sendCancel(relayed, bye);
+        bye.createResponse(SipServletResponse.SC_OK).send();
+        SipServletRequest invite = (SipServletRequest) relayed.getAttribute(PEER);
+        if (invite != null && !invite.isCommitted()) {
+            invite.createResponse(SipServletResponse.SC_REQUEST_TERMINATED).send();
+        }
     }
 
     /**
@@ -450,7 +465,14 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet implements Time
         withoutLegOptions(out);
         copyBody(request, out, body);
         out.setAttribute(PEER, request);
-        out.send();
+        try {
+            out.send();
+        } catch (IOException | RuntimeException e) {
+            // the other leg is unreachable: a BYE still ends this leg, anything else fails here
+            LOG.warning(() -> "call-id=" + request.getCallId() + " " + request.getMethod() + " not relayed: " + e);
+            request.createResponse(answerWhenAlone ? SipServletResponse.SC_OK : SipServletResponse.SC_SERVER_INTERNAL_ERROR).send();
+            return null;
+        }
         return out;
     }
 
@@ -473,7 +495,12 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet implements Time
         copyBody(request, out, null);
         out.getSession().setHandler(getServletName());
         out.setAttribute(PEER, request);
-        out.send();
+        try {
+            out.send();
+        } catch (IOException | RuntimeException e) {
+            LOG.warning(() -> "call-id=" + request.getCallId() + " " + request.getMethod() + " to " + target.get() + " not sent: " + e);
+            request.createResponse(SipServletResponse.SC_SERVER_INTERNAL_ERROR).send();
+        }
     }
 
     // ------------------------------------------------------------------ responses
