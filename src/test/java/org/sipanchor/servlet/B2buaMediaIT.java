@@ -140,6 +140,14 @@ class B2buaMediaIT {
         assertEquals(1, calls.callee.received("CANCEL").size());
     }
 
+    @Test
+    @DisplayName("a BYE from the caller while the callee rings: the callee is cancelled, the INVITE gets 487, media released")
+    void byeBeforeAnswer() {
+        Calls calls = call("uac-bye-early.xml", "uas-cancelled-b2bua.xml");
+        assertEquals(1, calls.callee.received("CANCEL").size());
+        assertTrue(calls.callee.received("BYE").isEmpty(), "the callee's early dialog is cancelled, not hung up");
+    }
+
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"486, Busy Here", "603, Decline", "408, Request Timeout"})
     @DisplayName("a final failure of the B-leg reaches the caller and releases the media")
