@@ -547,13 +547,13 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet implements Time
             if (first && !invite.isCommitted()) {
                 relay(response, invite, null, true);
             }
-            LOG.fine(() -> "call-id=" + invite.getCallId() + " B-leg failed with " + status + ": media released");
+            LOG.info(() -> "call-id=" + invite.getCallId() + " B-leg failed with " + status + ": media released");
             return;
         }
         if (call.isEnded() || invite.isCommitted()) {
             if (status >= 200) {
                 // The callee answered as the call ended (CANCEL, no-answer timeout): its leg is closed at once.
-                LOG.fine(() -> "call-id=" + invite.getCallId() + " answered after it ended: B-leg acknowledged and hung up");
+                LOG.info(() -> "call-id=" + invite.getCallId() + " answered after it ended: B-leg acknowledged and hung up");
                 response.createAck().send();
                 response.getSession().createRequest("BYE").send();
             }
@@ -684,7 +684,7 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet implements Time
         try {
             out = peer.createResponse(response.getStatus(), response.getReasonPhrase());
         } catch (IllegalStateException e) {
-            LOG.fine(() -> "call-id=" + peer.getCallId() + " " + response.getStatus() + " not relayed: " + e.getMessage());
+            LOG.warning(() -> "call-id=" + peer.getCallId() + " " + response.getStatus() + " not relayed: " + e.getMessage());
             return;
         }
         headerPolicy(response).copy(response, out);
