@@ -9,7 +9,7 @@
 # a registered busy callee, and calls cancelled while ringing, each with its own SIPp, and rtpengine's session
 # count afterwards (it must be zero).
 #
-#   bench/b2bua-vs-proxy.sh [--rates=25,50,100,200,400,600,800] [--calls=300] [--seconds=3] [--mixed=100,50,30] [--keep]
+#   bench/b2bua-vs-proxy.sh [--rates=25,50,100,200,400,600,800,1000] [--calls=300] [--seconds=3] [--mixed=100,50,30] [--keep]
 #
 # --calls is the least number of calls per rate; each rate runs at least --seconds of calls (rate x seconds).
 # --mixed gives the mixed load's rates (answered, busy, cancelled cps; 10 s each; --mixed=0 skips it).
@@ -19,7 +19,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-rates="25,50,100,200,400,600,800"
+rates="25,50,100,200,400,600,800,1000"
 min_calls=300
 seconds=3
 keep=false
