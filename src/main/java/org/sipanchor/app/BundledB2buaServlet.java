@@ -25,6 +25,13 @@ import org.sipanchor.servlet.MediaB2buaServlet;
  * <p>As a WebRTC gateway ({@code ws_to_rtp}, {@code wss_to_rtp}), the party that speaks SIP over WebSocket is the
  * browser side (A) of the profile, whichever way the call goes: a browser calling gets DTLS-SRTP and ICE back and the
  * core gets plain RTP; the core calling a browser registered over WebSocket offers it DTLS-SRTP and ICE.
+ *
+ * <pre>{@code
+ * app:
+ *   mode: b2bua                        # BundledServlet hands every message to this servlet
+ *   next_hop: "sip:10.0.0.20:5060"     # the core
+ *   profile: wss_to_rtp
+ * }</pre>
  */
 public class BundledB2buaServlet extends MediaB2buaServlet {
     private static final long serialVersionUID = 1L;
