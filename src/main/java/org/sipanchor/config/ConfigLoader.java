@@ -6,6 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.KeyStoreException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -31,6 +34,7 @@ final class ConfigLoader {
     static final HostPort DEFAULT_RTPENGINE = new HostPort("127.0.0.1", 22222);
 
     private final Map<String, String> environment;
+    private Path baseDir = Path.of("").toAbsolutePath();
 
     ConfigLoader(Map<String, String> environment) {
         this.environment = environment;
@@ -44,6 +48,10 @@ final class ConfigLoader {
             throw new ConfigException(new ConfigLocation(file.toString(), 0, ""), "no such file");
         } catch (IOException e) {
             throw new ConfigException(new ConfigLocation(file.toString(), 0, ""), "cannot be read: " + e.getMessage(), e);
+        }
+        Path folder = file.toAbsolutePath().getParent();
+        if (folder != null) {
+            baseDir = folder;
         }
         return parse(text, file.toString());
     }
@@ -77,7 +85,7 @@ final class ConfigLoader {
         List<SipListen> listen = section.list("listen", (node, at) -> {
             YamlMapping entry = section.childMapping(node, at);
             SipTransport transport = entry.choice("transport", SipTransport.class)
-                    .orElseThrow(() -> new ConfigException(entry.location(), "transport is required (udp or tcp)"));
+                    .orElseThrow(() -> new ConfigException(entry.location(), "transport is required (udp, tcp, ws or wss)"));
             HostPort address = entry.parsed("address", HostPort::parse)
                     .orElseThrow(() -> new ConfigException(entry.location(), "address is required (host:port)"));
             entry.rejectUnknownKeys();
@@ -87,14 +95,83 @@ final class ConfigLoader {
             throw new ConfigException(section.locationOf("listen"), "needs at least one listening point");
         }
         Set<String> seen = new HashSet<>();
+        Set<HostPort> streams = new HashSet<>();
         for (int i = 0; i < listen.size(); i++) {
-            if (!seen.add(listen.get(i).toString())) {
+            SipListen point = listen.get(i);
+            ConfigLocation at = section.locationOf("listen").element(i, section.locationOf("listen").line());
+            if (!seen.add(point.toString())) {
+                throw new ConfigException(at, "listens twice on " + point);
+            }
+            // tcp, ws and wss each bind a TCP socket of their own
+            if (point.transport().isStream() && !streams.add(point.address())) {
+                throw new ConfigException(at, point + " shares its TCP port with another stream listener (tcp, ws and wss need a port each)");
+            }
+        }
+        Optional<SipTlsConfig> tls = section.mapping("tls").map(this::tls);
+        for (int i = 0; i < listen.size(); i++) {
+            if (listen.get(i).transport() == SipTransport.WSS && tls.isEmpty()) {
                 throw new ConfigException(section.locationOf("listen").element(i, section.locationOf("listen").line()),
-                        "listens twice on " + listen.get(i));
+                        "a wss listener needs sip.tls with a keystore (the server's key and certificate)");
             }
         }
         section.rejectUnknownKeys();
-        return new SipConfig(listen);
+        return new SipConfig(listen, tls);
+    }
+
+    /** The key material of wss listeners, checked by opening it: a wrong password stops start-up at its line. */
+    private SipTlsConfig tls(YamlMapping section) {
+        Path keystore = section.string("keystore").map(this::resolve)
+                .orElseThrow(() -> new ConfigException(section.location(), "keystore is required (a .p12 or .jks file)"));
+        String password = section.string("keystore_password")
+                .orElseThrow(() -> new ConfigException(section.location(), "keystore_password is required"));
+        KeystoreType type = section.choice("keystore_type", KeystoreType.class)
+                .orElse(keystore.toString().toLowerCase().endsWith(".jks") ? KeystoreType.JKS : KeystoreType.PKCS12);
+        Optional<Path> truststore = section.string("truststore").map(this::resolve);
+        Optional<String> truststorePassword = section.string("truststore_password");
+        boolean requireClientCertificate = section.bool("require_client_certificate").orElse(false);
+        section.rejectUnknownKeys();
+        KeyStore keys = open(keystore, password, type, section.locationOf("keystore"), section.locationOf("keystore_password"));
+        try {
+            boolean hasKey = false;
+            for (String alias : java.util.Collections.list(keys.aliases())) {
+                hasKey |= keys.isKeyEntry(alias);
+            }
+            if (!hasKey) {
+                throw new ConfigException(section.locationOf("keystore"), keystore + " holds no private key (the server's key and certificate)");
+            }
+        } catch (KeyStoreException e) {
+            throw new ConfigException(section.locationOf("keystore"), "cannot be read: " + e.getMessage(), e);
+        }
+        if (truststore.isPresent()) {
+            open(truststore.get(), truststorePassword.orElse(password), type, section.locationOf("truststore"),
+                    section.locationOf(truststorePassword.isPresent() ? "truststore_password" : "keystore_password"));
+        }
+        return new SipTlsConfig(keystore, password, type, truststore, truststorePassword, requireClientCertificate);
+    }
+
+    private static KeyStore open(Path file, String password, KeystoreType type, ConfigLocation fileAt, ConfigLocation passwordAt) {
+        if (!Files.isReadable(file)) {
+            throw new ConfigException(fileAt, "no such file " + file);
+        }
+        try (var in = Files.newInputStream(file)) {
+            KeyStore store = KeyStore.getInstance(type.javaName());
+            store.load(in, password.toCharArray());
+            return store;
+        } catch (IOException e) {
+            // a wrong password surfaces here, with a cryptographic failure as its cause
+            if (e.getCause() instanceof GeneralSecurityException) {
+                throw new ConfigException(passwordAt, "does not open " + file + " (wrong password)", e);
+            }
+            throw new ConfigException(fileAt, "is not a " + type.name().toLowerCase() + " key store: " + e.getMessage(), e);
+        } catch (GeneralSecurityException e) {
+            throw new ConfigException(fileAt, "does not open " + file + " as " + type.name().toLowerCase() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A file named in the configuration: relative names are relative to the configuration file's folder. */
+    private Path resolve(String name) {
+        Path path = Path.of(name.trim());
+        return path.isAbsolute() ? path : baseDir.resolve(path).normalize();
     }
 
     private AppConfig app(YamlMapping section, MediaConfig media) {

@@ -1,11 +1,20 @@
 package org.sipanchor.config;
 
 import java.util.List;
+import java.util.Optional;
 
-/** The {@code sip:} section: where the container listens for SIP. */
-public record SipConfig(List<SipListen> listen) {
+/**
+ * The {@code sip:} section: where the container listens for SIP, and the TLS key material of its {@code wss}
+ * listeners.
+ */
+public record SipConfig(List<SipListen> listen, Optional<SipTlsConfig> tls) {
 
     public SipConfig {
         listen = List.copyOf(listen);
+    }
+
+    /** Whether any listener speaks SIP over WebSocket. */
+    public boolean hasWebSocket() {
+        return listen.stream().anyMatch(point -> point.transport().isWebSocket());
     }
 }

@@ -28,6 +28,7 @@ public final class MediaCall implements Serializable {
     private final String profile;
     private final Map<String, Side> sides = new HashMap<>();
     private Side firstOfferer;
+    private Side pinned;
     private String anchor;
     private final Map<String, Boolean> branches = new LinkedHashMap<>();
     private String pendingOfferer;
@@ -57,23 +58,44 @@ public final class MediaCall implements Serializable {
     }
 
     /**
-     * The side {@code tag}'s party is on. The first party to offer gets the side its offer showed; every other
-     * party is on the other side.
+     * The side {@code tag}'s party is on. The first party to offer gets the side its offer showed (or the side it
+     * was {@linkplain #pinSide pinned} to); every other party is on the other side.
      */
     synchronized Side sideOf(String tag) {
         Side side = sides.get(tag);
         if (side != null) {
             return side;
         }
-        return firstOfferer == null ? Side.A : firstOfferer.other();
+        if (firstOfferer != null) {
+            return firstOfferer.other();
+        }
+        return pinned == null ? Side.A : pinned.other();
+    }
+
+    /**
+     * Puts a party on a side before any offer, for applications that know the call's direction better than SDP
+     * shows it: a B2BUA knows which leg is its access side, whatever that party offers. Every other party is then
+     * on the other side. Has no effect once the call has had its first offer.
+     *
+     * <pre>{@code
+     * call.pinSide(callerTag, Side.A);   // the caller is the SRTP side of srtp_to_rtp, even if it offers RTP
+     * }</pre>
+     */
+    public synchronized void pinSide(String tag, Side side) {
+        if (firstOfferer == null) {
+            sides.clear();
+            sides.put(tag, side);
+            pinned = side;
+        }
     }
 
     /** Records the side of the call's first offerer; later offers keep the sides as they are. */
     synchronized Side placeOfferer(String tag, Side sideFromOffer) {
         if (firstOfferer == null) {
-            firstOfferer = sideFromOffer;
-            sides.put(tag, sideFromOffer);
-            return sideFromOffer;
+            Side side = pinned == null ? sideFromOffer : sideOf(tag);
+            firstOfferer = side;
+            sides.put(tag, side);
+            return side;
         }
         return sideOf(tag);
     }

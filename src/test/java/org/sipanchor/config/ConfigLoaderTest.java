@@ -1,6 +1,7 @@
 package org.sipanchor.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.sipanchor.testing.TestKeystore;
 
 @DisplayName("The configuration file")
 class ConfigLoaderTest {
@@ -107,6 +109,46 @@ class ConfigLoaderTest {
     }
 
     @Nested
+    @DisplayName("listens for browsers on ws and wss")
+    class WebSocket {
+
+        @Test
+        @DisplayName("with the key and certificate of sip.tls, relative to the configuration file")
+        void wssWithKeystore() {
+            TestKeystore keys = TestKeystore.create("config-keystore");
+            SipAnchorConfig config = SipAnchorConfig.parse("""
+                    sip:
+                      listen:
+                        - { transport: ws, address: "127.0.0.1:5062" }
+                        - { transport: wss, address: "127.0.0.1:5063" }
+                      tls:
+                        keystore: "%s"
+                        keystore_password: "%s"
+                    """.formatted(keys.path(), keys.password()), "sipanchor.yaml", Map.of());
+            assertEquals(List.of(SipTransport.WS, SipTransport.WSS), config.sip().listen().stream().map(SipListen::transport).toList());
+            assertTrue(config.sip().hasWebSocket());
+            SipTlsConfig tls = config.sip().tls().orElseThrow();
+            assertEquals(KeystoreType.PKCS12, tls.keystoreType());
+            assertEquals(false, tls.requireClientCertificate());
+            assertFalse(tls.toString().contains(keys.password()), "no password in " + tls);
+        }
+
+        @Test
+        @DisplayName("refusing a keystore its password does not open, at the password's line")
+        void wrongPassword() {
+            TestKeystore keys = TestKeystore.create("config-keystore-wrong");
+            ConfigException error = rejected("""
+                    sip:
+                      tls:
+                        keystore: "%s"
+                        keystore_password: "not-the-password"
+                    """.formatted(keys.path()));
+            assertTrue(error.getMessage().startsWith("sipanchor.yaml:4: sip.tls.keystore_password: does not open "), error.getMessage());
+            assertTrue(error.getMessage().endsWith(keys.path().getFileName() + " (wrong password)"), error.getMessage());
+        }
+    }
+
+    @Nested
     @DisplayName("is refused, with file, line and key path, when")
     class Refusals {
 
@@ -118,7 +160,7 @@ class ConfigLoaderTest {
                 a list is a scalar               | sip:\\n  listen: udp                                                  | sipanchor.yaml:2: sip.listen: must be a list
                 a section is a scalar            | media: 5                                                             | sipanchor.yaml:1: media: must be a mapping
                 a port is out of range           | sip:\\n  listen:\\n    - { transport: udp, address: "127.0.0.1:70000" } | sipanchor.yaml:3: sip.listen[0].address: port 70000 is out of range 1-65535
-                a transport is unknown           | sip:\\n  listen:\\n    - { transport: sctp, address: "127.0.0.1:5060" } | sipanchor.yaml:3: sip.listen[0].transport: must be one of udp, tcp, not "sctp"
+                a transport is unknown           | sip:\\n  listen:\\n    - { transport: sctp, address: "127.0.0.1:5060" } | sipanchor.yaml:3: sip.listen[0].transport: must be one of udp, tcp, ws, wss, not "sctp"
                 an address has no port           | metrics:\\n  listen: "127.0.0.1"                                      | sipanchor.yaml:2: metrics.listen: expected host:port
                 a weight is zero                 | media:\\n  rtpengine:\\n    instances:\\n      - { address: "127.0.0.1:22222", weight: 0 } | sipanchor.yaml:4: media.rtpengine.instances[0].weight: must be greater than 0 (got 0)
                 a weight is negative             | media:\\n  rtpengine:\\n    instances:\\n      - { address: "127.0.0.1:22222", weight: -1 } | sipanchor.yaml:4: media.rtpengine.instances[0].weight: must be greater than 0 (got -1)
@@ -132,6 +174,11 @@ class ConfigLoaderTest {
                 a health interval is zero        | media:\\n  health_check_interval_secs: 0                             | sipanchor.yaml:2: media.health_check_interval_secs: must be greater than 0 (got 0)
                 the same listener appears twice  | sip:\\n  listen:\\n    - { transport: udp, address: "127.0.0.1:5060" }\\n    - { transport: udp, address: "127.0.0.1:5060" } | listens twice on udp:127.0.0.1:5060
                 registrar bounds are inverted    | app:\\n  registrar: { min_expires: 600, max_expires: 60 }            | sipanchor.yaml:2: app.registrar.min_expires: must not exceed max_expires
+                a wss listener has no key        | sip:\\n  listen:\\n    - { transport: wss, address: "127.0.0.1:5063" } | sipanchor.yaml:3: sip.listen[0]: a wss listener needs sip.tls with a keystore
+                ws and tcp share a port          | sip:\\n  listen:\\n    - { transport: tcp, address: "127.0.0.1:5060" }\\n    - { transport: ws, address: "127.0.0.1:5060" } | ws:127.0.0.1:5060 shares its TCP port with another stream listener
+                the keystore does not exist      | sip:\\n  tls:\\n    keystore: "/no/such.p12"\\n    keystore_password: x | sipanchor.yaml:3: sip.tls.keystore: no such file /no/such.p12
+                the keystore has no password     | sip:\\n  tls:\\n    keystore: "/no/such.p12"                     | sip.tls: keystore_password is required
+                a keystore type is unknown       | sip:\\n  tls:\\n    keystore: "k.p12"\\n    keystore_password: x\\n    keystore_type: pem | sipanchor.yaml:5: sip.tls.keystore_type: must be one of pkcs12, jks, not "pem"
                 """)
         void badValue(String why, String yaml, String expected) {
             ConfigException error = rejected(yaml.replace("\\n", "\n"));

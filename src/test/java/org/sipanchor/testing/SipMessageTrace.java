@@ -26,6 +26,32 @@ public final class SipMessageTrace {
                     .map(h -> h.substring(prefix.length()).trim()).findFirst();
         }
 
+        /** Parses one SIP message as it was on the wire (CRLF or LF line ends). */
+        public static Message parse(boolean received, String text) {
+            return message(received, text.replace("\r\n", "\n"));
+        }
+
+        /** The method of a request, or of the request a response answers. */
+        public String method() {
+            return startLine.startsWith("SIP/2.0 ") ? cseqMethod() : startLine.substring(0, startLine.indexOf(' '));
+        }
+
+        public boolean isResponse() {
+            return startLine.startsWith("SIP/2.0 ");
+        }
+
+        /** A response's status code. */
+        public int status() {
+            return Integer.parseInt(startLine.split(" ")[1]);
+        }
+
+        /** Every value of a header, in order (one per header line). */
+        public List<String> headerValues(String name) {
+            String prefix = name.toLowerCase() + ":";
+            return headers.stream().filter(h -> h.toLowerCase().startsWith(prefix))
+                    .map(h -> h.substring(prefix.length()).trim()).toList();
+        }
+
         public boolean isRequest(String method) {
             return startLine.startsWith(method + " ");
         }
@@ -100,6 +126,11 @@ public final class SipMessageTrace {
     /** Received responses with {@code status} to {@code method}, in order. */
     public List<Message> receivedResponses(int status, String method) {
         return messages.stream().filter(m -> m.received() && m.isResponse(status) && m.cseqMethod().equals(method)).toList();
+    }
+
+    /** Responses with {@code status} to {@code method} this peer sent, in order. */
+    public List<Message> sentResponses(int status, String method) {
+        return messages.stream().filter(m -> !m.received() && m.isResponse(status) && m.cseqMethod().equals(method)).toList();
     }
 
     /** Requests of {@code method} this peer sent, in order. */

@@ -1,0 +1,92 @@
+package org.sipanchor.app;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import javax.servlet.ServletException;
+import javax.servlet.sip.SipServletRequest;
+import javax.servlet.sip.SipURI;
+import javax.servlet.sip.URI;
+
+import jakarta.inject.Inject;
+
+import org.sipanchor.config.AppConfig;
+import org.sipanchor.media.Side;
+import org.sipanchor.servlet.MediaB2buaServlet;
+
+/**
+ * The bundled application in B2BUA mode ({@code app.mode: b2bua}): the same registrar as the proxy mode, and a
+ * media-anchoring back-to-back user agent ({@link MediaB2buaServlet}) with {@code app.profile} and topology hiding.
+ * A call goes to the most recently registered contact of its Request-URI, else to {@code app.next_hop} (with the
+ * called user kept), else gets 404.
+ *
+ * <p>As a WebRTC gateway ({@code ws_to_rtp}, {@code wss_to_rtp}), the party that speaks SIP over WebSocket is the
+ * browser side (A) of the profile, whichever way the call goes: a browser calling gets DTLS-SRTP and ICE back and the
+ * core gets plain RTP; the core calling a browser registered over WebSocket offers it DTLS-SRTP and ICE.
+ *
+ * <pre>{@code
+ * app:
+ *   mode: b2bua                        # BundledServlet hands every message to this servlet
+ *   next_hop: "sip:10.0.0.20:5060"     # the core
+ *   profile: wss_to_rtp
+ * }</pre>
+ */
+public class BundledB2buaServlet extends MediaB2buaServlet {
+    private static final long serialVersionUID = 1L;
+
+    private static final List<String> WEBRTC_PROFILES = List.of("ws_to_rtp", "wss_to_rtp");
+
+    @Inject
+    private transient Registrar registrar;
+    @Inject
+    private transient CallRouting routing;
+    @Inject
+    private transient AppConfig app;
+
+    @Override
+    protected Optional<URI> target(SipServletRequest request) throws ServletException {
+        List<URI> destinations = routing.targets(request, sipFactory()).destinations();
+        // A B2BUA keeps one B-leg: the contact registered last is the one most likely to answer.
+        return destinations.isEmpty() ? Optional.empty() : Optional.of(destinations.get(destinations.size() - 1));
+    }
+
+    /** Over WebSocket is the browser, side A of the WebRTC profiles; the SDP decides otherwise. */
+    @Override
+    protected Optional<Side> callerSide(SipServletRequest invite) {
+        if (!WEBRTC_PROFILES.contains(profile(invite))) {
+            return Optional.empty();
+        }
+        if (isWebSocket(invite.getTransport())) {
+            return Optional.of(Side.A);
+        }
+        try {
+            Optional<URI> target = target(invite);
+            if (target.isPresent() && target.get() instanceof SipURI uri && isWebSocket(uri.getTransportParam())) {
+                return Optional.of(Side.B);
+            }
+        } catch (ServletException e) {
+            // no target: the call is refused anyway
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    protected void doOptions(SipServletRequest request) throws ServletException, IOException {
+        if (registrar.isForThisServer(request)) {
+            registrar.answerOptions(request);
+        } else {
+            super.doOptions(request);
+        }
+    }
+
+    @Override
+    protected void doRegister(SipServletRequest request) throws ServletException, IOException {
+        registrar.register(request, sipFactory());
+    }
+
+    private static boolean isWebSocket(String transport) {
+        return transport != null && List.of("ws", "wss").contains(transport.toLowerCase(Locale.ROOT));
+    }
+}

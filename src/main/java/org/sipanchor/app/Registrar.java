@@ -1,0 +1,116 @@
+package org.sipanchor.app;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ListIterator;
+import java.util.logging.Logger;
+
+import javax.servlet.ServletException;
+import javax.servlet.sip.Address;
+import javax.servlet.sip.SipFactory;
+import javax.servlet.sip.SipServletRequest;
+import javax.servlet.sip.SipServletResponse;
+import javax.servlet.sip.SipURI;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import org.sipanchor.config.AppConfig;
+
+/**
+ * The bundled registrar's SIP side, shared by both bundled modes: REGISTER stores, refreshes and removes contacts
+ * in the {@link LocationService} (RFC 3261 section 10.3), and OPTIONS addressed to the server itself is answered
+ * with what it allows.
+ *
+ * <pre>{@code
+ * @Inject Registrar registrar;
+ *
+ * protected void doRegister(SipServletRequest request) throws ServletException, IOException {
+ *     registrar.register(request, sipFactory());
+ * }
+ * }</pre>
+ */
+@Singleton
+public class Registrar {
+
+    private static final Logger LOG = Logger.getLogger(Registrar.class.getName());
+
+    /** The methods the bundled application handles, for Allow headers. */
+    public static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, UPDATE, INFO, PRACK, MESSAGE, SUBSCRIBE, NOTIFY, REFER";
+
+    private final LocationService locations;
+    private final AppConfig app;
+
+    @Inject
+    public Registrar(LocationService locations, AppConfig app) {
+        this.locations = locations;
+        this.app = app;
+    }
+
+    /** Answers a REGISTER: 200 with the address's bindings, 423 below the minimum expiry, 400 for a bad wildcard. */
+    public void register(SipServletRequest request, SipFactory factory) throws ServletException, IOException {
+        String aor = request.getTo().getURI().toString();
+        int expiresHeader = request.getExpires();
+        List<LocationService.ContactUpdate> updates = new ArrayList<>();
+        boolean wildcard = false;
+        ListIterator<Address> contacts = request.getAddressHeaders("Contact");
+        while (contacts.hasNext()) {
+            Address contact = contacts.next();
+            if (contact.isWildcard()) {
+                wildcard = true;
+            } else {
+                updates.add(new LocationService.ContactUpdate(contact.getURI().toString(), contact.getExpires()));
+            }
+        }
+        if (wildcard) {
+            if (expiresHeader != 0 || !updates.isEmpty()) {
+                request.createResponse(SipServletResponse.SC_BAD_REQUEST, "Contact * Needs Expires 0 Alone").send();
+                return;
+            }
+            locations.removeAll(aor);
+            request.createResponse(SipServletResponse.SC_OK).send();
+            return;
+        }
+        List<Binding> bindings;
+        try {
+            bindings = updates.isEmpty() ? locations.lookup(aor)
+                    : locations.update(aor, updates, expiresHeader, request.getCallId(), cseq(request));
+        } catch (RegistrationRejected e) {
+            SipServletResponse response = request.createResponse(e.status(), e.getMessage());
+            if (e.status() == SipServletResponse.SC_INTERVAL_TOO_BRIEF) {
+                response.setHeader("Min-Expires", Integer.toString(app.registrar().minExpires()));
+            }
+            response.send();
+            return;
+        }
+        SipServletResponse ok = request.createResponse(SipServletResponse.SC_OK);
+        Instant now = Instant.now();
+        for (Binding binding : bindings) {
+            Address contact = factory.createAddress(factory.createURI(binding.contact()));
+            contact.setExpires((int) binding.secondsLeft(now));
+            ok.addAddressHeader("Contact", contact, false);
+        }
+        ok.send();
+        LOG.fine(() -> "call-id=" + request.getCallId() + " registered " + aor + " -> " + bindings.size() + " contact(s)");
+    }
+
+    /** Whether an initial request is addressed to the server itself (a Request-URI without a user). */
+    public boolean isForThisServer(SipServletRequest request) {
+        return request.isInitial() && request.getRequestURI() instanceof SipURI uri && (uri.getUser() == null || uri.getUser().isEmpty());
+    }
+
+    /** Answers OPTIONS sent to the server itself: 200 with Allow and Accept. */
+    public void answerOptions(SipServletRequest request) throws IOException {
+        SipServletResponse ok = request.createResponse(SipServletResponse.SC_OK);
+        ok.setHeader("Allow", ALLOW);
+        ok.setHeader("Accept", "application/sdp");
+        ok.send();
+    }
+
+    private static long cseq(SipServletRequest request) {
+        String value = request.getHeader("CSeq");
+        return Long.parseLong(value.trim().split("\\s+")[0]);
+    }
+}

@@ -1,0 +1,957 @@
+package org.sipanchor.servlet;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import javax.servlet.ServletException;
+import javax.servlet.sip.Address;
+import javax.servlet.sip.ServletTimer;
+import javax.servlet.sip.SipApplicationSession;
+import javax.servlet.sip.SipErrorEvent;
+import javax.servlet.sip.SipErrorListener;
+import javax.servlet.sip.SipServletMessage;
+import javax.servlet.sip.SipServletRequest;
+import javax.servlet.sip.SipServletResponse;
+import javax.servlet.sip.SipSession;
+import javax.servlet.sip.TimerListener;
+import javax.servlet.sip.TimerService;
+import javax.servlet.sip.URI;
+import javax.servlet.sip.ar.SipApplicationRoutingDirective;
+
+import jakarta.inject.Inject;
+
+import org.sipanchor.config.AppConfig;
+import org.sipanchor.config.MediaConfig;
+import org.sipanchor.config.MediaFailurePolicy;
+import org.sipanchor.media.Answer;
+import org.sipanchor.media.MalformedSdpException;
+import org.sipanchor.media.MediaCall;
+import org.sipanchor.media.MediaException;
+import org.sipanchor.media.MediaUnavailableException;
+import org.sipanchor.media.Offer;
+import org.sipanchor.media.RtpEngineService;
+import org.sipanchor.media.SdpBody;
+import org.sipanchor.media.Side;
+
+/**
+ * A back-to-back user agent whose calls have their media anchored on RTPEngine: sipanchor owns both legs, so
+ * neither party ever sees the other's addresses, Call-ID, tags or media. This is the base of SBCs and WebRTC
+ * gateways.
+ *
+ * <ul>
+ * <li>An initial INVITE is offered to RTPEngine and the B-leg INVITE carries the rewritten SDP; the B-leg's 18x/2xx
+ * SDP is answered and relayed to the caller. A late offer (no SDP in the INVITE) is anchored from the 2xx, and its
+ * answer from the ACK.</li>
+ * <li>BYE (from either side), CANCEL, re-INVITE and UPDATE (from either side, offers both ways), INFO, MESSAGE,
+ * NOTIFY, REFER and OPTIONS inside the dialog are relayed to the other leg, and their responses back. A 2xx is
+ * acknowledged on its own leg as soon as its answer is settled; when it carries an offer, the other party's ACK
+ * (with the answer) is relayed instead.</li>
+ * <li>The media is released exactly once, on the first of: a final failure of the B-leg, a CANCEL from the
+ * caller, the no-answer timeout, a BYE from either side, an expired session timer (RFC 4028: a call whose
+ * negotiated refresh does not come is hung up on both legs), a 2xx that never gets its ACK (both legs hung up), or
+ * the end of the application session.</li>
+ * <li>What crosses from one leg to the other is the {@link #headerPolicy header policy}'s choice: by default only a
+ * safe set (topology hiding). Call-ID, tags, Via, Record-Route, Route and Contact never cross.</li>
+ * </ul>
+ *
+ * <p>RTPEngine knows the call by the A-leg's Call-ID, the caller by its A-leg From tag and the callee by its B-leg
+ * To tag; a re-INVITE or UPDATE from either leg is offered with the sender's tag as from-tag.
+ *
+ * <p>Extend it, say where calls go, and declare the servlet in {@code sip.xml} as a listener as well, so that it
+ * gets its own timers (no-answer, session timer) and hears of a 2xx that got no ACK:
+ *
+ * <pre>{@code
+ * public class MySbc extends MediaB2buaServlet {
+ *     protected Optional<URI> target(SipServletRequest request) throws ServletParseException {
+ *         return Optional.of(sipFactory().createURI("sip:" + ((SipURI) request.getRequestURI()).getUser() + "@core.example.net"));
+ *     }
+ *
+ *     protected String profile(SipServletRequest invite) {
+ *         return "srtp_to_rtp";
+ *     }
+ *
+ *     protected Optional<Side> callerSide(SipServletRequest invite) {
+ *         return Optional.of(isFromAccess(invite) ? Side.A : Side.B);   // A is the SRTP side of srtp_to_rtp
+ *     }
+ * }
+ *
+ * <servlet><servlet-name>sbc</servlet-name><servlet-class>com.example.MySbc</servlet-class></servlet>
+ * <listener><listener-class>com.example.MySbc</listener-class></listener>
+ * <listener><listener-class>org.sipanchor.servlet.MediaSessionGuard</listener-class></listener>
+ * }</pre>
+ *
+ * Reliable provisional responses (100rel, PRACK) are not supported: {@code 100rel} is removed from Supported on the
+ * way through (with {@code outbound}, {@code path} and {@code gruu}, which concern one leg only), and an INVITE that
+ * requires anything but {@code timer} is refused with 420.
+ */
+public abstract class MediaB2buaServlet extends SipAnchorServlet implements TimerListener, SipErrorListener {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = Logger.getLogger(MediaB2buaServlet.class.getName());
+
+    /** A request attribute of each request sent on one leg: the request it relays from the other leg. */
+    static final String PEER = MediaB2buaServlet.class.getName() + ".peer";
+    /** A leg's session attribute: the INVITE sent on the other leg for the INVITE this leg is waiting on (to CANCEL it). */
+    static final String RELAYED_INVITE = MediaB2buaServlet.class.getName() + ".relayedInvite";
+    /** A leg's session attribute: the other leg's 2xx (carrying an offer) that this leg's ACK will acknowledge. */
+    static final String AWAITED_ACK = MediaB2buaServlet.class.getName() + ".awaitedAck";
+    /** A leg's session attribute: the 2xx relayed to this leg carried an offer, so its ACK carries the answer. */
+    static final String ANSWER_IN_ACK = MediaB2buaServlet.class.getName() + ".answerInAck";
+
+    /** Option tags an INVITE may require: a session timer is negotiated end to end through the relayed headers. */
+    private static final Set<String> REQUIRABLE = Set.of("timer");
+    /**
+     * Option tags that belong to one leg and are not passed on: PRACK is not relayed (100rel), and a browser's
+     * outbound, path and gruu concern its own connection and registration.
+     */
+    private static final Set<String> LEG_OPTIONS = Set.of("100rel", "outbound", "path", "gruu");
+
+    /** What a B2BUA timer is for; it is the timer's info. */
+    enum Timeout implements Serializable {
+        /** The callee did not answer in time: CANCEL it, 408 to the caller. */
+        NO_ANSWER,
+        /** No session refresh came within the negotiated Session-Expires: hang up both legs. */
+        SESSION_EXPIRED
+    }
+
+    @Inject
+    private transient RtpEngineService rtpengine;
+    @Inject
+    private transient AppConfig app;
+    @Inject
+    private transient MediaConfig media;
+
+    // ------------------------------------------------------------------ hooks
+
+    /**
+     * Where the B-leg of a new call (or of another out-of-dialog request) goes: its Request-URI. Empty answers 404.
+     */
+    protected abstract Optional<URI> target(SipServletRequest request) throws ServletException, IOException;
+
+    /** The media profile of a new call: {@code app.profile} unless overridden, e.g. per direction. */
+    protected String profile(SipServletRequest invite) {
+        return app.profile();
+    }
+
+    /**
+     * Which side of the profile the caller is on. Empty (the default) lets the profile tell it from the first
+     * offer's SDP; an SBC that knows which leg is its access side says so, whatever the parties offer.
+     */
+    protected Optional<Side> callerSide(SipServletRequest invite) {
+        return Optional.empty();
+    }
+
+    /** Which headers of {@code received} cross to the other leg: {@link HeaderPolicy#topologyHiding()} by default. */
+    protected HeaderPolicy headerPolicy(SipServletMessage received) {
+        return HeaderPolicy.topologyHiding();
+    }
+
+    /** Whether a new call's media is anchored at all: true unless overridden. */
+    protected boolean anchors(SipServletRequest invite) {
+        return true;
+    }
+
+    /** Seconds a new call may go without a final response before the B2BUA cancels it: {@code app.no_answer_timeout_secs}. */
+    protected int noAnswerTimeoutSecs(SipServletRequest invite) {
+        return app.noAnswerTimeoutSecs();
+    }
+
+    // ------------------------------------------------------------------ requests
+
+    /** A new call starts its B-leg; a re-INVITE from either leg is offered and relayed. */
+    @Override
+    protected void doInvite(SipServletRequest request) throws ServletException, IOException {
+        if (request.isInitial()) {
+            startCall(request);
+        } else {
+            reoffer(request);
+        }
+    }
+
+    @Override
+    protected void doUpdate(SipServletRequest request) throws ServletException, IOException {
+        reoffer(request);
+    }
+
+    @Override
+    protected void doAck(SipServletRequest request) throws ServletException, IOException {
+        acknowledge(request);
+    }
+
+    @Override
+    protected void doBye(SipServletRequest request) throws ServletException, IOException {
+        hangUp(request);
+    }
+
+    @Override
+    protected void doCancel(SipServletRequest request) throws ServletException, IOException {
+        cancel(request);
+    }
+
+    @Override
+    protected void doInfo(SipServletRequest request) throws ServletException, IOException {
+        relay(request);
+    }
+
+    @Override
+    protected void doMessage(SipServletRequest request) throws ServletException, IOException {
+        relay(request);
+    }
+
+    @Override
+    protected void doOptions(SipServletRequest request) throws ServletException, IOException {
+        relay(request);
+    }
+
+    @Override
+    protected void doPublish(SipServletRequest request) throws ServletException, IOException {
+        relay(request);
+    }
+
+    @Override
+    protected void doNotify(SipServletRequest request) throws ServletException, IOException {
+        relay(request);
+    }
+
+    @Override
+    protected void doRefer(SipServletRequest request) throws ServletException, IOException {
+        relay(request);
+    }
+
+    @Override
+    protected void doSubscribe(SipServletRequest request) throws ServletException, IOException {
+        relay(request);
+    }
+
+    @Override
+    protected void doPrack(SipServletRequest request) throws ServletException, IOException {
+        relay(request);
+    }
+
+    /** A B2BUA relays no registration by default: 501 (the bundled application answers it as a registrar). */
+    @Override
+    protected void doRegister(SipServletRequest request) throws ServletException, IOException {
+        request.createResponse(SipServletResponse.SC_NOT_IMPLEMENTED, "Registration Not Relayed").send();
+    }
+
+    /**
+     * Relays a request other than INVITE, ACK, BYE, CANCEL and UPDATE: inside a dialog to the other leg, outside one
+     * (MESSAGE, OPTIONS, PUBLISH) to {@link #target}. Out-of-dialog SUBSCRIBE and REFER would create dialogs this
+     * B2BUA does not keep: 501.
+     */
+    protected void relay(SipServletRequest request) throws ServletException, IOException {
+        if (!request.isInitial()) {
+            relayInDialog(request, null);
+        } else if ("SUBSCRIBE".equals(request.getMethod()) || "REFER".equals(request.getMethod())) {
+            request.createResponse(SipServletResponse.SC_NOT_IMPLEMENTED, "Not Relayed Out Of Dialog").send();
+        } else {
+            relayOutOfDialog(request);
+        }
+    }
+
+    private void startCall(SipServletRequest invite) throws ServletException, IOException {
+        if (invite.getMaxForwards() == 0) {
+            invite.createResponse(SipServletResponse.SC_TOO_MANY_HOPS).send();
+            return;
+        }
+        List<String> unsupported = unsupportedRequirements(invite);
+        if (!unsupported.isEmpty()) {
+            SipServletResponse refusal = invite.createResponse(SipServletResponse.SC_BAD_EXTENSION);
+            refusal.setHeader("Unsupported", String.join(", ", unsupported));
+            refusal.send();
+            return;
+        }
+        Optional<URI> target = target(invite);
+        if (target.isEmpty()) {
+            LOG.fine(() -> "call-id=" + invite.getCallId() + " no route to " + invite.getRequestURI());
+            invite.createResponse(SipServletResponse.SC_NOT_FOUND).send();
+            return;
+        }
+        // RTPEngine is asked before the B-leg exists; the caller stops retransmitting meanwhile.
+        invite.createResponse(SipServletResponse.SC_TRYING).send();
+        SipApplicationSession session = invite.getApplicationSession();
+        String callerTag = tag(invite.getFrom());
+        B2buaCall call = new B2buaCall(callerTag, invite.getSession().getId());
+        session.setAttribute(B2buaCall.ATTRIBUTE, call);
+        MediaCall mediaCall = null;
+        byte[] toCallee = null;
+        if (anchors(invite)) {
+            mediaCall = new MediaCall(invite.getCallId(), profile(invite));
+            Optional<Side> side = callerSide(invite);
+            if (side.isPresent()) {
+                mediaCall.pinSide(callerTag, side.get());
+            }
+            // a fresh state for every initial INVITE: an earlier attempt of the same Call-ID is released already
+            session.setAttribute(MediaCall.ATTRIBUTE, mediaCall);
+            Optional<byte[]> sdp = SdpBody.of(invite);
+            if (sdp.isPresent()) {
+                try {
+                    toCallee = rtpengine.offer(mediaCall, offer(invite, callerTag, Optional.empty(), sdp.get()));
+                } catch (MediaException e) {
+                    rtpengine.delete(mediaCall);
+                    if (!(e instanceof MediaUnavailableException) || media.onFailure() != MediaFailurePolicy.RELAY) {
+                        call.end();
+                        MediaFailureReply.send(invite, e);
+                        return;
+                    }
+                    LOG.warning(() -> "call-id=" + invite.getCallId() + " relayed with its media unanchored: " + e.reason());
+                }
+            }
+        }
+        SipServletRequest out = sipFactory().createRequest(session, "INVITE", invite.getFrom(), invite.getTo());
+        // the B-leg continues the caller's application path: the application router does not route it back here
+        out.setRoutingDirective(SipApplicationRoutingDirective.CONTINUE, invite);
+        out.setRequestURI(target.get());
+        out.setMaxForwards(invite.getMaxForwards() - 1);
+        headerPolicy(invite).copy(invite, out);
+        withoutLegOptions(out);
+        copyBody(invite, out, toCallee);
+        out.getSession().setHandler(getServletName());
+        invite.getB2buaHelper().linkSipSessions(invite.getSession(), out.getSession());
+        call.calleeSession(out.getSession().getId());
+        out.setAttribute(PEER, invite);
+        invite.getSession().setAttribute(RELAYED_INVITE, out);
+        try {
+            out.send();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "call-id=" + invite.getCallId() + " B-leg to " + target.get() + " not sent: " + e);
+            call.end();
+            mediaCallOf(session).ifPresent(rtpengine::delete);
+            invite.getSession().removeAttribute(RELAYED_INVITE);
+            SipServletResponse failure = invite.createResponse(SipServletResponse.SC_SERVER_INTERNAL_ERROR);
+            failure.setHeader("Warning", "399 sipanchor \"the B-leg could not be sent\"");
+            failure.send();
+            return;
+        }
+        session.setAttribute(B2buaCall.ATTRIBUTE, call);
+        ServletTimer timer = timers().createTimer(session, noAnswerTimeoutSecs(invite) * 1000L, false, Timeout.NO_ANSWER);
+        call.noAnswerTimer(timer.getId());
+        LOG.fine(() -> "call-id=" + invite.getCallId() + " B-leg " + out.getCallId() + " to " + target.get());
+    }
+
+    /** A re-INVITE or UPDATE: its offer (if any) is anchored with the sender as offerer, then relayed. */
+    private void reoffer(SipServletRequest request) throws IOException {
+        SipSession leg = request.getSession();
+        Optional<B2buaCall> call = callOf(request.getApplicationSession());
+        Optional<MediaCall> mediaCall = anchoredCall(request.getApplicationSession());
+        Optional<byte[]> sdp = SdpBody.of(request);
+        byte[] rewritten = null;
+        if (call.isPresent() && mediaCall.isPresent() && sdp.isPresent()) {
+            try {
+                rewritten = rtpengine.offer(mediaCall.get(), offer(request, call.get().tagOf(leg), call.get().otherTag(leg), sdp.get()));
+            } catch (MediaException e) {
+                // The session goes on as it was (RFC 3261 section 14.1): this offer is refused, the media stays anchored.
+                MediaFailureReply.send(request, e);
+                return;
+            }
+        }
+        SipServletRequest out = relayInDialog(request, rewritten);
+        if (out != null && "INVITE".equals(request.getMethod())) {
+            leg.setAttribute(RELAYED_INVITE, out);
+        }
+    }
+
+    /**
+     * The caller's ACK of a 2xx that carried the callee's offer goes to the callee with the anchored answer; any
+     * other ACK completes its own leg only (the other leg's 2xx was acknowledged when it came).
+     */
+    private void acknowledge(SipServletRequest ack) throws IOException {
+        SipSession leg = ack.getSession();
+        SipServletResponse awaited = (SipServletResponse) attribute(leg, AWAITED_ACK);
+        if (awaited == null) {
+            return; // the ACK of a failure response, absorbed by its transaction
+        }
+        boolean answerInAck = Boolean.TRUE.equals(attribute(leg, ANSWER_IN_ACK));
+        leg.removeAttribute(AWAITED_ACK);
+        leg.removeAttribute(ANSWER_IN_ACK);
+        SipServletRequest out = awaited.createAck();
+        Optional<byte[]> sdp = SdpBody.of(ack);
+        Optional<B2buaCall> call = callOf(ack.getApplicationSession());
+        Optional<MediaCall> mediaCall = anchoredCall(ack.getApplicationSession());
+        byte[] rewritten = null;
+        if (answerInAck && sdp.isPresent() && call.isPresent() && mediaCall.isPresent()) {
+            try {
+                rewritten = rtpengine.answer(mediaCall.get(), Answer.of(call.get().otherTag(leg).orElse(""), call.get().tagOf(leg), sdp.get()));
+            } catch (MediaException e) {
+                // An ACK cannot be refused: the dialog is completed, then ended, rather than left half-anchored.
+                LOG.severe(() -> "call-id=" + ack.getCallId() + " answer in ACK not anchored, ending the call: " + e.reason());
+                out.send();
+                endCall(ack.getApplicationSession(), call.get(), MediaFailureReply.status(e), "media not anchored");
+                return;
+            }
+        }
+        copyBody(ack, out, rewritten);
+        out.send();
+    }
+
+    /**
+     * A BYE from either side releases the media and goes on to the other leg. A caller's BYE before the answer (in
+     * its early dialog) cancels the callee instead, and its INVITE gets 487.
+     */
+    private void hangUp(SipServletRequest bye) throws IOException {
+        SipApplicationSession session = bye.getApplicationSession();
+        Optional<B2buaCall> call = callOf(session);
+        boolean early = call.isPresent() && call.get().isCallerLeg(bye.getSession()) && !call.get().isAnswered();
+        call.ifPresent(B2buaCall::end);
+        call.ifPresent(c -> cancelTimers(session, c));
+        mediaCallOf(session).ifPresent(this::release);
+        SipServletRequest relayed = early ? (SipServletRequest) attribute(bye.getSession(), RELAYED_INVITE) : null;
+        if (relayed == null) {
+            relayInDialog(bye, null, true);
+            return;
+        }
+        bye.getSession().removeAttribute(RELAYED_INVITE);
+        sendCancel(relayed, bye);
+        bye.createResponse(SipServletResponse.SC_OK).send();
+        SipServletRequest invite = (SipServletRequest) relayed.getAttribute(PEER);
+        if (invite != null && !invite.isCommitted()) {
+            invite.createResponse(SipServletResponse.SC_REQUEST_TERMINATED).send();
+        }
+    }
+
+    /**
+     * The container has answered the CANCEL and the INVITE (487); the INVITE relayed to the other leg is cancelled
+     * too. A CANCEL of the initial INVITE ends the call and releases its media.
+     */
+    private void cancel(SipServletRequest cancel) throws IOException {
+        SipSession leg = cancel.getSession();
+        SipApplicationSession session = cancel.getApplicationSession();
+        Optional<B2buaCall> call = callOf(session);
+        if (call.isPresent() && call.get().isCallerLeg(leg) && !call.get().isAnswered() && call.get().end()) {
+            cancelTimers(session, call.get());
+            mediaCallOf(session).ifPresent(this::release);
+            LOG.fine(() -> "call-id=" + cancel.getCallId() + " cancelled by the caller: media released");
+        }
+        SipServletRequest relayed = (SipServletRequest) attribute(leg, RELAYED_INVITE);
+        if (relayed != null) {
+            leg.removeAttribute(RELAYED_INVITE);
+            sendCancel(relayed, cancel);
+        }
+    }
+
+    private SipServletRequest relayInDialog(SipServletRequest request, byte[] body) throws IOException {
+        return relayInDialog(request, body, false);
+    }
+
+    /**
+     * Sends {@code request}'s counterpart on the other leg; its response comes back through {@link #doResponse}.
+     * When the other leg is gone, a BYE is answered 200 here and anything else 481.
+     */
+    private SipServletRequest relayInDialog(SipServletRequest request, byte[] body, boolean answerWhenAlone) throws IOException {
+        Optional<SipSession> other = callOf(request.getApplicationSession())
+                .flatMap(call -> call.otherSessionId(request.getSession()))
+                .flatMap(id -> liveSession(request.getApplicationSession(), id));
+        SipServletRequest out = null;
+        if (other.isPresent()) {
+            try {
+                out = other.get().createRequest(request.getMethod());
+            } catch (IllegalStateException e) {
+                LOG.fine(() -> "call-id=" + request.getCallId() + " " + request.getMethod() + " not relayed: " + e.getMessage());
+            }
+        }
+        if (out == null) {
+            request.createResponse(answerWhenAlone ? SipServletResponse.SC_OK : SipServletResponse.SC_CALL_LEG_DONE).send();
+            return null;
+        }
+        headerPolicy(request).copy(request, out);
+        withoutLegOptions(out);
+        copyBody(request, out, body);
+        out.setAttribute(PEER, request);
+        try {
+            out.send();
+        } catch (IOException | RuntimeException e) {
+            // the other leg is unreachable: a BYE still ends this leg, anything else fails here
+            LOG.warning(() -> "call-id=" + request.getCallId() + " " + request.getMethod() + " not relayed: " + e);
+            request.createResponse(answerWhenAlone ? SipServletResponse.SC_OK : SipServletResponse.SC_SERVER_INTERNAL_ERROR).send();
+            return null;
+        }
+        return out;
+    }
+
+    private void relayOutOfDialog(SipServletRequest request) throws ServletException, IOException {
+        if (request.getMaxForwards() == 0) {
+            request.createResponse(SipServletResponse.SC_TOO_MANY_HOPS).send();
+            return;
+        }
+        Optional<URI> target = target(request);
+        if (target.isEmpty()) {
+            request.createResponse(SipServletResponse.SC_NOT_FOUND).send();
+            return;
+        }
+        SipServletRequest out = sipFactory().createRequest(request.getApplicationSession(), request.getMethod(),
+                request.getFrom(), request.getTo());
+        out.setRoutingDirective(SipApplicationRoutingDirective.CONTINUE, request);
+        out.setRequestURI(target.get());
+        out.setMaxForwards(request.getMaxForwards() - 1);
+        headerPolicy(request).copy(request, out);
+        copyBody(request, out, null);
+        out.getSession().setHandler(getServletName());
+        out.setAttribute(PEER, request);
+        try {
+            out.send();
+        } catch (IOException | RuntimeException e) {
+            LOG.warning(() -> "call-id=" + request.getCallId() + " " + request.getMethod() + " to " + target.get() + " not sent: " + e);
+            request.createResponse(SipServletResponse.SC_SERVER_INTERNAL_ERROR).send();
+        }
+    }
+
+    // ------------------------------------------------------------------ responses
+
+    /** Responses of one leg are relayed to the other, with their SDP anchored. */
+    @Override
+    protected void doResponse(SipServletResponse response) throws ServletException, IOException {
+        if (response.getStatus() == SipServletResponse.SC_TRYING) {
+            return;
+        }
+        SipServletRequest peer = (SipServletRequest) response.getRequest().getAttribute(PEER);
+        if (peer == null) {
+            return; // a response to a request this B2BUA made itself (a BYE on timeout, a CANCEL)
+        }
+        if ("INVITE".equals(response.getMethod()) && peer.isInitial()) {
+            calleeResponds(response, peer);
+        } else {
+            relayResponse(response, peer);
+        }
+    }
+
+    /** A response to the B-leg's initial INVITE. */
+    private void calleeResponds(SipServletResponse response, SipServletRequest invite) throws IOException {
+        SipApplicationSession session = response.getApplicationSession();
+        Optional<B2buaCall> found = callOf(session);
+        if (found.isEmpty()) {
+            return;
+        }
+        B2buaCall call = found.get();
+        int status = response.getStatus();
+        if (status < 300) {
+            call.calleeTag(tag(response.getTo()));
+        }
+        if (status >= 200) {
+            cancelTimer(session, call.noAnswerTimer());
+            call.noAnswerTimer(null);
+            if (invite.getSession().isValid()) {
+                invite.getSession().removeAttribute(RELAYED_INVITE);
+            }
+        }
+        if (status >= 300) {
+            boolean first = call.end();
+            mediaCallOf(session).ifPresent(this::release);
+            if (first && !invite.isCommitted()) {
+                relay(response, invite, null, true);
+            }
+            LOG.info(() -> "call-id=" + invite.getCallId() + " B-leg failed with " + status + ": media released");
+            return;
+        }
+        if (call.isEnded() || invite.isCommitted()) {
+            if (status >= 200) {
+                // The callee answered as the call ended (CANCEL, no-answer timeout): its leg is closed at once.
+                LOG.info(() -> "call-id=" + invite.getCallId() + " answered after it ended: B-leg acknowledged and hung up");
+                response.createAck().send();
+                response.getSession().createRequest("BYE").send();
+            }
+            return;
+        }
+        byte[] rewritten = null;
+        boolean offerInReply = false;
+        Optional<byte[]> sdp = SdpBody.of(response);
+        Optional<MediaCall> mediaCall = anchoredCall(session);
+        if (sdp.isPresent() && mediaCall.isPresent()) {
+            offerInReply = SdpBody.of(response.getRequest()).isEmpty();
+            try {
+                rewritten = mediaOfReply(mediaCall.get(), call, response, sdp.get(), offerInReply);
+            } catch (MediaException e) {
+                if (status < 200) {
+                    LOG.warning(() -> "call-id=" + invite.getCallId() + " " + status + " relayed without its SDP, not anchored: " + e.reason());
+                    relay(response, invite, null, true);
+                    return;
+                }
+                LOG.warning(() -> "call-id=" + invite.getCallId() + " answer not anchored, call refused: " + e.reason());
+                call.end();
+                response.createAck().send();
+                response.getSession().createRequest("BYE").send();
+                rtpengine.delete(mediaCall.get());
+                MediaFailureReply.send(invite, e);
+                return;
+            }
+        }
+        if (status >= 200) {
+            call.answered();
+            armSessionTimer(response, call);
+        }
+        relay(response, invite, rewritten, false);
+        if (status >= 200) {
+            acknowledgeOrAwait(response, invite.getSession(), offerInReply && rewritten != null);
+        }
+    }
+
+    /** A response to a request relayed inside the dialog (or out of dialog): back to the request it relays. */
+    private void relayResponse(SipServletResponse response, SipServletRequest peer) throws IOException {
+        int status = response.getStatus();
+        String method = response.getMethod();
+        SipApplicationSession session = response.getApplicationSession();
+        if ("INVITE".equals(method) && status >= 200 && peer.getSession().isValid()) {
+            peer.getSession().removeAttribute(RELAYED_INVITE);
+        }
+        if (peer.isCommitted()) {
+            if ("INVITE".equals(method) && status >= 200 && status < 300) {
+                // the re-INVITE was cancelled meanwhile, but the far end accepted it: complete its transaction
+                response.createAck().send();
+            }
+            return;
+        }
+        Optional<B2buaCall> call = callOf(session);
+        Optional<MediaCall> mediaCall = anchoredCall(session);
+        Optional<byte[]> sdp = SdpBody.of(response);
+        boolean offerAnswer = "INVITE".equals(method) || "UPDATE".equals(method);
+        byte[] rewritten = null;
+        boolean offerInReply = false;
+        if (offerAnswer && status < 300 && sdp.isPresent() && call.isPresent() && mediaCall.isPresent()) {
+            offerInReply = SdpBody.of(response.getRequest()).isEmpty();
+            try {
+                rewritten = mediaOfReply(mediaCall.get(), call.get(), response, sdp.get(), offerInReply);
+            } catch (MediaException e) {
+                if (status < 200) {
+                    relay(response, peer, null, true);
+                    return;
+                }
+                LOG.severe(() -> "call-id=" + peer.getCallId() + " " + status + " to " + method + " not anchored, ending the call: " + e.reason());
+                if ("INVITE".equals(method)) {
+                    response.createAck().send();
+                }
+                MediaFailureReply.send(peer, e);
+                endCall(session, call.get(), MediaFailureReply.status(e), "media not anchored");
+                return;
+            }
+        }
+        if (offerAnswer && status >= 200 && status < 300) {
+            call.ifPresent(c -> armSessionTimer(response, c));
+        }
+        relay(response, peer, rewritten, false);
+        if ("INVITE".equals(method) && status >= 200 && status < 300) {
+            acknowledgeOrAwait(response, peer.getSession(), offerInReply && rewritten != null);
+        }
+    }
+
+    /**
+     * A 2xx to an INVITE is acknowledged at once when its answer is settled, so that its leg never depends on the
+     * other party's ACK (the caller's ACK then completes the caller's leg only). A 2xx that carries an offer (the
+     * INVITE had none) waits for the other party's ACK instead, which carries the answer.
+     *
+     * @param ackingLeg      the leg whose ACK this 2xx waits for, if it does
+     * @param anchoredOffer  whether the 2xx's offer was anchored, so that the ACK's answer must be too
+     */
+    private static void acknowledgeOrAwait(SipServletResponse ok, SipSession ackingLeg, boolean anchoredOffer) throws IOException {
+        boolean offerInOk = SdpBody.of(ok).isPresent() && SdpBody.of(ok.getRequest()).isEmpty();
+        if (offerInOk && ackingLeg.isValid()) {
+            ackingLeg.setAttribute(AWAITED_ACK, ok);
+            if (anchoredOffer) {
+                ackingLeg.setAttribute(ANSWER_IN_ACK, Boolean.TRUE);
+            }
+        } else {
+            ok.createAck().send();
+        }
+    }
+
+    /**
+     * The SDP a reply carries on to the other leg: the answer to the offer its request made, or (when the request
+     * had none) the replying party's own offer, whose answer comes in the ACK.
+     */
+    private byte[] mediaOfReply(MediaCall mediaCall, B2buaCall call, SipServletResponse reply, byte[] sdp, boolean offerInReply)
+            throws MediaException {
+        SipSession replying = reply.getSession();
+        String answerer = call.tagOf(replying);
+        String offerer = call.otherTag(replying).orElse("");
+        if (offerInReply) {
+            if (reply.getStatus() < 200) {
+                return null; // an unreliable provisional response cannot carry an offer: relayed without it
+            }
+            return rtpengine.offer(mediaCall, Offer.of(answerer, sdp).withToTag(offerer));
+        }
+        return rtpengine.answer(mediaCall, Answer.of(offerer, answerer, sdp));
+    }
+
+    /** Relays {@code response}'s status, reason, crossing headers and body (or {@code body}) to {@code peer}. */
+    private void relay(SipServletResponse response, SipServletRequest peer, byte[] body, boolean withoutBody) throws IOException {
+        SipServletResponse out;
+        try {
+            out = peer.createResponse(response.getStatus(), response.getReasonPhrase());
+        } catch (IllegalStateException e) {
+            LOG.warning(() -> "call-id=" + peer.getCallId() + " " + response.getStatus() + " not relayed: " + e.getMessage());
+            return;
+        }
+        headerPolicy(response).copy(response, out);
+        withoutLegOptions(out);
+        if (!withoutBody) {
+            copyBody(response, out, body);
+        }
+        out.send();
+    }
+
+    // ------------------------------------------------------------------ timers
+
+    /** The no-answer timeout gives up on the callee; an expired session timer hangs up both legs. */
+    @Override
+    public void timeout(ServletTimer timer) {
+        if (!(timer.getInfo() instanceof Timeout kind)) {
+            return;
+        }
+        SipApplicationSession session = timer.getApplicationSession();
+        if (!session.isValid()) {
+            return;
+        }
+        Optional<B2buaCall> call = callOf(session);
+        if (call.isEmpty() || call.get().isEnded()) {
+            return;
+        }
+        try {
+            switch (kind) {
+                case NO_ANSWER -> giveUp(session, call.get());
+                case SESSION_EXPIRED -> endCall(session, call.get(), SipServletResponse.SC_REQUEST_TIMEOUT, "session timer expired");
+                default -> throw new IllegalStateException(kind.name());
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "B2BUA timer " + kind + " failed: " + e, e);
+        }
+    }
+
+    /**
+     * A 2xx this B2BUA relayed got no ACK (RFC 3261 section 13.3.1.4): the other leg's 2xx is acknowledged so that
+     * its transaction completes, then both legs are hung up and the media released.
+     */
+    @Override
+    public void noAckReceived(SipErrorEvent event) {
+        SipServletRequest invite = event.getRequest();
+        SipApplicationSession session = invite.getApplicationSession();
+        Optional<B2buaCall> call = callOf(session);
+        if (call.isEmpty() || call.get().isEnded()) {
+            return;
+        }
+        try {
+            SipSession leg = invite.getSession();
+            SipServletResponse awaited = (SipServletResponse) attribute(leg, AWAITED_ACK);
+            if (awaited != null) {
+                leg.removeAttribute(AWAITED_ACK);
+                awaited.createAck().send();
+            }
+            LOG.info(() -> "call-id=" + invite.getCallId() + " no ACK for the 2xx: ending the call");
+            endCall(session, call.get(), SipServletResponse.SC_REQUEST_TIMEOUT, "no ACK received");
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "call-id=" + invite.getCallId() + " not ended after a missing ACK: " + e, e);
+            mediaCallOf(session).ifPresent(this::release);
+        }
+    }
+
+    /** PRACK is not relayed, so no reliable provisional response of this B2BUA waits for one. */
+    @Override
+    public void noPrackReceived(SipErrorEvent event) {
+        // nothing sent reliably
+    }
+
+    private void giveUp(SipApplicationSession session, B2buaCall call) throws IOException {
+        call.noAnswerTimer(null);
+        if (call.isAnswered() || !call.end()) {
+            return;
+        }
+        mediaCallOf(session).ifPresent(this::release);
+        Optional<SipSession> callerLeg = liveSession(session, call.callerSessionId());
+        SipServletRequest relayed = callerLeg.map(leg -> (SipServletRequest) attribute(leg, RELAYED_INVITE)).orElse(null);
+        if (relayed == null) {
+            return;
+        }
+        callerLeg.get().removeAttribute(RELAYED_INVITE);
+        SipServletRequest invite = (SipServletRequest) relayed.getAttribute(PEER);
+        LOG.fine(() -> "call-id=" + invite.getCallId() + " no answer in time: cancelled, 408 to the caller");
+        sendCancel(relayed, null);
+        if (!invite.isCommitted()) {
+            invite.createResponse(SipServletResponse.SC_REQUEST_TIMEOUT).send();
+        }
+    }
+
+    /** Ends an established call from the middle: the media is released and each leg gets a BYE. */
+    private void endCall(SipApplicationSession session, B2buaCall call, int cause, String why) throws IOException {
+        call.end();
+        cancelTimers(session, call);
+        mediaCallOf(session).ifPresent(this::release);
+        List<String> legs = new ArrayList<>();
+        legs.add(call.callerSessionId());
+        call.calleeSessionId().ifPresent(legs::add);
+        for (String id : legs) {
+            Optional<SipSession> leg = liveSession(session, id);
+            if (leg.isEmpty() || leg.get().getState() != SipSession.State.CONFIRMED) {
+                continue;
+            }
+            SipServletRequest bye = leg.get().createRequest("BYE");
+            bye.setHeader("Reason", "SIP;cause=" + cause + ";text=\"" + why + "\"");
+            bye.send();
+        }
+        LOG.info(() -> "call ended by sipanchor (" + why + "): both legs hung up, media released");
+    }
+
+    /** (Re)arms the session timer when a 2xx to INVITE or UPDATE settled a Session-Expires (RFC 4028 section 10). */
+    private void armSessionTimer(SipServletResponse ok, B2buaCall call) {
+        String expires = ok.getHeader("Session-Expires");
+        if (expires == null) {
+            return;
+        }
+        int seconds;
+        try {
+            seconds = Integer.parseInt(expires.split(";", 2)[0].trim());
+        } catch (NumberFormatException e) {
+            return;
+        }
+        SipApplicationSession session = ok.getApplicationSession();
+        cancelTimer(session, call.sessionTimer());
+        ServletTimer timer = timers().createTimer(session, seconds * 1000L, false, Timeout.SESSION_EXPIRED);
+        call.sessionTimer(timer.getId());
+        LOG.fine(() -> "call-id=" + ok.getCallId() + " session timer: " + seconds + " s");
+    }
+
+    private void cancelTimers(SipApplicationSession session, B2buaCall call) {
+        cancelTimer(session, call.noAnswerTimer());
+        cancelTimer(session, call.sessionTimer());
+        call.noAnswerTimer(null);
+        call.sessionTimer(null);
+    }
+
+    private static void cancelTimer(SipApplicationSession session, Optional<String> id) {
+        if (id.isPresent() && session.isValid()) {
+            ServletTimer timer = session.getTimer(id.get());
+            if (timer != null) {
+                timer.cancel();
+            }
+        }
+    }
+
+    private TimerService timers() {
+        return (TimerService) getServletContext().getAttribute(TIMER_SERVICE);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private void release(MediaCall mediaCall) {
+        if (rtpengine.delete(mediaCall)) {
+            LOG.fine(() -> "call-id=" + mediaCall.callId() + " media released");
+        }
+    }
+
+    private static void sendCancel(SipServletRequest relayed, SipServletRequest cancel) throws IOException {
+        try {
+            SipServletRequest out = relayed.createCancel();
+            if (cancel != null && cancel.getHeader("Reason") != null) {
+                out.setHeader("Reason", cancel.getHeader("Reason"));
+            }
+            out.send();
+        } catch (IllegalStateException e) {
+            // it got its final response meanwhile: that response ends it (a 2xx is acknowledged and hung up)
+            LOG.fine(() -> "call-id=" + relayed.getCallId() + " not cancelled: " + e.getMessage());
+        }
+    }
+
+    private Offer offer(SipServletRequest request, String fromTag, Optional<String> toTag, byte[] sdp) {
+        Offer offer = Offer.of(fromTag, sdp);
+        if (toTag.isPresent()) {
+            offer = offer.withToTag(toTag.get());
+        }
+        String remote = request.getRemoteAddr();
+        if (remote != null) {
+            try {
+                // an IP literal: no name lookup happens
+                offer = offer.withReceivedFrom(InetAddress.getByName(remote));
+            } catch (UnknownHostException e) {
+                // RTPEngine then takes the address from the SDP
+            }
+        }
+        return offer;
+    }
+
+    private static Optional<B2buaCall> callOf(SipApplicationSession session) {
+        return session.isValid() ? Optional.ofNullable((B2buaCall) session.getAttribute(B2buaCall.ATTRIBUTE)) : Optional.empty();
+    }
+
+    private static Optional<MediaCall> mediaCallOf(SipApplicationSession session) {
+        return session.isValid() ? Optional.ofNullable((MediaCall) session.getAttribute(MediaCall.ATTRIBUTE)) : Optional.empty();
+    }
+
+    /** The call's media state, unless it is not anchored (any more). */
+    private static Optional<MediaCall> anchoredCall(SipApplicationSession session) {
+        return mediaCallOf(session).filter(call -> !call.isReleased());
+    }
+
+    private static Optional<SipSession> liveSession(SipApplicationSession session, String id) {
+        if (!session.isValid()) {
+            return Optional.empty();
+        }
+        SipSession leg = session.getSipSession(id);
+        return leg != null && leg.isValid() && leg.getState() != SipSession.State.TERMINATED ? Optional.of(leg) : Optional.empty();
+    }
+
+    private static Object attribute(SipSession session, String name) {
+        return session.isValid() ? session.getAttribute(name) : null;
+    }
+
+    private static String tag(Address address) {
+        return address.getParameter("tag");
+    }
+
+    /** The body of {@code from} onto {@code to}, or {@code replacement} (RTPEngine's SDP) instead. */
+    private static void copyBody(SipServletMessage from, SipServletMessage to, byte[] replacement) throws IOException {
+        if (replacement != null) {
+            SdpBody.replace(to, replacement);
+            return;
+        }
+        if (from.getContentLength() > 0 && from.getContentType() != null) {
+            byte[] raw = from.getRawContent();
+            if (raw != null && raw.length > 0) {
+                to.setContent(raw, from.getContentType());
+            }
+        }
+    }
+
+    /** Option tags of Require the INVITE's far end would have to honour through this B2BUA, and which it cannot. */
+    private static List<String> unsupportedRequirements(SipServletRequest invite) {
+        List<String> unsupported = new ArrayList<>();
+        invite.getHeaders("Require").forEachRemaining(value -> {
+            for (String option : value.split(",")) {
+                String tag = option.trim().toLowerCase(Locale.ROOT);
+                if (!tag.isEmpty() && !REQUIRABLE.contains(tag)) {
+                    unsupported.add(tag);
+                }
+            }
+        });
+        return unsupported;
+    }
+
+    /** Removes {@link #LEG_OPTIONS} from Supported and Require: neither leg is offered what only the other has. */
+    private static void withoutLegOptions(SipServletMessage message) {
+        for (String name : List.of("Supported", "Require")) {
+            List<String> values = new ArrayList<>();
+            message.getHeaders(name).forEachRemaining(values::add);
+            List<String> kept = new ArrayList<>();
+            boolean dropped = false;
+            for (String value : values) {
+                for (String option : value.split(",")) {
+                    String tag = option.trim();
+                    if (LEG_OPTIONS.contains(tag.toLowerCase(Locale.ROOT))) {
+                        dropped = true;
+                    } else if (!tag.isEmpty()) {
+                        kept.add(tag);
+                    }
+                }
+            }
+            if (dropped) {
+                message.removeHeader(name);
+                if (!kept.isEmpty()) {
+                    message.setHeader(name, String.join(", ", kept));
+                }
+            }
+        }
+    }
+}
