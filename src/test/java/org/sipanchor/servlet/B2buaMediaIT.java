@@ -9,19 +9,14 @@ import static org.sipanchor.testing.AnchoredSdp.assertAnchored;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.sipanchor.sdp.SessionDescription;
-import org.sipanchor.testing.AnchoredSdp;
-import org.sipanchor.testing.LoopbackPorts;
+import org.sipanchor.testing.AnchoringServer;
 import org.sipanchor.testing.RtpEngineDaemon;
-import org.sipanchor.testing.SipAnchorServer;
 import org.sipanchor.testing.SipMessageTrace;
 import org.sipanchor.testing.SipMessageTrace.Message;
 import org.sipanchor.testing.Sipp;
@@ -38,38 +33,9 @@ class B2buaMediaIT {
     private static final String SDP_NAME = "anchor";
 
     @RegisterExtension
-    static final RtpEngineDaemon rtpengine = RtpEngineDaemon.builder().build();
+    static final AnchoringServer b2bua = AnchoringServer.bundled().mode("b2bua").sdpName(SDP_NAME);
 
-    private static SipAnchorServer b2bua;
-    private static int calleePort;
-
-    @BeforeAll
-    static void startB2bua() {
-        int sipPort = LoopbackPorts.free();
-        calleePort = LoopbackPorts.free();
-        b2bua = SipAnchorServer.start(SipAnchorServer.config(sipPort, """
-                app:
-                  mode: b2bua
-                  next_hop: "sip:127.0.0.1:%d"
-                  no_answer_timeout_secs: 2
-                media:
-                  rtpengine:
-                    address: "%s"
-                  sdp_name: "%s"
-                """.formatted(calleePort, ProxyMediaIT.hostPort(rtpengine), SDP_NAME)), sipPort);
-    }
-
-    @AfterAll
-    static void stopB2bua() {
-        if (b2bua != null) {
-            assertEquals(0, b2bua.stop());
-        }
-    }
-
-    @AfterEach
-    void noSessionLeft() {
-        AnchoredSdp.assertNoSessionLeft(rtpengine);
-    }
+    private static final RtpEngineDaemon rtpengine = b2bua.rtpengine();
 
     @Test
     @DisplayName("a basic call hung up by the caller: each side gets RTPEngine's SDP, the BYE crosses and releases it")
@@ -152,7 +118,7 @@ class B2buaMediaIT {
     @CsvSource({"486, Busy Here", "603, Decline", "408, Request Timeout"})
     @DisplayName("a final failure of the B-leg reaches the caller and releases the media")
     void calleeRefuses(String status, String reason) {
-        try (Sipp callee = Sipp.scenario("uas-reject.xml").set("status", status).set("reason", reason).port(calleePort).start()) {
+        try (Sipp callee = Sipp.scenario("uas-reject.xml").set("status", status).set("reason", reason).port(b2bua.calleePort()).start()) {
             Sipp caller = Sipp.scenario("uac-expect-status.xml").set("status", status).service("bob").remote(b2bua.sipAddress()).start();
             caller.assertSucceeded(CALL_TIME);
             callee.assertSucceeded(CALL_TIME);
@@ -163,7 +129,7 @@ class B2buaMediaIT {
     @Test
     @DisplayName("no answer before app.no_answer_timeout_secs: the B2BUA cancels the callee, the caller gets 408, media released")
     void noAnswerTimesOut() {
-        try (Sipp callee = Sipp.scenario("uas-cancelled-b2bua.xml").port(calleePort).start()) {
+        try (Sipp callee = Sipp.scenario("uas-cancelled-b2bua.xml").port(b2bua.calleePort()).start()) {
             Sipp.scenario("uac-expect-status.xml").set("status", "408").service("bob").remote(b2bua.sipAddress()).run();
             callee.assertSucceeded(CALL_TIME);
         }
@@ -236,7 +202,7 @@ class B2buaMediaIT {
     @Test
     @DisplayName("a session timer that runs out without a refresh: both legs get a BYE, the media is released")
     void sessionTimerExpires() {
-        try (Sipp callee = Sipp.scenario("uas-session-timer.xml").set("expires", "2").port(calleePort).start()) {
+        try (Sipp callee = Sipp.scenario("uas-session-timer.xml").set("expires", "2").port(b2bua.calleePort()).start()) {
             Sipp caller = Sipp.scenario("uac-session-timer.xml").set("expires", "2").service("bob").remote(b2bua.sipAddress()).start();
             caller.assertSucceeded(CALL_TIME);
             callee.assertSucceeded(CALL_TIME);
@@ -247,7 +213,7 @@ class B2buaMediaIT {
     @Test
     @DisplayName("a 2xx the caller never acknowledges: after its retransmissions both legs get a BYE, the media is released")
     void noAckFromCaller() {
-        try (Sipp callee = Sipp.scenario("uas-answer.xml").port(calleePort).start()) {
+        try (Sipp callee = Sipp.scenario("uas-answer.xml").port(b2bua.calleePort()).start()) {
             Sipp caller = Sipp.scenario("uac-no-ack.xml").service("bob").remote(b2bua.sipAddress()).start();
             caller.assertSucceeded(Duration.ofSeconds(60));
             callee.assertSucceeded(Duration.ofSeconds(60));
@@ -278,7 +244,7 @@ class B2buaMediaIT {
     }
 
     private static Calls call(String callerScenario, String calleeScenario) {
-        try (Sipp callee = Sipp.scenario(calleeScenario).port(calleePort).start()) {
+        try (Sipp callee = Sipp.scenario(calleeScenario).port(b2bua.calleePort()).start()) {
             Sipp caller = Sipp.scenario(callerScenario).service("bob").remote(b2bua.sipAddress()).start();
             caller.assertSucceeded(CALL_TIME);
             callee.assertSucceeded(CALL_TIME);

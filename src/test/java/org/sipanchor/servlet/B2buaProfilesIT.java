@@ -52,7 +52,7 @@ class B2buaProfilesIT {
                     media:
                       rtpengine:
                         address: "%s"
-                    """.formatted(calleePort, profile, ProxyMediaIT.hostPort(rtpengine))), sipPort), calleePort);
+                    """.formatted(calleePort, profile, rtpengine.ngHostPort())), sipPort), calleePort);
         }
 
         /** Runs a caller and a callee through this server and returns their traces. */

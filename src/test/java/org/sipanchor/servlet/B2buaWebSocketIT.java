@@ -71,7 +71,7 @@ class B2buaWebSocketIT {
                   rtpengine:
                     address: "%7$s"
                 """.formatted(sipPort, wsPort, wssPort, keys.path(), keys.password(), calleePort,
-                ProxyMediaIT.hostPort(rtpengine)), sipPort);
+                rtpengine.ngHostPort()), sipPort);
     }
 
     @AfterAll

@@ -56,7 +56,7 @@ class EnginesBehindProxyIT {
                   health_check_interval_secs: 1
                 metrics:
                   listen: "127.0.0.1:%d"
-                """.formatted(calleePort, hostPort(steady), hostPort(victim), metricsPort)), sipPort);
+                """.formatted(calleePort, steady.ngHostPort(), victim.ngHostPort(), metricsPort)), sipPort);
                 Sipp callee = Sipp.scenario("uas-answer.xml").port(calleePort).calls(CALLS).start()) {
             Sipp caller = Sipp.scenario("uac-call.xml").service("bob").calls(CALLS).args("-r", Integer.toString(RATE))
                     .remote(proxy.sipAddress()).start();
@@ -78,7 +78,7 @@ class EnginesBehindProxyIT {
             AnchoredSdp.assertNoSessionLeft(victim);
             String metrics = scrape(metricsPort);
             long offersOnSteady = (long) value(metrics, "sipanchor_ng_requests_total\\{(?=[^}]*command=\"offer\")(?=[^}]*instance=\""
-                    + Pattern.quote(hostPort(steady)) + "\")(?=[^}]*result=\"ok\")[^}]*\\}");
+                    + Pattern.quote(steady.ngHostPort()) + "\")(?=[^}]*result=\"ok\")[^}]*\\}");
             assertEquals(totalManagedSessions(steady), offersOnSteady,
                     "every call anchored on the steady daemon, by its own count, is one our metrics counted");
             assertTrue(offersOnSteady < CALLS, "the other daemon took calls before the kill and after the restart");
@@ -117,10 +117,6 @@ class EnginesBehindProxyIT {
             throw new AssertionError("no sample " + sample + " in\n" + metrics);
         }
         return Double.parseDouble(matcher.group(1));
-    }
-
-    private static String hostPort(RtpEngineDaemon daemon) {
-        return "127.0.0.1:" + daemon.ngAddress().getPort();
     }
 
     private static long totalManagedSessions(RtpEngineDaemon daemon) {

@@ -299,6 +299,11 @@ public final class RtpEngineDaemon implements AutoCloseable, BeforeAllCallback, 
     }
 
     /** {@code --listen-tcp-ng}: NG over TCP. */
+    /** The NG address as configuration writes it: {@code 127.0.0.1:port}. */
+    public String ngHostPort() {
+        return "127.0.0.1:" + ngAddress().getPort();
+    }
+
     public InetSocketAddress tcpNgAddress() {
         return new InetSocketAddress(InetAddress.getLoopbackAddress(), ports().control(1));
     }
