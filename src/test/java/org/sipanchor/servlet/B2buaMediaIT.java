@@ -16,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.sipanchor.sdp.SessionDescription;
 import org.sipanchor.testing.AnchoringServer;
+import org.sipanchor.testing.AnchoringServer.Calls;
 import org.sipanchor.testing.RtpEngineDaemon;
 import org.sipanchor.testing.SipMessageTrace;
 import org.sipanchor.testing.SipMessageTrace.Message;
@@ -40,38 +41,38 @@ class B2buaMediaIT {
     @Test
     @DisplayName("a basic call hung up by the caller: each side gets RTPEngine's SDP, the BYE crosses and releases it")
     void callerHangsUp() {
-        Calls calls = call("uac-call.xml", "uas-answer.xml");
-        assertAnchored(calls.callee.received("INVITE").get(0).body(), rtpengine, SDP_NAME);
-        assertAnchored(calls.caller.receivedResponses(200, "INVITE").get(0).body(), rtpengine, SDP_NAME);
-        String calleeCallId = calls.callee.received("INVITE").get(0).header("Call-ID").orElseThrow();
-        assertTrue(calls.callee.received("BYE").stream().anyMatch(bye -> bye.header("Call-ID").orElse("").equals(calleeCallId)),
+        Calls calls = b2bua.call("uac-call.xml", "uas-answer.xml");
+        assertAnchored(calls.callee().received("INVITE").get(0).body(), rtpengine, SDP_NAME);
+        assertAnchored(calls.caller().receivedResponses(200, "INVITE").get(0).body(), rtpengine, SDP_NAME);
+        String calleeCallId = calls.callee().received("INVITE").get(0).header("Call-ID").orElseThrow();
+        assertTrue(calls.callee().received("BYE").stream().anyMatch(bye -> bye.header("Call-ID").orElse("").equals(calleeCallId)),
                 "the BYE reached the callee");
     }
 
     @Test
     @DisplayName("a basic call hung up by the callee: the BYE crosses to the caller and releases the media")
     void calleeHangsUp() {
-        Calls calls = call("uac-wait-bye.xml", "uas-answer-bye.xml");
-        assertAnchored(calls.callee.received("INVITE").get(0).body(), rtpengine, SDP_NAME);
-        assertAnchored(calls.caller.receivedResponses(200, "INVITE").get(0).body(), rtpengine, SDP_NAME);
-        assertEquals(1, calls.caller.received("BYE").size(), "the BYE reached the caller");
+        Calls calls = b2bua.call("uac-wait-bye.xml", "uas-answer-bye.xml");
+        assertAnchored(calls.callee().received("INVITE").get(0).body(), rtpengine, SDP_NAME);
+        assertAnchored(calls.caller().receivedResponses(200, "INVITE").get(0).body(), rtpengine, SDP_NAME);
+        assertEquals(1, calls.caller().received("BYE").size(), "the BYE reached the caller");
     }
 
     @Test
     @DisplayName("each leg is its own dialog: Call-IDs, tags, Via, Contact and private headers never cross")
     void legsNeverLeak() {
-        Calls calls = call("uac-call-identity.xml", "uas-answer-identity.xml");
-        Message callerInvite = calls.caller.sent("INVITE").get(0);
-        Message calleeInvite = calls.callee.received("INVITE").get(0);
-        Message calleeOk = calls.callee.sentResponses(200, "INVITE").get(0);
-        Message callerOk = calls.caller.receivedResponses(200, "INVITE").get(0);
+        Calls calls = b2bua.call("uac-call-identity.xml", "uas-answer-identity.xml");
+        Message callerInvite = calls.caller().sent("INVITE").get(0);
+        Message calleeInvite = calls.callee().received("INVITE").get(0);
+        Message calleeOk = calls.callee().sentResponses(200, "INVITE").get(0);
+        Message callerOk = calls.caller().receivedResponses(200, "INVITE").get(0);
 
         String callerCallId = callerInvite.header("Call-ID").orElseThrow();
         String calleeCallId = calleeInvite.header("Call-ID").orElseThrow();
         assertNotEquals(callerCallId, calleeCallId, "each leg has its own Call-ID");
-        assertTrue(calls.callee.all().stream().noneMatch(m -> m.toString().contains(callerCallId)),
+        assertTrue(calls.callee().all().stream().noneMatch(m -> m.toString().contains(callerCallId)),
                 "the A-leg Call-ID never reaches the callee");
-        assertTrue(calls.caller.all().stream().noneMatch(m -> m.toString().contains(calleeCallId)),
+        assertTrue(calls.caller().all().stream().noneMatch(m -> m.toString().contains(calleeCallId)),
                 "the B-leg Call-ID never reaches the caller");
 
         assertNotEquals(tag(callerInvite.header("From").orElseThrow()), tag(calleeInvite.header("From").orElseThrow()),
@@ -101,17 +102,17 @@ class B2buaMediaIT {
     @Test
     @DisplayName("CANCEL before the answer: the callee is cancelled and the media released")
     void cancelBeforeAnswer() {
-        Calls calls = call("uac-cancel.xml", "uas-cancelled-b2bua.xml");
-        assertAnchored(calls.callee.received("INVITE").get(0).body(), rtpengine, SDP_NAME);
-        assertEquals(1, calls.callee.received("CANCEL").size());
+        Calls calls = b2bua.call("uac-cancel.xml", "uas-cancelled-b2bua.xml");
+        assertAnchored(calls.callee().received("INVITE").get(0).body(), rtpengine, SDP_NAME);
+        assertEquals(1, calls.callee().received("CANCEL").size());
     }
 
     @Test
     @DisplayName("a BYE from the caller while the callee rings: the callee is cancelled, the INVITE gets 487, media released")
     void byeBeforeAnswer() {
-        Calls calls = call("uac-bye-early.xml", "uas-cancelled-b2bua.xml");
-        assertEquals(1, calls.callee.received("CANCEL").size());
-        assertTrue(calls.callee.received("BYE").isEmpty(), "the callee's early dialog is cancelled, not hung up");
+        Calls calls = b2bua.call("uac-bye-early.xml", "uas-cancelled-b2bua.xml");
+        assertEquals(1, calls.callee().received("CANCEL").size());
+        assertTrue(calls.callee().received("BYE").isEmpty(), "the callee's early dialog is cancelled, not hung up");
     }
 
     @ParameterizedTest(name = "{0} {1}")
@@ -138,65 +139,65 @@ class B2buaMediaIT {
     @Test
     @DisplayName("a re-INVITE from the caller is offered and answered through RTPEngine")
     void reinviteFromCaller() {
-        Calls calls = call("uac-reinvite.xml", "uas-answer-reinvite.xml");
-        List<Message> invites = calls.callee.received("INVITE");
+        Calls calls = b2bua.call("uac-reinvite.xml", "uas-answer-reinvite.xml");
+        List<Message> invites = calls.callee().received("INVITE");
         assertEquals(2, invites.size());
         SessionDescription reoffer = assertAnchored(invites.get(1).body(), rtpengine, SDP_NAME);
         assertEquals("sendonly", reoffer.media().get(0).direction().attributeName(), "the hold is relayed");
-        assertAnchored(calls.caller.receivedResponses(200, "INVITE").get(1).body(), rtpengine, SDP_NAME);
-        assertEquals(2, calls.callee.received("ACK").size(), "each 2xx is acknowledged on the B-leg");
+        assertAnchored(calls.caller().receivedResponses(200, "INVITE").get(1).body(), rtpengine, SDP_NAME);
+        assertEquals(2, calls.callee().received("ACK").size(), "each 2xx is acknowledged on the B-leg");
     }
 
     @Test
     @DisplayName("a re-INVITE from the callee is an offer the other way, anchored both ways")
     void reinviteFromCallee() {
-        Calls calls = call("uac-answer-reinvite.xml", "uas-reinvites.xml");
-        assertAnchored(calls.caller.received("INVITE").get(0).body(), rtpengine, SDP_NAME);
-        assertAnchored(calls.callee.receivedResponses(200, "INVITE").get(0).body(), rtpengine, SDP_NAME);
-        assertEquals(1, calls.caller.received("ACK").size(), "the caller's 2xx is acknowledged");
+        Calls calls = b2bua.call("uac-answer-reinvite.xml", "uas-reinvites.xml");
+        assertAnchored(calls.caller().received("INVITE").get(0).body(), rtpengine, SDP_NAME);
+        assertAnchored(calls.callee().receivedResponses(200, "INVITE").get(0).body(), rtpengine, SDP_NAME);
+        assertEquals(1, calls.caller().received("ACK").size(), "the caller's 2xx is acknowledged");
     }
 
     @Test
     @DisplayName("an UPDATE from the caller is offered and answered through RTPEngine")
     void updateFromCaller() {
-        Calls calls = call("uac-update.xml", "uas-answer-update.xml");
-        SessionDescription reoffer = assertAnchored(calls.callee.received("UPDATE").get(0).body(), rtpengine, SDP_NAME);
+        Calls calls = b2bua.call("uac-update.xml", "uas-answer-update.xml");
+        SessionDescription reoffer = assertAnchored(calls.callee().received("UPDATE").get(0).body(), rtpengine, SDP_NAME);
         assertEquals("sendonly", reoffer.media().get(0).direction().attributeName(), "the hold is relayed");
-        assertAnchored(calls.caller.receivedResponses(200, "UPDATE").get(0).body(), rtpengine, SDP_NAME);
+        assertAnchored(calls.caller().receivedResponses(200, "UPDATE").get(0).body(), rtpengine, SDP_NAME);
     }
 
     @Test
     @DisplayName("an UPDATE from the callee is an offer the other way, anchored both ways")
     void updateFromCallee() {
-        Calls calls = call("uac-answer-update.xml", "uas-updates.xml");
-        assertAnchored(calls.caller.received("UPDATE").get(0).body(), rtpengine, SDP_NAME);
-        assertAnchored(calls.callee.receivedResponses(200, "UPDATE").get(0).body(), rtpengine, SDP_NAME);
+        Calls calls = b2bua.call("uac-answer-update.xml", "uas-updates.xml");
+        assertAnchored(calls.caller().received("UPDATE").get(0).body(), rtpengine, SDP_NAME);
+        assertAnchored(calls.callee().receivedResponses(200, "UPDATE").get(0).body(), rtpengine, SDP_NAME);
     }
 
     @Test
     @DisplayName("an INFO crosses with its body, and its response comes back")
     void infoIsRelayed() {
-        Calls calls = call("uac-info.xml", "uas-answer-info.xml");
-        Message info = calls.callee.received("INFO").get(0);
+        Calls calls = b2bua.call("uac-info.xml", "uas-answer-info.xml");
+        Message info = calls.callee().received("INFO").get(0);
         assertEquals("application/dtmf-relay", info.header("Content-Type").orElse(""), info.toString());
-        assertEquals(1, calls.caller.receivedResponses(200, "INFO").size());
+        assertEquals(1, calls.caller().receivedResponses(200, "INFO").size());
     }
 
     @Test
     @DisplayName("early media: the 183's SDP and the 200's are anchored")
     void earlyMedia() {
-        Calls calls = call("uac-call.xml", "uas-early-media.xml");
-        assertAnchored(calls.caller.receivedResponses(183, "INVITE").get(0).body(), rtpengine, SDP_NAME);
-        assertAnchored(calls.caller.receivedResponses(200, "INVITE").get(0).body(), rtpengine, SDP_NAME);
+        Calls calls = b2bua.call("uac-call.xml", "uas-early-media.xml");
+        assertAnchored(calls.caller().receivedResponses(183, "INVITE").get(0).body(), rtpengine, SDP_NAME);
+        assertAnchored(calls.caller().receivedResponses(200, "INVITE").get(0).body(), rtpengine, SDP_NAME);
     }
 
     @Test
     @DisplayName("a late offer: the callee's 200 carries the offer and the caller's ACK the answer, both anchored")
     void lateOffer() {
-        Calls calls = call("uac-late-offer.xml", "uas-late-offer.xml");
-        assertTrue(calls.callee.received("INVITE").get(0).body().isEmpty(), "the INVITE had no SDP");
-        assertAnchored(calls.caller.receivedResponses(200, "INVITE").get(0).body(), rtpengine, SDP_NAME);
-        assertAnchored(calls.callee.received("ACK").get(0).body(), rtpengine, SDP_NAME);
+        Calls calls = b2bua.call("uac-late-offer.xml", "uas-late-offer.xml");
+        assertTrue(calls.callee().received("INVITE").get(0).body().isEmpty(), "the INVITE had no SDP");
+        assertAnchored(calls.caller().receivedResponses(200, "INVITE").get(0).body(), rtpengine, SDP_NAME);
+        assertAnchored(calls.callee().received("ACK").get(0).body(), rtpengine, SDP_NAME);
     }
 
     @Test
@@ -237,19 +238,6 @@ class B2buaMediaIT {
         Message refusal = SipMessageTrace.parse(caller.messages()).receivedResponses(488, "INVITE").get(0);
         assertTrue(refusal.header("Warning").orElse("").contains("malformed SDP"), refusal.toString());
         assertTrue(refusal.header("Warning").orElse("").contains("line 2"), refusal.toString());
-    }
-
-    /** The traces of one caller and one callee (on the next hop's port) that both completed their scenarios. */
-    private record Calls(SipMessageTrace caller, SipMessageTrace callee) {
-    }
-
-    private static Calls call(String callerScenario, String calleeScenario) {
-        try (Sipp callee = Sipp.scenario(calleeScenario).port(b2bua.calleePort()).start()) {
-            Sipp caller = Sipp.scenario(callerScenario).service("bob").remote(b2bua.sipAddress()).start();
-            caller.assertSucceeded(CALL_TIME);
-            callee.assertSucceeded(CALL_TIME);
-            return new Calls(SipMessageTrace.parse(caller.messages()), SipMessageTrace.parse(callee.messages()));
-        }
     }
 
     private static String tag(String addressHeader) {

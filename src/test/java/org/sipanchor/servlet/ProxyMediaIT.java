@@ -15,6 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.sipanchor.sdp.SessionDescription;
 import org.sipanchor.testing.AnchoringServer;
+import org.sipanchor.testing.AnchoringServer.Calls;
 import org.sipanchor.testing.LoopbackPorts;
 import org.sipanchor.testing.RtpEngineDaemon;
 import org.sipanchor.testing.SipMessageTrace;
@@ -39,16 +40,16 @@ class ProxyMediaIT {
     @Test
     @DisplayName("a basic call: both sides get RTPEngine's SDP, BYE releases it")
     void basicCall() {
-        Calls calls = call("uac-call.xml", "uas-answer.xml");
-        assertAnchored(calls.callee.received("INVITE").get(0).body(), rtpengine, SDP_NAME);
-        assertAnchored(calls.caller.receivedResponses(200, "INVITE").get(0).body(), rtpengine, SDP_NAME);
+        Calls calls = proxy.call("uac-call.xml", "uas-answer.xml");
+        assertAnchored(calls.callee().received("INVITE").get(0).body(), rtpengine, SDP_NAME);
+        assertAnchored(calls.caller().receivedResponses(200, "INVITE").get(0).body(), rtpengine, SDP_NAME);
     }
 
     @Test
     @DisplayName("CANCEL before the answer releases the media")
     void cancelBeforeAnswer() {
-        Calls calls = call("uac-cancel.xml", "uas-cancelled.xml");
-        assertAnchored(calls.callee.received("INVITE").get(0).body(), rtpengine, SDP_NAME);
+        Calls calls = proxy.call("uac-cancel.xml", "uas-cancelled.xml");
+        assertAnchored(calls.callee().received("INVITE").get(0).body(), rtpengine, SDP_NAME);
     }
 
     @ParameterizedTest(name = "{0} {1}")
@@ -73,37 +74,37 @@ class ProxyMediaIT {
     @Test
     @DisplayName("a re-INVITE from the caller is anchored both ways")
     void reinviteFromCaller() {
-        Calls calls = call("uac-reinvite.xml", "uas-answer-reinvite.xml");
-        List<Message> invites = calls.callee.received("INVITE");
+        Calls calls = proxy.call("uac-reinvite.xml", "uas-answer-reinvite.xml");
+        List<Message> invites = calls.callee().received("INVITE");
         assertEquals(2, invites.size());
         SessionDescription reoffer = assertAnchored(invites.get(1).body(), rtpengine, SDP_NAME);
         assertEquals("sendonly", reoffer.media().get(0).direction().attributeName(), "the hold is relayed");
-        assertAnchored(calls.caller.receivedResponses(200, "INVITE").get(1).body(), rtpengine, SDP_NAME);
+        assertAnchored(calls.caller().receivedResponses(200, "INVITE").get(1).body(), rtpengine, SDP_NAME);
     }
 
     @Test
     @DisplayName("a re-INVITE from the callee is an offer the other way, anchored both ways")
     void reinviteFromCallee() {
-        Calls calls = call("uac-answer-reinvite.xml", "uas-reinvites.xml");
-        assertAnchored(calls.caller.received("INVITE").get(0).body(), rtpengine, SDP_NAME);
-        assertAnchored(calls.callee.receivedResponses(200, "INVITE").get(0).body(), rtpengine, SDP_NAME);
+        Calls calls = proxy.call("uac-answer-reinvite.xml", "uas-reinvites.xml");
+        assertAnchored(calls.caller().received("INVITE").get(0).body(), rtpengine, SDP_NAME);
+        assertAnchored(calls.callee().receivedResponses(200, "INVITE").get(0).body(), rtpengine, SDP_NAME);
     }
 
     @Test
     @DisplayName("early media: the 183's SDP and the 200's are anchored")
     void earlyMedia() {
-        Calls calls = call("uac-call.xml", "uas-early-media.xml");
-        assertAnchored(calls.caller.receivedResponses(183, "INVITE").get(0).body(), rtpengine, SDP_NAME);
-        assertAnchored(calls.caller.receivedResponses(200, "INVITE").get(0).body(), rtpengine, SDP_NAME);
+        Calls calls = proxy.call("uac-call.xml", "uas-early-media.xml");
+        assertAnchored(calls.caller().receivedResponses(183, "INVITE").get(0).body(), rtpengine, SDP_NAME);
+        assertAnchored(calls.caller().receivedResponses(200, "INVITE").get(0).body(), rtpengine, SDP_NAME);
     }
 
     @Test
     @DisplayName("a late offer: the 200 carries the offer and the ACK the answer, both anchored")
     void lateOffer() {
-        Calls calls = call("uac-late-offer.xml", "uas-late-offer.xml");
-        assertTrue(calls.callee.received("INVITE").get(0).body().isEmpty(), "the INVITE had no SDP");
-        assertAnchored(calls.caller.receivedResponses(200, "INVITE").get(0).body(), rtpengine, SDP_NAME);
-        assertAnchored(calls.callee.received("ACK").get(0).body(), rtpengine, SDP_NAME);
+        Calls calls = proxy.call("uac-late-offer.xml", "uas-late-offer.xml");
+        assertTrue(calls.callee().received("INVITE").get(0).body().isEmpty(), "the INVITE had no SDP");
+        assertAnchored(calls.caller().receivedResponses(200, "INVITE").get(0).body(), rtpengine, SDP_NAME);
+        assertAnchored(calls.callee().received("ACK").get(0).body(), rtpengine, SDP_NAME);
     }
 
     @Test
@@ -134,19 +135,6 @@ class ProxyMediaIT {
         Message refusal = SipMessageTrace.parse(caller.messages()).receivedResponses(488, "INVITE").get(0);
         assertTrue(refusal.header("Warning").orElse("").contains("malformed SDP"), refusal.toString());
         assertTrue(refusal.header("Warning").orElse("").contains("line 2"), refusal.toString());
-    }
-
-    /** The traces of one caller and one callee (on the next hop's port) that both completed their scenarios. */
-    private record Calls(SipMessageTrace caller, SipMessageTrace callee) {
-    }
-
-    private static Calls call(String callerScenario, String calleeScenario) {
-        try (Sipp callee = Sipp.scenario(calleeScenario).port(proxy.calleePort()).start()) {
-            Sipp caller = Sipp.scenario(callerScenario).service("bob").remote(proxy.sipAddress()).start();
-            caller.assertSucceeded(CALL_TIME);
-            callee.assertSucceeded(CALL_TIME);
-            return new Calls(SipMessageTrace.parse(caller.messages()), SipMessageTrace.parse(callee.messages()));
-        }
     }
 
 }

@@ -92,6 +92,20 @@ public final class AnchoringServer implements BeforeAllCallback, AfterEachCallba
         }
     }
 
+    /** The traces of one caller and one callee (on the next hop's port) that both completed their scenarios. */
+    public record Calls(SipMessageTrace caller, SipMessageTrace callee) {
+    }
+
+    /** Runs {@code callerScenario} to user {@code bob} through the server, against {@code calleeScenario} behind it. */
+    public Calls call(String callerScenario, String calleeScenario) {
+        try (Sipp callee = Sipp.scenario(calleeScenario).port(calleePort).start()) {
+            Sipp caller = Sipp.scenario(callerScenario).service("bob").remote(sipAddress()).start();
+            caller.assertSucceeded(java.time.Duration.ofSeconds(30));
+            callee.assertSucceeded(java.time.Duration.ofSeconds(30));
+            return new Calls(SipMessageTrace.parse(caller.messages()), SipMessageTrace.parse(callee.messages()));
+        }
+    }
+
     public SipAnchorServer server() {
         return server;
     }
