@@ -214,11 +214,46 @@ public final class RtpEngineDaemon implements AutoCloseable, BeforeAllCallback, 
      */
     public synchronized void pause() {
         signal("STOP");
+        // The kernel stops each thread when it next runs: until then a thread may still answer a request.
+        awaitThreadStates(true);
     }
 
     /** Lets a {@link #pause() paused} daemon run again (SIGCONT); it then handles what queued up meanwhile. */
     public synchronized void resume() {
         signal("CONT");
+        awaitThreadStates(false);
+    }
+
+    /** Waits until every thread of the daemon is stopped (or none is), reading /proc/PID/task/TID/stat. */
+    private void awaitThreadStates(boolean stopped) {
+        Path tasks = Path.of("/proc", String.valueOf(pid()), "task");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            try (var threads = Files.list(tasks)) {
+                boolean all = threads.allMatch(task -> isStopped(task) == stopped);
+                if (all) {
+                    return;
+                }
+                Thread.sleep(5);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read " + tasks, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        throw new IllegalStateException("rtpengine " + pid() + " did not " + (stopped ? "stop" : "resume") + " within 5 s");
+    }
+
+    private static boolean isStopped(Path task) {
+        try {
+            String stat = Files.readString(task.resolve("stat"));
+            // the state is the field after the command name, which is in parentheses and may contain spaces
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state == 'T' || state == 't';
+        } catch (IOException e) {
+            return true; // a thread that is gone cannot answer either
+        }
     }
 
     private void signal(String name) {
