@@ -13,15 +13,19 @@ public final class LoopbackPorts {
     private LoopbackPorts() {
     }
 
-    /** A port in 40000-49999 free for UDP and TCP (below it, rtpengine daemons of the tests take their RTP ports). */
+    /**
+     * A port in 12000-19999 free for UDP and TCP. The range lies outside the kernel's ephemeral ports (32768-60999),
+     * which any socket bound to port 0 may take between this check and SIPp's bind, and outside the ports
+     * {@link FreePorts} gives rtpengine daemons (control from 11000, RTP from 20000).
+     */
     public static int free() {
         for (int attempt = 0; attempt < 200; attempt++) {
-            int port = ThreadLocalRandom.current().nextInt(40000, 50000);
+            int port = ThreadLocalRandom.current().nextInt(12000, 20000);
             if (isFree(port)) {
                 return port;
             }
         }
-        throw new IllegalStateException("no free loopback port found in 40000-49999");
+        throw new IllegalStateException("no free loopback port found in 12000-19999");
     }
 
     public static boolean isFree(int port) {
