@@ -34,6 +34,11 @@ public final class MediaCall implements Serializable {
     private String pendingOfferer;
     private boolean released;
 
+    /** The media state kept in {@code session}, if sipanchor began anchoring its call (and the session is still valid). */
+    public static Optional<MediaCall> in(javax.servlet.sip.SipApplicationSession session) {
+        return session.isValid() ? Optional.ofNullable((MediaCall) session.getAttribute(ATTRIBUTE)) : Optional.empty();
+    }
+
     public MediaCall(String callId, String profile) {
         this.callId = callId;
         this.profile = profile;

@@ -1,7 +1,10 @@
 package org.sipanchor.media;
 
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Optional;
+
+import javax.servlet.sip.SipServletRequest;
 
 /**
  * One SDP offer of a call, as RTPEngine is told about it.
@@ -34,6 +37,20 @@ public record Offer(String fromTag, Optional<String> toTag, Optional<String> via
 
     public Offer withReceivedFrom(InetAddress source) {
         return new Offer(fromTag, toTag, viaBranch, sdp, Optional.of(source));
+    }
+
+    /** This offer with the address {@code request} came from, when the container knows it. */
+    public Offer withSourceOf(SipServletRequest request) {
+        String remote = request.getRemoteAddr();
+        if (remote == null) {
+            return this;
+        }
+        try {
+            // an IP literal: no name lookup happens
+            return withReceivedFrom(InetAddress.getByName(remote));
+        } catch (UnknownHostException e) {
+            return this; // RTPEngine then takes the address from the SDP
+        }
     }
 
     @Override

@@ -1,6 +1,5 @@
 package org.sipanchor.media;
 
-import java.net.InetAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -72,7 +71,7 @@ public class RtpEngineService {
 
     /** The media state of the call {@code message} belongs to, if sipanchor began anchoring it. */
     public Optional<MediaCall> callOf(SipServletMessage message) {
-        return Optional.ofNullable((MediaCall) message.getApplicationSession().getAttribute(MediaCall.ATTRIBUTE));
+        return MediaCall.in(message.getApplicationSession());
     }
 
     /** The media state of the call {@code message} belongs to, created with {@code profile} if there is none yet. */
@@ -119,8 +118,7 @@ public class RtpEngineService {
         if (tag(request.getTo()) != null) {
             offer = offer.withToTag(tag(request.getTo()));
         }
-        Optional<InetAddress> source = sourceOf(request);
-        return source.isPresent() ? offer.withReceivedFrom(source.get()) : offer;
+        return offer.withSourceOf(request);
     }
 
     /**
@@ -262,19 +260,6 @@ public class RtpEngineService {
 
     private static String tag(Address address) {
         return address.getParameter("tag");
-    }
-
-    private static Optional<InetAddress> sourceOf(SipServletRequest request) {
-        String remote = request.getRemoteAddr();
-        if (remote == null) {
-            return Optional.empty();
-        }
-        try {
-            // an IP literal: no name lookup happens
-            return Optional.of(InetAddress.getByName(remote));
-        } catch (java.net.UnknownHostException e) {
-            return Optional.empty();
-        }
     }
 
     private static String describe(SipServletMessage message) {

@@ -2,8 +2,6 @@ package org.sipanchor.servlet;
 
 import java.io.IOException;
 import java.io.Serializable;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -324,7 +322,7 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet implements Time
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "call-id=" + invite.getCallId() + " B-leg to " + target.get() + " not sent: " + e);
             call.end();
-            mediaCallOf(session).ifPresent(rtpengine::delete);
+            MediaCall.in(session).ifPresent(rtpengine::delete);
             invite.getSession().removeAttribute(RELAYED_INVITE);
             SipServletResponse failure = invite.createResponse(SipServletResponse.SC_SERVER_INTERNAL_ERROR);
             failure.setHeader("Warning", "399 sipanchor \"the B-leg could not be sent\"");
@@ -402,7 +400,7 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet implements Time
         boolean early = call.isPresent() && call.get().isCallerLeg(bye.getSession()) && !call.get().isAnswered();
         call.ifPresent(B2buaCall::end);
         call.ifPresent(c -> cancelTimers(session, c));
-        mediaCallOf(session).ifPresent(this::release);
+        MediaCall.in(session).ifPresent(this::release);
         SipServletRequest relayed = early ? (SipServletRequest) attribute(bye.getSession(), RELAYED_INVITE) : null;
         if (relayed == null) {
             relayInDialog(bye, null, true);
@@ -427,7 +425,7 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet implements Time
         Optional<B2buaCall> call = callOf(session);
         if (call.isPresent() && call.get().isCallerLeg(leg) && !call.get().isAnswered() && call.get().end()) {
             cancelTimers(session, call.get());
-            mediaCallOf(session).ifPresent(this::release);
+            MediaCall.in(session).ifPresent(this::release);
             LOG.fine(() -> "call-id=" + cancel.getCallId() + " cancelled by the caller: media released");
         }
         SipServletRequest relayed = (SipServletRequest) attribute(leg, RELAYED_INVITE);
@@ -543,7 +541,7 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet implements Time
         }
         if (status >= 300) {
             boolean first = call.end();
-            mediaCallOf(session).ifPresent(this::release);
+            MediaCall.in(session).ifPresent(this::release);
             if (first && !invite.isCommitted()) {
                 relay(response, invite, null, true);
             }
@@ -745,7 +743,7 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet implements Time
             endCall(session, call.get(), SipServletResponse.SC_REQUEST_TIMEOUT, "no ACK received");
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "call-id=" + invite.getCallId() + " not ended after a missing ACK: " + e, e);
-            mediaCallOf(session).ifPresent(this::release);
+            MediaCall.in(session).ifPresent(this::release);
         }
     }
 
@@ -760,7 +758,7 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet implements Time
         if (call.isAnswered() || !call.end()) {
             return;
         }
-        mediaCallOf(session).ifPresent(this::release);
+        MediaCall.in(session).ifPresent(this::release);
         Optional<SipSession> callerLeg = liveSession(session, call.callerSessionId());
         SipServletRequest relayed = callerLeg.map(leg -> (SipServletRequest) attribute(leg, RELAYED_INVITE)).orElse(null);
         if (relayed == null) {
@@ -779,7 +777,7 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet implements Time
     private void endCall(SipApplicationSession session, B2buaCall call, int cause, String why) throws IOException {
         call.end();
         cancelTimers(session, call);
-        mediaCallOf(session).ifPresent(this::release);
+        MediaCall.in(session).ifPresent(this::release);
         List<String> legs = new ArrayList<>();
         legs.add(call.callerSessionId());
         call.calleeSessionId().ifPresent(legs::add);
@@ -857,32 +855,16 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet implements Time
 
     private Offer offer(SipServletRequest request, String fromTag, Optional<String> toTag, byte[] sdp) {
         Offer offer = Offer.of(fromTag, sdp);
-        if (toTag.isPresent()) {
-            offer = offer.withToTag(toTag.get());
-        }
-        String remote = request.getRemoteAddr();
-        if (remote != null) {
-            try {
-                // an IP literal: no name lookup happens
-                offer = offer.withReceivedFrom(InetAddress.getByName(remote));
-            } catch (UnknownHostException e) {
-                // RTPEngine then takes the address from the SDP
-            }
-        }
-        return offer;
+        return (toTag.isPresent() ? offer.withToTag(toTag.get()) : offer).withSourceOf(request);
     }
 
     private static Optional<B2buaCall> callOf(SipApplicationSession session) {
         return session.isValid() ? Optional.ofNullable((B2buaCall) session.getAttribute(B2buaCall.ATTRIBUTE)) : Optional.empty();
     }
 
-    private static Optional<MediaCall> mediaCallOf(SipApplicationSession session) {
-        return session.isValid() ? Optional.ofNullable((MediaCall) session.getAttribute(MediaCall.ATTRIBUTE)) : Optional.empty();
-    }
-
     /** The call's media state, unless it is not anchored (any more). */
     private static Optional<MediaCall> anchoredCall(SipApplicationSession session) {
-        return mediaCallOf(session).filter(call -> !call.isReleased());
+        return MediaCall.in(session).filter(call -> !call.isReleased());
     }
 
     private static Optional<SipSession> liveSession(SipApplicationSession session, String id) {

@@ -34,7 +34,7 @@ public class MediaSessionGuard implements SipApplicationSessionListener {
     @Override
     public void sessionExpired(SipApplicationSessionEvent event) {
         SipApplicationSession session = event.getApplicationSession();
-        MediaCall call = mediaCall(session);
+        MediaCall call = MediaCall.in(session).orElse(null);
         if (call == null || call.isReleased()) {
             return;
         }
@@ -57,14 +57,10 @@ public class MediaSessionGuard implements SipApplicationSessionListener {
     }
 
     private void release(SipApplicationSession session, String why) {
-        MediaCall call = mediaCall(session);
+        MediaCall call = MediaCall.in(session).orElse(null);
         if (call != null && !call.isReleased() && rtpengine().delete(call)) {
             LOG.info(() -> "call-id=" + call.callId() + " " + why + " with media still anchored: released");
         }
-    }
-
-    private static MediaCall mediaCall(SipApplicationSession session) {
-        return session.isValid() ? (MediaCall) session.getAttribute(MediaCall.ATTRIBUTE) : null;
     }
 
     private static RtpEngineService rtpengine() {

@@ -35,11 +35,6 @@ public class SipTrace {
         log("received", message);
     }
 
-    /** Logs a message the application is sending. */
-    public void sending(SipServletMessage message) {
-        log("sending", message);
-    }
-
     private void log(String direction, SipServletMessage message) {
         if (!enabled || message == null || !LOG.isLoggable(Level.INFO)) {
             return;
