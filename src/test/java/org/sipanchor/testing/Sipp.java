@@ -147,10 +147,14 @@ public final class Sipp implements AutoCloseable {
         awaitListening();
     }
 
-    /** SIPp binds its port a moment after it starts; a callee over TCP must be listening before it is called. */
+    /**
+     * SIPp binds its port a moment after it starts; a callee over TCP must be listening before it is called. The wait
+     * reads the kernel's socket tables: probing by binding would take the port for an instant and could make SIPp's
+     * own bind fail with "Address already in use".
+     */
     private void awaitListening() {
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (LoopbackPorts.isFree(port) && process.isAlive() && System.nanoTime() < deadline) {
+        while (!LoopbackPorts.isInUse(port) && process.isAlive() && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(10);
             } catch (InterruptedException e) {
