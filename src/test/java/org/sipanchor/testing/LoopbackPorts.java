@@ -45,8 +45,8 @@ public final class LoopbackPorts {
             try {
                 for (String line : Files.readAllLines(Path.of("/proc/net", table))) {
                     String[] fields = line.trim().split("\\s+");
-                    boolean tcpListening = fields.length > 3 && "0A".equals(fields[3]);
-                    if (fields.length > 3 && fields[1].endsWith(localPort) && (!tcp || tcpListening)) {
+                    boolean listening = fields.length > 3 && (!tcp || "0A".equals(fields[3])); // 0A: TCP_LISTEN
+                    if (listening && fields[1].endsWith(localPort)) {
                         return true;
                     }
                 }
