@@ -1,7 +1,5 @@
 package org.sipanchor.media;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -18,6 +16,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import org.sipanchor.config.MediaConfig;
+import org.sipanchor.config.MediaFailurePolicy;
 import org.sipanchor.engine.EnginePool;
 import org.sipanchor.engine.EngineReply;
 import org.sipanchor.engine.EngineUnavailableException;
@@ -59,12 +58,14 @@ public class RtpEngineService {
     private final EnginePool engines;
     private final MediaProfiles profiles;
     private final String sdpName;
+    private final MediaFailurePolicy onFailure;
 
     @Inject
     public RtpEngineService(EnginePool engines, MediaProfiles profiles, MediaConfig media) {
         this.engines = engines;
         this.profiles = profiles;
         this.sdpName = media.sdpName();
+        this.onFailure = media.onFailure();
     }
 
     // ------------------------------------------------------------------ SIP messages
@@ -78,12 +79,11 @@ public class RtpEngineService {
     public MediaCall begin(SipServletMessage message, String profile) {
         SipApplicationSession session = message.getApplicationSession();
         synchronized (session) {
-            MediaCall call = (MediaCall) session.getAttribute(MediaCall.ATTRIBUTE);
-            if (call == null) {
-                call = new MediaCall(message.getCallId(), profile);
+            return MediaCall.in(session).orElseGet(() -> {
+                MediaCall call = new MediaCall(message.getCallId(), profile);
                 session.setAttribute(MediaCall.ATTRIBUTE, call);
-            }
-            return call;
+                return call;
+            });
         }
     }
 
@@ -127,6 +127,18 @@ public class RtpEngineService {
      * answer. A message without SDP is left as it is.
      */
     public void answer(SipServletMessage message) throws MediaException {
+        answer(message, Optional.empty());
+    }
+
+    /**
+     * As {@link #answer(SipServletMessage)}, for the reply on one proxy branch: an answer names the branch's
+     * via-branch, so that RTPEngine pairs it with that branch's offer.
+     */
+    public void answer(SipServletResponse response, String viaBranch) throws MediaException {
+        answer(response, Optional.of(viaBranch));
+    }
+
+    private void answer(SipServletMessage message, Optional<String> viaBranch) throws MediaException {
         Optional<byte[]> sdp = SdpBody.of(message);
         if (sdp.isEmpty()) {
             return;
@@ -136,7 +148,8 @@ public class RtpEngineService {
         byte[] rewritten;
         if (message instanceof SipServletResponse response) {
             if (SdpBody.of(response.getRequest()).isPresent()) {
-                rewritten = answer(call, Answer.of(tag(response.getFrom()), tag(response.getTo()), sdp.get()));
+                Answer answer = Answer.of(tag(response.getFrom()), tag(response.getTo()), sdp.get());
+                rewritten = answer(call, viaBranch.map(answer::withViaBranch).orElse(answer));
             } else {
                 rewritten = offer(call, Offer.of(tag(response.getTo()), sdp.get()));
                 call.offerPending(tag(response.getTo()));
@@ -166,6 +179,18 @@ public class RtpEngineService {
         return released;
     }
 
+    /**
+     * Whether a call whose first offer failed with {@code failure} goes on with its media unanchored: only when no
+     * RTPEngine could take it and {@code media.on_failure} is {@code relay}. Says so in the log with the Call-ID.
+     */
+    public boolean relaysUnanchored(SipServletRequest request, MediaException failure) {
+        if (!(failure instanceof MediaUnavailableException) || onFailure != MediaFailurePolicy.RELAY) {
+            return false;
+        }
+        LOG.warning(() -> "call-id=" + request.getCallId() + " relayed with its media unanchored: " + failure.reason());
+        return true;
+    }
+
     // ------------------------------------------------------------------ calls, tags and SDP
 
     /**
@@ -175,18 +200,18 @@ public class RtpEngineService {
      * @return the SDP to send on to the other party
      */
     public byte[] offer(MediaCall call, Offer offer) throws MediaException {
-        SessionDescription sdp = parse(call, offer.sdp());
+        byte[] body = offer.sdp();
+        SessionDescription sdp = parse(call, body);
         MediaProfile profile = profiles.get(call.profile(), call.callId());
         Side offerer = call.placeOfferer(offer.fromTag(), profile.sideOf(sdp));
-        Map<String, Object> keys = new LinkedHashMap<>(profile.offerToward(offerer.other()));
-        keys.put("call-id", call.callId());
-        keys.put("from-tag", offer.fromTag());
-        offer.toTag().ifPresent(tag -> keys.put("to-tag", tag));
-        offer.viaBranch().ifPresent(branch -> keys.put("via-branch", branch));
-        offer.receivedFrom().ifPresent(source -> keys.put("received-from",
-                java.util.List.of(source instanceof java.net.Inet6Address ? "IP6" : "IP4", source.getHostAddress())));
-        keys.put("sdp", offer.sdp());
-        NgRequest request = NgRequest.of(NgCommand.OFFER, keys);
+        NgRequest.Builder builder = NgRequest.builder(NgCommand.OFFER);
+        profile.offerToward(offerer.other()).forEach(builder::param);
+        // the tags go through param(): a message without one fails validation naming the key
+        builder.callId(call.callId()).param("from-tag", offer.fromTag());
+        offer.toTag().ifPresent(builder::toTag);
+        offer.viaBranch().ifPresent(builder::viaBranch);
+        offer.receivedFrom().ifPresent(builder::receivedFrom);
+        NgRequest request = builder.sdp(body).build();
         EngineReply reply = call.anchor().isPresent()
                 ? await(call, request, engines.send(request, call.anchor()))
                 : await(call, request, engines.offer(request));
@@ -201,16 +226,15 @@ public class RtpEngineService {
      * @return the SDP to send on to the offerer
      */
     public byte[] answer(MediaCall call, Answer answer) throws MediaException {
-        parse(call, answer.sdp());
+        byte[] body = answer.sdp();
+        parse(call, body);
         MediaProfile profile = profiles.get(call.profile(), call.callId());
         Side offerer = call.sideOf(answer.fromTag());
-        Map<String, Object> keys = new LinkedHashMap<>(profile.answerToward(offerer));
-        keys.put("call-id", call.callId());
-        keys.put("from-tag", answer.fromTag());
-        keys.put("to-tag", answer.toTag());
-        answer.viaBranch().ifPresent(branch -> keys.put("via-branch", branch));
-        keys.put("sdp", answer.sdp());
-        NgRequest request = NgRequest.of(NgCommand.ANSWER, keys);
+        NgRequest.Builder builder = NgRequest.builder(NgCommand.ANSWER);
+        profile.answerToward(offerer).forEach(builder::param);
+        builder.callId(call.callId()).param("from-tag", answer.fromTag()).param("to-tag", answer.toTag());
+        answer.viaBranch().ifPresent(builder::viaBranch);
+        NgRequest request = builder.sdp(body).build();
         EngineReply reply = await(call, request, engines.send(request, call.anchor()));
         return rewritten(call, reply.reply());
     }

@@ -15,13 +15,9 @@ import javax.servlet.sip.SipServletResponse;
 import jakarta.inject.Inject;
 
 import org.sipanchor.config.AppConfig;
-import org.sipanchor.config.MediaConfig;
-import org.sipanchor.config.MediaFailurePolicy;
-import org.sipanchor.media.Answer;
 import org.sipanchor.media.MalformedSdpException;
 import org.sipanchor.media.MediaCall;
 import org.sipanchor.media.MediaException;
-import org.sipanchor.media.MediaUnavailableException;
 import org.sipanchor.media.Offer;
 import org.sipanchor.media.RtpEngineService;
 import org.sipanchor.media.SdpBody;
@@ -59,8 +55,6 @@ public abstract class MediaProxyServlet extends SipAnchorServlet {
     private transient RtpEngineService rtpengine;
     @Inject
     private transient AppConfig app;
-    @Inject
-    private transient MediaConfig media;
 
     /**
      * Where a new request goes. {@link ProxyTargets#none()} answers it 404.
@@ -121,8 +115,7 @@ public abstract class MediaProxyServlet extends SipAnchorServlet {
             }
         } catch (MediaException e) {
             rtpengine.delete(call);
-            if (e instanceof MediaUnavailableException && media.onFailure() == MediaFailurePolicy.RELAY) {
-                LOG.warning(() -> "call-id=" + request.getCallId() + " relayed with its media unanchored: " + e.reason());
+            if (rtpengine.relaysUnanchored(request, e)) {
                 return true;
             }
             MediaFailureReply.send(request, e);
@@ -227,28 +220,32 @@ public abstract class MediaProxyServlet extends SipAnchorServlet {
         super.doResponse(response);
     }
 
-    /** A branch's own final response: a failed branch of a forked call is released right away. */
+    /**
+     * A branch's own final response: a failed branch of a forked call is released right away while another branch
+     * is still live. The last one is not: the container then sends the best final response through
+     * {@link #doResponse}, which releases the whole call.
+     */
     @Override
     protected void doBranchResponse(SipServletResponse response) throws ServletException, IOException {
         if ("INVITE".equals(response.getMethod()) && response.getStatus() >= 300) {
-            rtpengine.callOf(response).ifPresent(call -> viaBranchOf(response).ifPresent(branch ->
-                    rtpengine.releaseBranch(call, response.getFrom().getParameter("tag"), branch)));
+            rtpengine.callOf(response).ifPresent(call -> viaBranchOf(response).ifPresent(branch -> {
+                if (call.liveBranches().stream().anyMatch(other -> !other.equals(branch))) {
+                    rtpengine.releaseBranch(call, response.getFrom().getParameter("tag"), branch);
+                }
+            }));
         }
         super.doBranchResponse(response);
     }
 
     private void answer(SipServletResponse response) throws IOException {
-        Optional<byte[]> sdp = SdpBody.of(response);
         Optional<MediaCall> call = rtpengine.callOf(response);
-        if (sdp.isEmpty() || call.isEmpty() || call.get().isReleased()) {
+        if (call.isEmpty() || call.get().isReleased()) {
             return;
         }
         Optional<String> branch = response.getRequest().isInitial() ? viaBranchOf(response) : Optional.empty();
         try {
-            if (branch.isPresent() && SdpBody.of(response.getRequest()).isPresent()) {
-                Answer answer = Answer.of(response.getFrom().getParameter("tag"), response.getTo().getParameter("tag"), sdp.get())
-                        .withViaBranch(branch.get());
-                SdpBody.replace(response, rtpengine.answer(call.get(), answer));
+            if (branch.isPresent()) {
+                rtpengine.answer(response, branch.get());
             } else {
                 rtpengine.answer(response);
             }
@@ -260,7 +257,7 @@ public abstract class MediaProxyServlet extends SipAnchorServlet {
 
     private void reoffer(SipServletRequest request) throws IOException {
         Optional<MediaCall> call = rtpengine.callOf(request);
-        if (call.isEmpty() || call.get().isReleased() || SdpBody.of(request).isEmpty()) {
+        if (call.isEmpty() || call.get().isReleased()) {
             return;
         }
         try {
