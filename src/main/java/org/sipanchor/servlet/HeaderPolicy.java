@@ -59,6 +59,8 @@ public record HeaderPolicy(Set<String> crossing) implements java.io.Serializable
             Map.entry("f", "from"), Map.entry("s", "subject"), Map.entry("k", "supported"), Map.entry("t", "to"),
             Map.entry("v", "via"), Map.entry("o", "event"), Map.entry("r", "refer-to"), Map.entry("b", "referred-by"),
             Map.entry("x", "session-expires"), Map.entry("u", "allow-events"));
+    /** Built once: it is immutable, and asked for on every relayed message. Declared after what its constructor uses. */
+    private static final HeaderPolicy TOPOLOGY_HIDING = new HeaderPolicy(SAFE);
 
     public HeaderPolicy {
         Set<String> names = new TreeSet<>();
@@ -74,7 +76,7 @@ public record HeaderPolicy(Set<String> crossing) implements java.io.Serializable
 
     /** Only the safe set crosses: capabilities, asserted identity, session timers, in-dialog features. */
     public static HeaderPolicy topologyHiding() {
-        return new HeaderPolicy(SAFE);
+        return TOPOLOGY_HIDING;
     }
 
     /** Exactly these headers cross. */

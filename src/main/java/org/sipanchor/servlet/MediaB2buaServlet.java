@@ -28,13 +28,10 @@ import javax.servlet.sip.ar.SipApplicationRoutingDirective;
 import jakarta.inject.Inject;
 
 import org.sipanchor.config.AppConfig;
-import org.sipanchor.config.MediaConfig;
-import org.sipanchor.config.MediaFailurePolicy;
 import org.sipanchor.media.Answer;
 import org.sipanchor.media.MalformedSdpException;
 import org.sipanchor.media.MediaCall;
 import org.sipanchor.media.MediaException;
-import org.sipanchor.media.MediaUnavailableException;
 import org.sipanchor.media.Offer;
 import org.sipanchor.media.RtpEngineService;
 import org.sipanchor.media.SdpBody;
@@ -101,8 +98,6 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet implements Time
     static final String RELAYED_INVITE = MediaB2buaServlet.class.getName() + ".relayedInvite";
     /** A leg's session attribute: the other leg's 2xx (carrying an offer) that this leg's ACK will acknowledge. */
     static final String AWAITED_ACK = MediaB2buaServlet.class.getName() + ".awaitedAck";
-    /** A leg's session attribute: the 2xx relayed to this leg carried an offer, so its ACK carries the answer. */
-    static final String ANSWER_IN_ACK = MediaB2buaServlet.class.getName() + ".answerInAck";
 
     /** Option tags an INVITE may require: a session timer is negotiated end to end through the relayed headers. */
     private static final Set<String> REQUIRABLE = Set.of("timer");
@@ -124,8 +119,6 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet implements Time
     private transient RtpEngineService rtpengine;
     @Inject
     private transient AppConfig app;
-    @Inject
-    private transient MediaConfig media;
 
     // ------------------------------------------------------------------ hooks
 
@@ -295,34 +288,27 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet implements Time
                     toCallee = rtpengine.offer(mediaCall, offer(invite, callerTag, Optional.empty(), sdp.get()));
                 } catch (MediaException e) {
                     rtpengine.delete(mediaCall);
-                    if (!(e instanceof MediaUnavailableException) || media.onFailure() != MediaFailurePolicy.RELAY) {
+                    if (!rtpengine.relaysUnanchored(invite, e)) {
                         call.end();
                         MediaFailureReply.send(invite, e);
                         return;
                     }
-                    LOG.warning(() -> "call-id=" + invite.getCallId() + " relayed with its media unanchored: " + e.reason());
                 }
             }
         }
-        SipServletRequest out = sipFactory().createRequest(session, "INVITE", invite.getFrom(), invite.getTo());
-        // the B-leg continues the caller's application path: the application router does not route it back here
-        out.setRoutingDirective(SipApplicationRoutingDirective.CONTINUE, invite);
-        out.setRequestURI(target.get());
-        out.setMaxForwards(invite.getMaxForwards() - 1);
-        headerPolicy(invite).copy(invite, out);
-        withoutLegOptions(out);
+        SipServletRequest out = newLegRequest(invite, target.get());
         copyBody(invite, out, toCallee);
-        out.getSession().setHandler(getServletName());
         invite.getB2buaHelper().linkSipSessions(invite.getSession(), out.getSession());
         call.calleeSession(out.getSession().getId());
-        out.setAttribute(PEER, invite);
         invite.getSession().setAttribute(RELAYED_INVITE, out);
         try {
             out.send();
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "call-id=" + invite.getCallId() + " B-leg to " + target.get() + " not sent: " + e);
             call.end();
-            MediaCall.in(session).ifPresent(rtpengine::delete);
+            if (mediaCall != null) {
+                rtpengine.delete(mediaCall);
+            }
             invite.getSession().removeAttribute(RELAYED_INVITE);
             SipServletResponse failure = invite.createResponse(SipServletResponse.SC_SERVER_INTERNAL_ERROR);
             failure.setHeader("Warning", "399 sipanchor \"the B-leg could not be sent\"");
@@ -367,15 +353,14 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet implements Time
         if (awaited == null) {
             return; // the ACK of a failure response, absorbed by its transaction
         }
-        boolean answerInAck = Boolean.TRUE.equals(attribute(leg, ANSWER_IN_ACK));
         leg.removeAttribute(AWAITED_ACK);
-        leg.removeAttribute(ANSWER_IN_ACK);
         SipServletRequest out = awaited.createAck();
         Optional<byte[]> sdp = SdpBody.of(ack);
         Optional<B2buaCall> call = callOf(ack.getApplicationSession());
         Optional<MediaCall> mediaCall = anchoredCall(ack.getApplicationSession());
         byte[] rewritten = null;
-        if (answerInAck && sdp.isPresent() && call.isPresent() && mediaCall.isPresent()) {
+        // the awaited 2xx carried an offer: when the call is anchored, so was that offer, and this answers it
+        if (sdp.isPresent() && call.isPresent() && mediaCall.isPresent()) {
             try {
                 rewritten = rtpengine.answer(mediaCall.get(), Answer.of(call.get().otherTag(leg).orElse(""), call.get().tagOf(leg), sdp.get()));
             } catch (MediaException e) {
@@ -459,8 +444,7 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet implements Time
             request.createResponse(answerWhenAlone ? SipServletResponse.SC_OK : SipServletResponse.SC_CALL_LEG_DONE).send();
             return null;
         }
-        headerPolicy(request).copy(request, out);
-        withoutLegOptions(out);
+        crossHeaders(request, out);
         copyBody(request, out, body);
         out.setAttribute(PEER, request);
         try {
@@ -484,15 +468,8 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet implements Time
             request.createResponse(SipServletResponse.SC_NOT_FOUND).send();
             return;
         }
-        SipServletRequest out = sipFactory().createRequest(request.getApplicationSession(), request.getMethod(),
-                request.getFrom(), request.getTo());
-        out.setRoutingDirective(SipApplicationRoutingDirective.CONTINUE, request);
-        out.setRequestURI(target.get());
-        out.setMaxForwards(request.getMaxForwards() - 1);
-        headerPolicy(request).copy(request, out);
+        SipServletRequest out = newLegRequest(request, target.get());
         copyBody(request, out, null);
-        out.getSession().setHandler(getServletName());
-        out.setAttribute(PEER, request);
         try {
             out.send();
         } catch (IOException | RuntimeException e) {
@@ -558,11 +535,10 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet implements Time
             return;
         }
         byte[] rewritten = null;
-        boolean offerInReply = false;
         Optional<byte[]> sdp = SdpBody.of(response);
+        boolean offerInReply = sdp.isPresent() && SdpBody.of(response.getRequest()).isEmpty();
         Optional<MediaCall> mediaCall = anchoredCall(session);
         if (sdp.isPresent() && mediaCall.isPresent()) {
-            offerInReply = SdpBody.of(response.getRequest()).isEmpty();
             try {
                 rewritten = mediaOfReply(mediaCall.get(), call, response, sdp.get(), offerInReply);
             } catch (MediaException e) {
@@ -586,7 +562,7 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet implements Time
         }
         relay(response, invite, rewritten, false);
         if (status >= 200) {
-            acknowledgeOrAwait(response, invite.getSession(), offerInReply && rewritten != null);
+            acknowledgeOrAwait(response, invite.getSession(), offerInReply);
         }
     }
 
@@ -610,9 +586,8 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet implements Time
         Optional<byte[]> sdp = SdpBody.of(response);
         boolean offerAnswer = "INVITE".equals(method) || "UPDATE".equals(method);
         byte[] rewritten = null;
-        boolean offerInReply = false;
+        boolean offerInReply = sdp.isPresent() && SdpBody.of(response.getRequest()).isEmpty();
         if (offerAnswer && status < 300 && sdp.isPresent() && call.isPresent() && mediaCall.isPresent()) {
-            offerInReply = SdpBody.of(response.getRequest()).isEmpty();
             try {
                 rewritten = mediaOfReply(mediaCall.get(), call.get(), response, sdp.get(), offerInReply);
             } catch (MediaException e) {
@@ -634,7 +609,7 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet implements Time
         }
         relay(response, peer, rewritten, false);
         if ("INVITE".equals(method) && status >= 200 && status < 300) {
-            acknowledgeOrAwait(response, peer.getSession(), offerInReply && rewritten != null);
+            acknowledgeOrAwait(response, peer.getSession(), offerInReply);
         }
     }
 
@@ -643,16 +618,12 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet implements Time
      * other party's ACK (the caller's ACK then completes the caller's leg only). A 2xx that carries an offer (the
      * INVITE had none) waits for the other party's ACK instead, which carries the answer.
      *
-     * @param ackingLeg      the leg whose ACK this 2xx waits for, if it does
-     * @param anchoredOffer  whether the 2xx's offer was anchored, so that the ACK's answer must be too
+     * @param ackingLeg the leg whose ACK this 2xx waits for, if it does
+     * @param offerInOk whether the 2xx carries an offer
      */
-    private static void acknowledgeOrAwait(SipServletResponse ok, SipSession ackingLeg, boolean anchoredOffer) throws IOException {
-        boolean offerInOk = SdpBody.of(ok).isPresent() && SdpBody.of(ok.getRequest()).isEmpty();
+    private static void acknowledgeOrAwait(SipServletResponse ok, SipSession ackingLeg, boolean offerInOk) throws IOException {
         if (offerInOk && ackingLeg.isValid()) {
             ackingLeg.setAttribute(AWAITED_ACK, ok);
-            if (anchoredOffer) {
-                ackingLeg.setAttribute(ANSWER_IN_ACK, Boolean.TRUE);
-            }
         } else {
             ok.createAck().send();
         }
@@ -685,8 +656,7 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet implements Time
             LOG.warning(() -> "call-id=" + peer.getCallId() + " " + response.getStatus() + " not relayed: " + e.getMessage());
             return;
         }
-        headerPolicy(response).copy(response, out);
-        withoutLegOptions(out);
+        crossHeaders(response, out);
         if (!withoutBody) {
             copyBody(response, out, body);
         }
@@ -909,6 +879,28 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet implements Time
             }
         });
         return unsupported;
+    }
+
+    /**
+     * A request on a new leg toward {@code target}, for {@code received}: it continues the caller's application
+     * path (the application router does not route it back here), carries the crossing headers and is handled here.
+     */
+    private SipServletRequest newLegRequest(SipServletRequest received, URI target) throws ServletException {
+        SipServletRequest out = sipFactory().createRequest(received.getApplicationSession(), received.getMethod(),
+                received.getFrom(), received.getTo());
+        out.setRoutingDirective(SipApplicationRoutingDirective.CONTINUE, received);
+        out.setRequestURI(target);
+        out.setMaxForwards(received.getMaxForwards() - 1);
+        crossHeaders(received, out);
+        out.getSession().setHandler(getServletName());
+        out.setAttribute(PEER, received);
+        return out;
+    }
+
+    /** Copies what crosses from one leg to the other: the headers the policy lets through, less one leg's options. */
+    private void crossHeaders(SipServletMessage received, SipServletMessage out) {
+        headerPolicy(received).copy(received, out);
+        withoutLegOptions(out);
     }
 
     /** Removes {@link #LEG_OPTIONS} from Supported and Require: neither leg is offered what only the other has. */
