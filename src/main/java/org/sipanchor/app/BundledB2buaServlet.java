@@ -12,7 +12,6 @@ import javax.servlet.sip.URI;
 
 import jakarta.inject.Inject;
 
-import org.sipanchor.config.AppConfig;
 import org.sipanchor.media.Side;
 import org.sipanchor.servlet.MediaB2buaServlet;
 
@@ -42,8 +41,6 @@ public class BundledB2buaServlet extends MediaB2buaServlet {
     private transient Registrar registrar;
     @Inject
     private transient CallRouting routing;
-    @Inject
-    private transient AppConfig app;
 
     @Override
     protected Optional<URI> target(SipServletRequest request) throws ServletException {

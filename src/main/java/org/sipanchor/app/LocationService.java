@@ -88,6 +88,9 @@ public class LocationService {
     /** The live bindings of an address, oldest first; empty when it has none. */
     public synchronized List<Binding> lookup(String aor) {
         String key = normalize(aor);
+        if (!bindings.containsKey(key)) {
+            return List.of();
+        }
         Map<String, Binding> current = live(key, clock.instant());
         if (current.isEmpty()) {
             bindings.remove(key);

@@ -8,15 +8,16 @@ public abstract class MediaException extends Exception {
     private static final long serialVersionUID = 1L;
 
     private final String callId;
+    private final String reason;
 
     protected MediaException(String callId, String message) {
-        super("call-id=" + callId + ": " + message);
-        this.callId = callId;
+        this(callId, message, null);
     }
 
     protected MediaException(String callId, String message, Throwable cause) {
         super("call-id=" + callId + ": " + message, cause);
         this.callId = callId;
+        this.reason = message;
     }
 
     public String callId() {
@@ -25,8 +26,6 @@ public abstract class MediaException extends Exception {
 
     /** The reason without the Call-ID prefix, fit for a SIP reason phrase or Warning header. */
     public String reason() {
-        String message = getMessage();
-        int colon = message.indexOf(": ");
-        return colon < 0 ? message : message.substring(colon + 2);
+        return reason;
     }
 }

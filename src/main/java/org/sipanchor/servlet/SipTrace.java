@@ -32,10 +32,6 @@ public class SipTrace {
 
     /** Logs a message the application received. */
     public void received(SipServletMessage message) {
-        log("received", message);
-    }
-
-    private void log(String direction, SipServletMessage message) {
         if (!enabled || message == null || !LOG.isLoggable(Level.INFO)) {
             return;
         }
@@ -43,7 +39,7 @@ public class SipTrace {
                 ? request.getMethod() + " " + request.getRequestURI()
                 : ((SipServletResponse) message).getStatus() + " " + ((SipServletResponse) message).getReasonPhrase();
         String text = message.toString();
-        LOG.info(() -> "call-id=" + message.getCallId() + " " + direction + " " + firstLine + " | "
+        LOG.info(() -> "call-id=" + message.getCallId() + " received " + firstLine + " | "
                 + CryptoRedaction.redact(text).replace("\r\n", " | ").replace('\n', ' '));
     }
 }
