@@ -46,10 +46,6 @@ final class Line {
         return newText.equals(text) ? this : built(newText, eol);
     }
 
-    Line withEol(String newEol) {
-        return newEol.equals(eol) ? this : new Line(raw, text, newEol, number);
-    }
-
     String text() {
         return text;
     }

@@ -42,13 +42,13 @@ public final class SessionDescription {
     private final String finalEol;
     private final byte[] trailer;
 
-    private final int version;
     private final Origin origin;
     private final String sessionName;
     private final Optional<Connection> connection;
     private final List<Attribute> attributes;
     private final Direction direction;
-    private final byte[] bytes;
+    /** Written on first use: parsing and each transformation make descriptions that are never sent. */
+    private volatile byte[] bytes;
 
     private SessionDescription(List<Line> sessionLines, List<MediaDescription> media,
                                String eol, String finalEol, byte[] trailer) {
@@ -66,7 +66,6 @@ public final class SessionDescription {
         if (!v.value().equals("0")) {
             throw SdpException.malformed(v, "unsupported SDP version, only v=0 exists");
         }
-        this.version = 0;
         this.origin = readOrigin(sessionLine(1, 'o', "o= (origin)", next));
         this.sessionName = sessionLine(2, 's', "s= (session name)", next).value();
 
@@ -113,7 +112,6 @@ public final class SessionDescription {
         this.direction = d;
         MediaDescription.Context context = new MediaDescription.Context(direction, connection, eol);
         this.media = media.stream().map(m -> m.in(context)).toList();
-        this.bytes = serialize();
     }
 
     /**
@@ -192,12 +190,12 @@ public final class SessionDescription {
 
     /** The body: byte for byte what was parsed, where no transformation changed it. */
     public byte[] toBytes() {
-        return bytes.clone();
+        return bytes().clone();
     }
 
     /** {@code v=}: always 0. */
     public int version() {
-        return version;
+        return 0;
     }
 
     public Origin origin() {
@@ -384,12 +382,12 @@ public final class SessionDescription {
     /** Equal when the bodies are the same bytes. */
     @Override
     public boolean equals(Object o) {
-        return o instanceof SessionDescription other && Arrays.equals(bytes, other.bytes);
+        return o instanceof SessionDescription other && Arrays.equals(bytes(), other.bytes());
     }
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(bytes);
+        return Arrays.hashCode(bytes());
     }
 
     // ---- internals
@@ -518,6 +516,15 @@ public final class SessionDescription {
             }
         }
         return -1;
+    }
+
+    private byte[] bytes() {
+        byte[] b = bytes;
+        if (b == null) {
+            b = serialize();
+            bytes = b; // a race writes the same bytes twice, harmlessly
+        }
+        return b;
     }
 
     private byte[] serialize() {
