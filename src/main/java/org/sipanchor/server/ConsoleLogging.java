@@ -12,7 +12,7 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 import org.apache.log4j.ConsoleAppender;
-import org.apache.log4j.PatternLayout;
+import org.apache.log4j.EnhancedPatternLayout;
 import org.sipanchor.config.LogConfig;
 import org.sipanchor.config.LogLevel;
 import org.sipanchor.sdp.CryptoRedaction;
@@ -32,7 +32,8 @@ final class ConsoleLogging {
     private static final java.util.List<Logger> QUIETED = java.util.List.of(
             Logger.getLogger("org.apache.tomcat.util.descriptor.DigesterFactory"),
             Logger.getLogger("org.apache.catalina.startup.DigesterFactory"));
-    private static final String LOG4J_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSS'Z'} %-5p [%c{1}] %m%n";
+    /** The same line as {@link StdoutHandler}'s, in UTC whatever the JVM's time zone. */
+    private static final String LOG4J_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSS'Z'}{UTC} %-5p [%c{1}] %m%n";
 
     private ConsoleLogging() {
     }
@@ -50,7 +51,6 @@ final class ConsoleLogging {
         org.apache.log4j.Logger log4jRoot = org.apache.log4j.Logger.getRootLogger();
         log4jRoot.removeAllAppenders();
         ConsoleAppender appender = new ConsoleAppender(new OneLineLayout(), ConsoleAppender.SYSTEM_OUT);
-        java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("UTC"));
         log4jRoot.addAppender(appender);
         log4jRoot.setLevel(org.apache.log4j.Level.toLevel(config.containerLevel().name()));
     }
@@ -96,7 +96,7 @@ final class ConsoleLogging {
     }
 
     /** The container's log4j lines in the same shape as sipanchor's own. */
-    private static final class OneLineLayout extends PatternLayout {
+    private static final class OneLineLayout extends EnhancedPatternLayout {
         OneLineLayout() {
             super(LOG4J_PATTERN);
         }

@@ -57,8 +57,8 @@ final class EmbeddedSipContainer {
 
             service.setName(ENGINE_NAME);
             service.setSipApplicationDispatcherClassName(SipApplicationDispatcherImpl.class.getName());
-            service.setDarConfigurationFileLocation(dar.toUri().toString().replace("file:/", "file:///"));
-            service.setSipStackPropertiesFile(writeStackProperties(sip).toUri().toString().replace("file:/", "file:///"));
+            service.setDarConfigurationFileLocation(dar.toUri().toString());
+            service.setSipStackPropertiesFile(writeStackProperties(sip).toUri().toString());
             service.setCongestionControlCheckingInterval(-1);
             // The container would otherwise report usage statistics to a Restcomm host on the internet.
             service.setGatherStatistics(false);
