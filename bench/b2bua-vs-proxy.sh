@@ -38,10 +38,7 @@ done
 for tool in rtpengine rtpengine-ctl sipp; do
   command -v "$tool" >/dev/null || { echo "$tool is not installed (scripts/install-deps installs it)" >&2; exit 1; }
 done
-if [ ! -x target/sipanchor/bin/sipanchor ]; then
-  echo "building the distribution..."
-  mvn -B -q -o package -DskipTests || mvn -B -q package -DskipTests
-fi
+scripts/build-dist
 
 work=$(mktemp -d /tmp/sipanchor-b2bua-bench.XXXXXX)
 pids=()

@@ -9,8 +9,7 @@ cd "$(dirname "$0")/.."
 
 mvn_quiet() { mvn -B -q -o "$@" || mvn -B -q "$@"; } # offline when the local repository has everything
 
-mvn_quiet test-compile
 cp_file=$(mktemp)
 trap 'rm -f "$cp_file"' EXIT
-mvn_quiet dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" >/dev/null
+mvn_quiet test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" >/dev/null
 exec java -cp "target/test-classes:target/classes:$(cat "$cp_file")" org.sipanchor.bench.NgClientBenchmark "$@"
