@@ -1,7 +1,6 @@
 package org.sipanchor.engine;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -108,7 +107,7 @@ public final class EnginePool implements AutoCloseable {
         for (EngineInstanceConfig ic : config.instances()) {
             // Clients are made lazily (first health round), by when the metrics exist.
             EngineInstance inst = new EngineInstance(ic.address(), ic.weight(),
-                    i -> newClient(i, kind, b.maxInFlight), Clock.systemUTC(), b.orphanCapacity);
+                    i -> newClient(i, kind, b.maxInFlight), b.orphanCapacity);
             if (names.putIfAbsent(inst.name(), inst) != null) {
                 throw new IllegalArgumentException("rtpengine " + inst.name() + " is configured twice");
             }
