@@ -301,7 +301,7 @@ public final class EnginePool implements AutoCloseable {
             }
             if (delete && callId != null && RequestResult.of(failure).makesInstanceSuspect()) {
                 // The call is being torn down but the instance did not confirm: delete it when it answers again.
-                inst.orphans().record(callId);
+                recordOrphan(inst, callId);
                 anchors.remove(callId);
             }
             result.completeExceptionally(failure);
@@ -316,7 +316,7 @@ public final class EnginePool implements AutoCloseable {
             if (inst.isUp()) {
                 targets.add(inst);
             } else {
-                inst.orphans().record(callId);
+                recordOrphan(inst, callId);
             }
         }
         if (targets.isEmpty()) {
@@ -335,7 +335,7 @@ public final class EnginePool implements AutoCloseable {
                         notFound = a;
                     }
                 } else if (RequestResult.of(a.failure).makesInstanceSuspect()) {
-                    a.instance.orphans().record(callId); // it may hold the call: delete it when it is back
+                    recordOrphan(a.instance, callId); // it may hold the call: delete it when it is back
                 }
             }
             anchors.remove(callId);
@@ -431,13 +431,19 @@ public final class EnginePool implements AutoCloseable {
 
     // ------------------------------------------------------------------ orphans
 
-    /** Records {@code callId} as an orphan of {@code inst} and sends the delete now (fire and forget). */
-    private void deleteOrphan(EngineInstance inst, String callId, boolean notFoundIsFinal) {
+    /** Records {@code callId} as an orphan of {@code inst}; null, with a warning, if it has too many already. */
+    private static OrphanCalls.Orphan recordOrphan(EngineInstance inst, String callId) {
         OrphanCalls.Orphan orphan = inst.orphans().record(callId);
         if (orphan == null) {
             LOG.log(System.Logger.Level.WARNING, "rtpengine " + inst.name() + ": too many calls to clean up; Call-ID "
                     + callId + " is not tracked and may leak there");
         }
+        return orphan;
+    }
+
+    /** Records {@code callId} as an orphan of {@code inst} and sends the delete now (fire and forget). */
+    private void deleteOrphan(EngineInstance inst, String callId, boolean notFoundIsFinal) {
+        OrphanCalls.Orphan orphan = recordOrphan(inst, callId);
         dispatch(inst, orphanDelete(callId)).whenComplete((reply, failure) -> {
             if (reply != null && (notFoundIsFinal || reply.warning().isEmpty())) {
                 if (orphan != null) {
