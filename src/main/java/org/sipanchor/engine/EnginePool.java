@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -417,14 +416,14 @@ public final class EnginePool implements AutoCloseable {
                 out.complete(reply);
                 return;
             }
-            Throwable cause = unwrap(error);
-            RequestResult outcome = RequestResult.of(cause);
+            // NgClient completes its futures directly with the NgException, never wrapped in a CompletionException.
+            RequestResult outcome = RequestResult.of(error);
             metrics.request(inst.name(), request.command(), outcome);
             // (A failed ping is the health check's to judge: it says "ping failed" in one step.)
             if (outcome.makesInstanceSuspect() && !closed && request.command() != NgCommand.PING) {
-                inst.markDown("suspect until the next answered ping: " + cause.getMessage());
+                inst.markDown("suspect until the next answered ping: " + error.getMessage());
             }
-            out.completeExceptionally(cause);
+            out.completeExceptionally(error);
         });
         return out;
     }
@@ -594,17 +593,9 @@ public final class EnginePool implements AutoCloseable {
         return list.stream().map(EngineInstance::name).toList();
     }
 
-    private static Throwable unwrap(Throwable t) {
-        while (t instanceof CompletionException && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
-    }
-
     /** A failure in a few words, without repeating the instance/command/Call-ID of an {@link NgException}. */
     static String describe(Throwable failure) {
-        Throwable t = unwrap(failure);
-        return t instanceof NgException ng ? ng.detail() : String.valueOf(t.getMessage());
+        return failure instanceof NgException ng ? ng.detail() : String.valueOf(failure.getMessage());
     }
 
     /**
