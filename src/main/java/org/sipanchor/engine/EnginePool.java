@@ -337,7 +337,6 @@ public final class EnginePool implements AutoCloseable {
                     recordOrphan(a.instance, callId); // it may hold the call: delete it when it is back
                 }
             }
-            anchors.remove(callId);
             Attempt chosen = found != null ? found : notFound;
             if (chosen != null) {
                 return CompletableFuture.completedFuture(new EngineReply(chosen.reply, chosen.instance.name()));
