@@ -496,12 +496,11 @@ public final class EnginePool implements AutoCloseable {
         anchors.purgeExpired();
         List<CompletableFuture<?>> pings = new ArrayList<>();
         for (EngineInstance inst : instances) {
+            if (inst.client().isEmpty()) {
+                continue;
+            }
             if (!inst.pingInFlight().compareAndSet(false, true)) {
                 continue; // the last ping has not ended yet (interval shorter than the timeout)
-            }
-            if (inst.client().isEmpty()) {
-                inst.pingInFlight().set(false);
-                continue;
             }
             long sent = System.nanoTime();
             pings.add(dispatch(inst, NgRequest.ping()).whenComplete((reply, failure) -> {
