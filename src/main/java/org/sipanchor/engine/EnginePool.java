@@ -444,12 +444,7 @@ public final class EnginePool implements AutoCloseable {
         OrphanCalls.Orphan orphan = recordOrphan(inst, callId);
         dispatch(inst, orphanDelete(callId)).whenComplete((reply, failure) -> {
             if (reply != null && (notFoundIsFinal || reply.warning().isEmpty())) {
-                if (orphan != null) {
-                    inst.orphans().remove(orphan);
-                }
-                if (reply.warning().isEmpty()) {
-                    metrics.orphanDeleted(inst.name());
-                }
+                orphanAnswered(inst, orphan, reply);
             }
         });
     }
@@ -466,9 +461,7 @@ public final class EnginePool implements AutoCloseable {
             dispatch(inst, orphanDelete(orphan.callId())).whenComplete((reply, failure) -> {
                 if (reply != null || failure instanceof NgErrorException) {
                     // Any answer is final here: the instance has handled everything sent before the ping.
-                    inst.orphans().remove(orphan);
-                    if (reply != null && reply.warning().isEmpty()) {
-                        metrics.orphanDeleted(inst.name());
+                    if (orphanAnswered(inst, orphan, reply)) {
                         LOG.log(System.Logger.Level.INFO, "rtpengine " + inst.name() + ": deleted Call-ID "
                                 + orphan.callId() + ", which it had kept after a request to it timed out");
                     }
@@ -480,6 +473,21 @@ public final class EnginePool implements AutoCloseable {
                 }
             });
         }
+    }
+
+    /**
+     * The orphan's delete got a final answer ({@code reply} null for an error reply): forgets the orphan, and counts
+     * it if the call was there. Returns whether it was.
+     */
+    private boolean orphanAnswered(EngineInstance inst, OrphanCalls.Orphan orphan, NgReply reply) {
+        if (orphan != null) {
+            inst.orphans().remove(orphan);
+        }
+        boolean deleted = reply != null && reply.warning().isEmpty();
+        if (deleted) {
+            metrics.orphanDeleted(inst.name());
+        }
+        return deleted;
     }
 
     private static NgRequest orphanDelete(String callId) {
