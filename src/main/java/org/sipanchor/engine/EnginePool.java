@@ -87,6 +87,13 @@ public final class EnginePool implements AutoCloseable {
 
     /** Orphan deletes sent at once per instance; the next batch follows when these are answered. */
     private static final int ORPHAN_BATCH = 64;
+    /** Anchor table: about 40 MB at worst; 4 h idle outlasts almost any call (see {@link CallAnchors}). */
+    private static final int ANCHOR_CAPACITY = 200_000;
+    private static final Duration ANCHOR_IDLE_TIMEOUT = Duration.ofHours(4);
+    /** Call-IDs remembered per instance for deletion when it is back; beyond that they may leak (and are logged). */
+    private static final int ORPHAN_CAPACITY = 10_000;
+    /** Requests waiting for a reply per instance: beyond that one fails at once (an offer moves on), not queued. */
+    private static final int MAX_IN_FLIGHT = 256;
 
     private final List<EngineInstance> instances;
     private final Map<String, EngineInstance> byName;
@@ -97,8 +104,7 @@ public final class EnginePool implements AutoCloseable {
     private final Duration timeout;
     private volatile boolean closed;
 
-    private EnginePool(Builder b) {
-        RtpEngineConfig config = b.config;
+    private EnginePool(RtpEngineConfig config, PrometheusRegistry registry) {
         this.timeout = config.timeout();
         NgTransportKind kind = config.transport() == EngineTransport.TCP ? NgTransportKind.TCP : NgTransportKind.UDP;
         List<EngineInstance> list = new ArrayList<>();
@@ -106,7 +112,7 @@ public final class EnginePool implements AutoCloseable {
         for (EngineInstanceConfig ic : config.instances()) {
             // Clients are made lazily (first health round), by when the metrics exist.
             EngineInstance inst = new EngineInstance(ic.address(), ic.weight(),
-                    i -> newClient(i, kind, b.maxInFlight), b.orphanCapacity);
+                    i -> newClient(i, kind), ORPHAN_CAPACITY);
             if (names.putIfAbsent(inst.name(), inst) != null) {
                 throw new IllegalArgumentException("rtpengine " + inst.name() + " is configured twice");
             }
@@ -117,9 +123,9 @@ public final class EnginePool implements AutoCloseable {
         }
         this.instances = List.copyOf(list);
         this.byName = Map.copyOf(names);
-        this.metrics = new EngineMetrics(b.registry, this::upCount, this::instances);
+        this.metrics = new EngineMetrics(registry, this::upCount, this::instances);
         this.rotation = new SmoothWeightedRoundRobin<>(instances, EngineInstance::weight);
-        this.anchors = new CallAnchors<>(b.anchorCapacity, b.anchorIdleTimeout, System::nanoTime);
+        this.anchors = new CallAnchors<>(ANCHOR_CAPACITY, ANCHOR_IDLE_TIMEOUT, System::nanoTime);
         this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "rtpengine-health");
             t.setDaemon(true);
@@ -128,12 +134,12 @@ public final class EnginePool implements AutoCloseable {
         scheduler.setRemoveOnCancelPolicy(true);
     }
 
-    private NgClient newClient(EngineInstance inst, NgTransportKind kind, int maxInFlight) {
+    private NgClient newClient(EngineInstance inst, NgTransportKind kind) {
         return NgClient.builder()
                 .address(inst.address().toSocketAddress())
                 .transport(kind)
                 .timeout(timeout)
-                .maxInFlight(maxInFlight)
+                .maxInFlight(MAX_IN_FLIGHT)
                 .listener(metrics.listener(inst.name()))
                 .build();
     }
@@ -143,16 +149,19 @@ public final class EnginePool implements AutoCloseable {
      * on {@code registry}, and starts the health checks every {@code healthInterval}. The first round runs now;
      * this waits for it at most one timeout, so {@link #upCount()} is meaningful on return.
      *
-     * @throws IllegalArgumentException if no instance is configured, or one twice
+     * @throws IllegalArgumentException if no instance is configured, or one twice, or {@code healthInterval} is not
+     *                                  positive
      * @throws IllegalStateException    if {@code registry} already has these metrics (another pool not closed)
      */
     public static EnginePool start(RtpEngineConfig config, Duration healthInterval, PrometheusRegistry registry) {
-        return builder(config).healthInterval(healthInterval).registry(registry).start();
-    }
-
-    /** For the settings {@link #start(RtpEngineConfig, Duration, PrometheusRegistry)} leaves at their defaults. */
-    public static Builder builder(RtpEngineConfig config) {
-        return new Builder(config);
+        Objects.requireNonNull(config, "config");
+        if (healthInterval.isNegative() || healthInterval.isZero()) {
+            throw new IllegalArgumentException("health check interval must be positive: " + healthInterval);
+        }
+        Objects.requireNonNull(registry, "registry");
+        EnginePool pool = new EnginePool(config, registry);
+        pool.scheduleHealthChecks(healthInterval);
+        return pool;
     }
 
     // ------------------------------------------------------------------ new calls
@@ -602,83 +611,5 @@ public final class EnginePool implements AutoCloseable {
     /** A failure in a few words, without repeating the instance/command/Call-ID of an {@link NgException}. */
     static String describe(Throwable failure) {
         return failure instanceof NgException ng ? ng.detail() : String.valueOf(failure.getMessage());
-    }
-
-    /**
-     * Settings of a pool. Defaults: health checks every 5 s (the configuration's default), a fresh registry, an
-     * anchor table of 200,000 calls with 4 h idle expiry, 10,000 orphans remembered per instance, 256 requests in
-     * flight per instance.
-     *
-     * <pre>{@code
-     * EnginePool pool = EnginePool.builder(config)
-     *         .healthInterval(Duration.ofSeconds(5)).registry(registry)
-     *         .anchorTable(500_000, Duration.ofHours(12))
-     *         .start();
-     * }</pre>
-     */
-    public static final class Builder {
-        private final RtpEngineConfig config;
-        private Duration healthInterval = Duration.ofSeconds(5);
-        private PrometheusRegistry registry;
-        private int anchorCapacity = 200_000;
-        private Duration anchorIdleTimeout = Duration.ofHours(4);
-        private int orphanCapacity = 10_000;
-        private int maxInFlight = 256;
-
-        private Builder(RtpEngineConfig config) {
-            this.config = Objects.requireNonNull(config, "config");
-        }
-
-        public Builder healthInterval(Duration interval) {
-            if (interval.isNegative() || interval.isZero()) {
-                throw new IllegalArgumentException("health check interval must be positive: " + interval);
-            }
-            this.healthInterval = interval;
-            return this;
-        }
-
-        /** Where the metrics are registered (not the global default registry unless given). */
-        public Builder registry(PrometheusRegistry registry) {
-            this.registry = Objects.requireNonNull(registry, "registry");
-            return this;
-        }
-
-        /** The local Call-ID table: most entries kept, and how long an unused entry lives. */
-        public Builder anchorTable(int capacity, Duration idleTimeout) {
-            if (capacity < 1 || idleTimeout.isNegative() || idleTimeout.isZero()) {
-                throw new IllegalArgumentException("anchor table needs a positive capacity and idle timeout");
-            }
-            this.anchorCapacity = capacity;
-            this.anchorIdleTimeout = idleTimeout;
-            return this;
-        }
-
-        /** Most Call-IDs remembered per instance for deletion when it is back. */
-        public Builder orphanCapacity(int capacity) {
-            if (capacity < 1) {
-                throw new IllegalArgumentException("orphan capacity must be positive: " + capacity);
-            }
-            this.orphanCapacity = capacity;
-            return this;
-        }
-
-        /** Requests waiting for a reply per instance; beyond that a request fails at once (and an offer moves on). */
-        public Builder maxInFlight(int maxInFlight) {
-            if (maxInFlight < 1) {
-                throw new IllegalArgumentException("maxInFlight must be positive: " + maxInFlight);
-            }
-            this.maxInFlight = maxInFlight;
-            return this;
-        }
-
-        /** Starts the pool; see {@link EnginePool#start(RtpEngineConfig, Duration, PrometheusRegistry)}. */
-        public EnginePool start() {
-            if (registry == null) {
-                registry = new PrometheusRegistry();
-            }
-            EnginePool pool = new EnginePool(this);
-            pool.scheduleHealthChecks(healthInterval);
-            return pool;
-        }
     }
 }
