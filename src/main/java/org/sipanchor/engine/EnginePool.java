@@ -77,9 +77,11 @@ import org.sipanchor.ng.NgTransportKind;
  * {@code query} to every up instance.
  *
  * <p>Thread-safe and non-blocking: no thread per request; one scheduled daemon thread runs the health checks. The
- * futures complete on the NG clients' callback executor ({@link java.util.concurrent.ForkJoinPool#commonPool()}):
- * do not block in a non-async dependent stage ({@code thenApply}...), use the {@code ...Async} variants with an
- * executor of your own for that, or wait with {@code get()} on your own thread. Metrics: see {@link EngineMetrics}.
+ * futures complete on the NG clients' own threads (the UDP receiver or TCP selector for replies, the shared NG timer
+ * for timeouts; see {@link NgClient}), or on the calling thread when they fail at once. Do not block in a non-async
+ * dependent stage ({@code thenApply}...): it would hold up the replies of every other call. Use the {@code ...Async}
+ * variants with an executor of your own for that, or wait with {@code get()} on your own thread. Metrics: see
+ * {@link EngineMetrics}.
  */
 public final class EnginePool implements AutoCloseable {
 
