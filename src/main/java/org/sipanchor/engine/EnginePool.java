@@ -198,6 +198,16 @@ public final class EnginePool implements AutoCloseable {
         return result;
     }
 
+    /**
+     * An offer for a call that may already be anchored, such as a re-offer or a forked offer: with an anchor it goes
+     * there like {@link #send}, without one it is a new call, like {@link #offer(NgRequest)}.
+     *
+     * @param anchor {@link EngineReply#instance()} of the call's first offer, if there was one
+     */
+    public CompletableFuture<EngineReply> offer(NgRequest offer, Optional<String> anchor) {
+        return anchor.isPresent() ? send(offer, anchor) : offer(offer);
+    }
+
     private void attemptOffer(NgRequest offer, String callId, List<EngineInstance> tried, List<Throwable> failures,
             CompletableFuture<EngineReply> result) {
         Optional<EngineInstance> next = closed ? Optional.empty()

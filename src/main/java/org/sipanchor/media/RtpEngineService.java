@@ -187,9 +187,7 @@ public class RtpEngineService {
                 java.util.List.of(source instanceof java.net.Inet6Address ? "IP6" : "IP4", source.getHostAddress())));
         keys.put("sdp", offer.sdp());
         NgRequest request = NgRequest.of(NgCommand.OFFER, keys);
-        EngineReply reply = call.anchor().isPresent()
-                ? await(call, request, engines.send(request, call.anchor()))
-                : await(call, request, engines.offer(request));
+        EngineReply reply = await(call, request, engines.offer(request, call.anchor()));
         call.anchoredOn(reply.instance());
         offer.viaBranch().ifPresent(call::branchOffered);
         return rewritten(call, reply.reply());
