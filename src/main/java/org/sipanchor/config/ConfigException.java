@@ -12,27 +12,19 @@ public final class ConfigException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final ConfigLocation location;
-    private final String problem;
 
     public ConfigException(ConfigLocation location, String problem) {
         super(location + ": " + problem);
         this.location = location;
-        this.problem = problem;
     }
 
     public ConfigException(ConfigLocation location, String problem, Throwable cause) {
         super(location + ": " + problem, cause);
         this.location = location;
-        this.problem = problem;
     }
 
     /** Where the bad value is. */
     public ConfigLocation location() {
         return location;
-    }
-
-    /** What is wrong with it, without the location. */
-    public String problem() {
-        return problem;
     }
 }

@@ -43,7 +43,10 @@ public record HostPort(String host, int port) {
         return new HostPort(host, port);
     }
 
-    /** An unresolved socket address; resolution (if any) happens where the address is used. */
+    /**
+     * The socket address, with the host resolved now; a host that does not resolve gives an unresolved address
+     * ({@link InetSocketAddress#isUnresolved()}), which the caller reports in its own terms.
+     */
     public InetSocketAddress toSocketAddress() {
         return new InetSocketAddress(host, port);
     }

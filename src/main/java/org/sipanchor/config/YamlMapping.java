@@ -173,11 +173,6 @@ final class YamlMapping {
         }
     }
 
-    /** Marks {@code key} as known even when the reader does not need its value. */
-    void accept(String... keys) {
-        read.addAll(List.of(keys));
-    }
-
     private Optional<Node> value(String key) {
         read.add(key);
         NodeTuple tuple = entries.get(key);

@@ -1,6 +1,5 @@
 package org.sipanchor.engine;
 
-import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,7 +28,6 @@ final class EngineInstance {
     private final String name;
     private final int weight;
     private final Function<EngineInstance, NgClient> clientFactory;
-    private final Clock clock;
     private final OrphanCalls orphans;
     private final AtomicBoolean pingInFlight = new AtomicBoolean();
     private volatile NgClient client;
@@ -41,15 +39,13 @@ final class EngineInstance {
     private Instant since;
     private long lastFailureNanos;
 
-    EngineInstance(HostPort address, int weight, Function<EngineInstance, NgClient> clientFactory, Clock clock,
-            int orphanCapacity) {
+    EngineInstance(HostPort address, int weight, Function<EngineInstance, NgClient> clientFactory, int orphanCapacity) {
         this.address = address;
         this.name = address.toString();
         this.weight = weight;
         this.clientFactory = clientFactory;
-        this.clock = clock;
         this.orphans = new OrphanCalls(orphanCapacity);
-        this.since = clock.instant();
+        this.since = Instant.now();
         this.lastError = NOT_CHECKED;
         this.lastFailureNanos = System.nanoTime();
     }
@@ -111,7 +107,7 @@ final class EngineInstance {
                 return true;
             }
             up = true;
-            since = clock.instant();
+            since = Instant.now();
             first = NOT_CHECKED.equals(lastError);
             if (first) {
                 lastError = null;
@@ -130,7 +126,7 @@ final class EngineInstance {
             changed = up;
             if (up) {
                 up = false;
-                since = clock.instant();
+                since = Instant.now();
             }
         }
         if (changed) {

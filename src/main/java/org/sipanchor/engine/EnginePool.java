@@ -1,7 +1,6 @@
 package org.sipanchor.engine;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,7 +9,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -79,9 +77,11 @@ import org.sipanchor.ng.NgTransportKind;
  * {@code query} to every up instance.
  *
  * <p>Thread-safe and non-blocking: no thread per request; one scheduled daemon thread runs the health checks. The
- * futures complete on the NG clients' callback executor ({@link java.util.concurrent.ForkJoinPool#commonPool()}):
- * do not block in a non-async dependent stage ({@code thenApply}...), use the {@code ...Async} variants with an
- * executor of your own for that, or wait with {@code get()} on your own thread. Metrics: see {@link EngineMetrics}.
+ * futures complete on the NG clients' own threads (the UDP receiver or TCP selector for replies, the shared NG timer
+ * for timeouts; see {@link NgClient}), or on the calling thread when they fail at once. Do not block in a non-async
+ * dependent stage ({@code thenApply}...): it would hold up the replies of every other call. Use the {@code ...Async}
+ * variants with an executor of your own for that, or wait with {@code get()} on your own thread. Metrics: see
+ * {@link EngineMetrics}.
  */
 public final class EnginePool implements AutoCloseable {
 
@@ -89,6 +89,13 @@ public final class EnginePool implements AutoCloseable {
 
     /** Orphan deletes sent at once per instance; the next batch follows when these are answered. */
     private static final int ORPHAN_BATCH = 64;
+    /** Anchor table: about 40 MB at worst; 4 h idle outlasts almost any call (see {@link CallAnchors}). */
+    private static final int ANCHOR_CAPACITY = 200_000;
+    private static final Duration ANCHOR_IDLE_TIMEOUT = Duration.ofHours(4);
+    /** Call-IDs remembered per instance for deletion when it is back; beyond that they may leak (and are logged). */
+    private static final int ORPHAN_CAPACITY = 10_000;
+    /** Requests waiting for a reply per instance: beyond that one fails at once (an offer moves on), not queued. */
+    private static final int MAX_IN_FLIGHT = 256;
 
     private final List<EngineInstance> instances;
     private final Map<String, EngineInstance> byName;
@@ -99,8 +106,7 @@ public final class EnginePool implements AutoCloseable {
     private final Duration timeout;
     private volatile boolean closed;
 
-    private EnginePool(Builder b) {
-        RtpEngineConfig config = b.config;
+    private EnginePool(RtpEngineConfig config, PrometheusRegistry registry) {
         this.timeout = config.timeout();
         NgTransportKind kind = config.transport() == EngineTransport.TCP ? NgTransportKind.TCP : NgTransportKind.UDP;
         List<EngineInstance> list = new ArrayList<>();
@@ -108,7 +114,7 @@ public final class EnginePool implements AutoCloseable {
         for (EngineInstanceConfig ic : config.instances()) {
             // Clients are made lazily (first health round), by when the metrics exist.
             EngineInstance inst = new EngineInstance(ic.address(), ic.weight(),
-                    i -> newClient(i, kind, b.maxInFlight), Clock.systemUTC(), b.orphanCapacity);
+                    i -> newClient(i, kind), ORPHAN_CAPACITY);
             if (names.putIfAbsent(inst.name(), inst) != null) {
                 throw new IllegalArgumentException("rtpengine " + inst.name() + " is configured twice");
             }
@@ -119,9 +125,9 @@ public final class EnginePool implements AutoCloseable {
         }
         this.instances = List.copyOf(list);
         this.byName = Map.copyOf(names);
-        this.metrics = new EngineMetrics(b.registry, this::upCount, this::instances);
+        this.metrics = new EngineMetrics(registry, this::upCount, this::instances);
         this.rotation = new SmoothWeightedRoundRobin<>(instances, EngineInstance::weight);
-        this.anchors = new CallAnchors<>(b.anchorCapacity, b.anchorIdleTimeout, System::nanoTime);
+        this.anchors = new CallAnchors<>(ANCHOR_CAPACITY, ANCHOR_IDLE_TIMEOUT, System::nanoTime);
         this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "rtpengine-health");
             t.setDaemon(true);
@@ -130,12 +136,12 @@ public final class EnginePool implements AutoCloseable {
         scheduler.setRemoveOnCancelPolicy(true);
     }
 
-    private NgClient newClient(EngineInstance inst, NgTransportKind kind, int maxInFlight) {
+    private NgClient newClient(EngineInstance inst, NgTransportKind kind) {
         return NgClient.builder()
                 .address(inst.address().toSocketAddress())
                 .transport(kind)
                 .timeout(timeout)
-                .maxInFlight(maxInFlight)
+                .maxInFlight(MAX_IN_FLIGHT)
                 .listener(metrics.listener(inst.name()))
                 .build();
     }
@@ -145,16 +151,19 @@ public final class EnginePool implements AutoCloseable {
      * on {@code registry}, and starts the health checks every {@code healthInterval}. The first round runs now;
      * this waits for it at most one timeout, so {@link #upCount()} is meaningful on return.
      *
-     * @throws IllegalArgumentException if no instance is configured, or one twice
+     * @throws IllegalArgumentException if no instance is configured, or one twice, or {@code healthInterval} is not
+     *                                  positive
      * @throws IllegalStateException    if {@code registry} already has these metrics (another pool not closed)
      */
     public static EnginePool start(RtpEngineConfig config, Duration healthInterval, PrometheusRegistry registry) {
-        return builder(config).healthInterval(healthInterval).registry(registry).start();
-    }
-
-    /** For the settings {@link #start(RtpEngineConfig, Duration, PrometheusRegistry)} leaves at their defaults. */
-    public static Builder builder(RtpEngineConfig config) {
-        return new Builder(config);
+        Objects.requireNonNull(config, "config");
+        if (healthInterval.isNegative() || healthInterval.isZero()) {
+            throw new IllegalArgumentException("health check interval must be positive: " + healthInterval);
+        }
+        Objects.requireNonNull(registry, "registry");
+        EnginePool pool = new EnginePool(config, registry);
+        pool.scheduleHealthChecks(healthInterval);
+        return pool;
     }
 
     // ------------------------------------------------------------------ new calls
@@ -187,6 +196,16 @@ public final class EnginePool implements AutoCloseable {
         CompletableFuture<EngineReply> result = new CompletableFuture<>();
         attemptOffer(offer, callId, new ArrayList<>(), new ArrayList<>(), result);
         return result;
+    }
+
+    /**
+     * An offer for a call that may already be anchored, such as a re-offer or a forked offer: with an anchor it goes
+     * there like {@link #send}, without one it is a new call, like {@link #offer(NgRequest)}.
+     *
+     * @param anchor {@link EngineReply#instance()} of the call's first offer, if there was one
+     */
+    public CompletableFuture<EngineReply> offer(NgRequest offer, Optional<String> anchor) {
+        return anchor.isPresent() ? send(offer, anchor) : offer(offer);
     }
 
     private void attemptOffer(NgRequest offer, String callId, List<EngineInstance> tried, List<Throwable> failures,
@@ -302,7 +321,7 @@ public final class EnginePool implements AutoCloseable {
             }
             if (delete && callId != null && RequestResult.of(failure).makesInstanceSuspect()) {
                 // The call is being torn down but the instance did not confirm: delete it when it answers again.
-                inst.orphans().record(callId);
+                recordOrphan(inst, callId);
                 anchors.remove(callId);
             }
             result.completeExceptionally(failure);
@@ -317,7 +336,7 @@ public final class EnginePool implements AutoCloseable {
             if (inst.isUp()) {
                 targets.add(inst);
             } else {
-                inst.orphans().record(callId);
+                recordOrphan(inst, callId);
             }
         }
         if (targets.isEmpty()) {
@@ -336,10 +355,9 @@ public final class EnginePool implements AutoCloseable {
                         notFound = a;
                     }
                 } else if (RequestResult.of(a.failure).makesInstanceSuspect()) {
-                    a.instance.orphans().record(callId); // it may hold the call: delete it when it is back
+                    recordOrphan(a.instance, callId); // it may hold the call: delete it when it is back
                 }
             }
-            anchors.remove(callId);
             Attempt chosen = found != null ? found : notFound;
             if (chosen != null) {
                 return CompletableFuture.completedFuture(new EngineReply(chosen.reply, chosen.instance.name()));
@@ -418,35 +436,36 @@ public final class EnginePool implements AutoCloseable {
                 out.complete(reply);
                 return;
             }
-            Throwable cause = unwrap(error);
-            RequestResult outcome = RequestResult.of(cause);
+            // NgClient completes its futures directly with the NgException, never wrapped in a CompletionException.
+            RequestResult outcome = RequestResult.of(error);
             metrics.request(inst.name(), request.command(), outcome);
             // (A failed ping is the health check's to judge: it says "ping failed" in one step.)
             if (outcome.makesInstanceSuspect() && !closed && request.command() != NgCommand.PING) {
-                inst.markDown("suspect until the next answered ping: " + cause.getMessage());
+                inst.markDown("suspect until the next answered ping: " + error.getMessage());
             }
-            out.completeExceptionally(cause);
+            out.completeExceptionally(error);
         });
         return out;
     }
 
     // ------------------------------------------------------------------ orphans
 
-    /** Records {@code callId} as an orphan of {@code inst} and sends the delete now (fire and forget). */
-    private void deleteOrphan(EngineInstance inst, String callId, boolean notFoundIsFinal) {
+    /** Records {@code callId} as an orphan of {@code inst}; null, with a warning, if it has too many already. */
+    private static OrphanCalls.Orphan recordOrphan(EngineInstance inst, String callId) {
         OrphanCalls.Orphan orphan = inst.orphans().record(callId);
         if (orphan == null) {
             LOG.log(System.Logger.Level.WARNING, "rtpengine " + inst.name() + ": too many calls to clean up; Call-ID "
                     + callId + " is not tracked and may leak there");
         }
+        return orphan;
+    }
+
+    /** Records {@code callId} as an orphan of {@code inst} and sends the delete now (fire and forget). */
+    private void deleteOrphan(EngineInstance inst, String callId, boolean notFoundIsFinal) {
+        OrphanCalls.Orphan orphan = recordOrphan(inst, callId);
         dispatch(inst, orphanDelete(callId)).whenComplete((reply, failure) -> {
             if (reply != null && (notFoundIsFinal || reply.warning().isEmpty())) {
-                if (orphan != null) {
-                    inst.orphans().remove(orphan);
-                }
-                if (reply.warning().isEmpty()) {
-                    metrics.orphanDeleted(inst.name());
-                }
+                orphanAnswered(inst, orphan, reply);
             }
         });
     }
@@ -463,9 +482,7 @@ public final class EnginePool implements AutoCloseable {
             dispatch(inst, orphanDelete(orphan.callId())).whenComplete((reply, failure) -> {
                 if (reply != null || failure instanceof NgErrorException) {
                     // Any answer is final here: the instance has handled everything sent before the ping.
-                    inst.orphans().remove(orphan);
-                    if (reply != null && reply.warning().isEmpty()) {
-                        metrics.orphanDeleted(inst.name());
+                    if (orphanAnswered(inst, orphan, reply)) {
                         LOG.log(System.Logger.Level.INFO, "rtpengine " + inst.name() + ": deleted Call-ID "
                                 + orphan.callId() + ", which it had kept after a request to it timed out");
                     }
@@ -477,6 +494,21 @@ public final class EnginePool implements AutoCloseable {
                 }
             });
         }
+    }
+
+    /**
+     * The orphan's delete got a final answer ({@code reply} null for an error reply): forgets the orphan, and counts
+     * it if the call was there. Returns whether it was.
+     */
+    private boolean orphanAnswered(EngineInstance inst, OrphanCalls.Orphan orphan, NgReply reply) {
+        if (orphan != null) {
+            inst.orphans().remove(orphan);
+        }
+        boolean deleted = reply != null && reply.warning().isEmpty();
+        if (deleted) {
+            metrics.orphanDeleted(inst.name());
+        }
+        return deleted;
     }
 
     private static NgRequest orphanDelete(String callId) {
@@ -493,12 +525,11 @@ public final class EnginePool implements AutoCloseable {
         anchors.purgeExpired();
         List<CompletableFuture<?>> pings = new ArrayList<>();
         for (EngineInstance inst : instances) {
+            if (inst.client().isEmpty()) {
+                continue;
+            }
             if (!inst.pingInFlight().compareAndSet(false, true)) {
                 continue; // the last ping has not ended yet (interval shorter than the timeout)
-            }
-            if (inst.client().isEmpty()) {
-                inst.pingInFlight().set(false);
-                continue;
             }
             long sent = System.nanoTime();
             pings.add(dispatch(inst, NgRequest.ping()).whenComplete((reply, failure) -> {
@@ -589,94 +620,8 @@ public final class EnginePool implements AutoCloseable {
         return list.stream().map(EngineInstance::name).toList();
     }
 
-    private static Throwable unwrap(Throwable t) {
-        while (t instanceof CompletionException && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
-    }
-
     /** A failure in a few words, without repeating the instance/command/Call-ID of an {@link NgException}. */
     static String describe(Throwable failure) {
-        Throwable t = unwrap(failure);
-        return t instanceof NgException ng ? ng.detail() : String.valueOf(t.getMessage());
-    }
-
-    /**
-     * Settings of a pool. Defaults: health checks every 5 s (the configuration's default), a fresh registry, an
-     * anchor table of 200,000 calls with 4 h idle expiry, 10,000 orphans remembered per instance, 256 requests in
-     * flight per instance.
-     *
-     * <pre>{@code
-     * EnginePool pool = EnginePool.builder(config)
-     *         .healthInterval(Duration.ofSeconds(5)).registry(registry)
-     *         .anchorTable(500_000, Duration.ofHours(12))
-     *         .start();
-     * }</pre>
-     */
-    public static final class Builder {
-        private final RtpEngineConfig config;
-        private Duration healthInterval = Duration.ofSeconds(5);
-        private PrometheusRegistry registry;
-        private int anchorCapacity = 200_000;
-        private Duration anchorIdleTimeout = Duration.ofHours(4);
-        private int orphanCapacity = 10_000;
-        private int maxInFlight = 256;
-
-        private Builder(RtpEngineConfig config) {
-            this.config = Objects.requireNonNull(config, "config");
-        }
-
-        public Builder healthInterval(Duration interval) {
-            if (interval.isNegative() || interval.isZero()) {
-                throw new IllegalArgumentException("health check interval must be positive: " + interval);
-            }
-            this.healthInterval = interval;
-            return this;
-        }
-
-        /** Where the metrics are registered (not the global default registry unless given). */
-        public Builder registry(PrometheusRegistry registry) {
-            this.registry = Objects.requireNonNull(registry, "registry");
-            return this;
-        }
-
-        /** The local Call-ID table: most entries kept, and how long an unused entry lives. */
-        public Builder anchorTable(int capacity, Duration idleTimeout) {
-            if (capacity < 1 || idleTimeout.isNegative() || idleTimeout.isZero()) {
-                throw new IllegalArgumentException("anchor table needs a positive capacity and idle timeout");
-            }
-            this.anchorCapacity = capacity;
-            this.anchorIdleTimeout = idleTimeout;
-            return this;
-        }
-
-        /** Most Call-IDs remembered per instance for deletion when it is back. */
-        public Builder orphanCapacity(int capacity) {
-            if (capacity < 1) {
-                throw new IllegalArgumentException("orphan capacity must be positive: " + capacity);
-            }
-            this.orphanCapacity = capacity;
-            return this;
-        }
-
-        /** Requests waiting for a reply per instance; beyond that a request fails at once (and an offer moves on). */
-        public Builder maxInFlight(int maxInFlight) {
-            if (maxInFlight < 1) {
-                throw new IllegalArgumentException("maxInFlight must be positive: " + maxInFlight);
-            }
-            this.maxInFlight = maxInFlight;
-            return this;
-        }
-
-        /** Starts the pool; see {@link EnginePool#start(RtpEngineConfig, Duration, PrometheusRegistry)}. */
-        public EnginePool start() {
-            if (registry == null) {
-                registry = new PrometheusRegistry();
-            }
-            EnginePool pool = new EnginePool(this);
-            pool.scheduleHealthChecks(healthInterval);
-            return pool;
-        }
+        return failure instanceof NgException ng ? ng.detail() : String.valueOf(failure.getMessage());
     }
 }

@@ -6,13 +6,15 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Calls one instance may hold although no caller owns them there any more: an offer that timed out (and was
- * retried elsewhere, or failed), or a delete that timed out. The pool deletes them on that instance as soon as it
- * answers a ping again, so that no session leaks when an instance was frozen, overloaded or cut off for a while.
+ * Calls one instance may hold although no caller owns them there any more: an offer that timed out or ran out of
+ * ports (and was retried elsewhere, or failed), a delete that timed out, or a delete of an unanchored call that the
+ * instance was down for. The pool deletes them on that instance as soon as it answers a ping again, so that no
+ * session leaks when an instance was frozen, overloaded or cut off for a while.
  *
  * <p>Each entry remembers when it was recorded: only a ping <em>sent after that</em> proves the instance has caught up
  * with the request that may have created the call (it answers in order of arrival), so only then is a "not found"
- * reply to the delete trusted. Bounded: beyond {@code capacity} entries new ones are dropped (and counted).
+ * reply to the delete trusted. Bounded, so that an instance gone for good cannot grow it without end: beyond
+ * {@code capacity} entries new ones are refused, and the caller reports the Call-ID that may leak.
  *
  * <pre>{@code
  * orphans.record("a84b4c76e66710");                       // the offer to this instance timed out
@@ -28,7 +30,6 @@ final class OrphanCalls {
 
     private final int capacity;
     private final ConcurrentHashMap<String, Long> calls = new ConcurrentHashMap<>();
-    private volatile long dropped;
 
     OrphanCalls(int capacity) {
         this.capacity = capacity;
@@ -37,9 +38,6 @@ final class OrphanCalls {
     /** Records {@code callId}; returns the entry, or null if the set is full. */
     Orphan record(String callId) {
         if (calls.size() >= capacity && !calls.containsKey(callId)) {
-            synchronized (this) {
-                dropped++;
-            }
             return null;
         }
         long now = System.nanoTime();
@@ -73,9 +71,5 @@ final class OrphanCalls {
 
     int size() {
         return calls.size();
-    }
-
-    long dropped() {
-        return dropped;
     }
 }

@@ -91,6 +91,6 @@ enum RequestResult {
         if (makesInstanceSuspect()) {
             return true;
         }
-        return this == CAPACITY && failure instanceof NgErrorException e && "Ran out of ports".equals(e.reason());
+        return this == CAPACITY && failure instanceof NgErrorException e && e.isOutOfPorts();
     }
 }

@@ -52,7 +52,7 @@ public final class DtmfEventReceiver implements AutoCloseable {
      */
     public static DtmfEventReceiver start(HostPort address, Consumer<DtmfEvent> sink) {
         try {
-            return new DtmfEventReceiver(new DatagramSocket(new InetSocketAddress(address.host(), address.port())), sink);
+            return new DtmfEventReceiver(new DatagramSocket(address.toSocketAddress()), sink);
         } catch (SocketException e) {
             throw new IllegalStateException("cannot receive DTMF events on " + address + ": " + e.getMessage(), e);
         }

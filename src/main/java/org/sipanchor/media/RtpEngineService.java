@@ -212,9 +212,7 @@ public class RtpEngineService {
         offer.viaBranch().ifPresent(builder::viaBranch);
         offer.receivedFrom().ifPresent(builder::receivedFrom);
         NgRequest request = builder.sdp(body).build();
-        EngineReply reply = call.anchor().isPresent()
-                ? await(call, request, engines.send(request, call.anchor()))
-                : await(call, request, engines.offer(request));
+        EngineReply reply = await(call, request, engines.offer(request, call.anchor()));
         call.anchoredOn(reply.instance());
         offer.viaBranch().ifPresent(call::branchOffered);
         return rewritten(call, reply.reply());

@@ -69,7 +69,7 @@ public final class MetricsEndpoint implements AutoCloseable {
         Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(healthy, "healthy");
         Objects.requireNonNull(healthText, "healthText");
-        InetSocketAddress socketAddress = new InetSocketAddress(address.host(), address.port());
+        InetSocketAddress socketAddress = address.toSocketAddress();
         if (socketAddress.isUnresolved()) {
             throw new MetricsBindException(address, new IOException("cannot resolve " + address.host()));
         }

@@ -13,13 +13,15 @@ public class NgErrorException extends NgException {
 
     private static final long serialVersionUID = 1L;
 
+    private static final String OUT_OF_PORTS = "Ran out of ports";
+
     /**
      * Reasons RTPEngine gives when it is out of capacity rather than when the request is wrong: the load-limit
      * strings of {@code control_ng.c}, which it sends as errors when the client did not announce load-limit support,
      * port exhaustion, and the call limit of other versions.
      */
     static final Set<String> CAPACITY_REASONS = Set.of(
-            "Ran out of ports",
+            OUT_OF_PORTS,
             "Parallel session limit reached",
             "CPU usage limit exceeded",
             "Load limit exceeded",
@@ -56,5 +58,13 @@ public class NgErrorException extends NgException {
     /** True if RTPEngine refused for lack of capacity: another instance may well accept the same request. */
     public boolean isCapacityRefusal() {
         return CAPACITY_REASONS.contains(reason);
+    }
+
+    /**
+     * True if RTPEngine ran out of ports: unlike the other capacity refusals, it may have created the call before it
+     * failed, so the call may need deleting there.
+     */
+    public boolean isOutOfPorts() {
+        return OUT_OF_PORTS.equals(reason);
     }
 }

@@ -29,7 +29,7 @@ final class ListenerPreflight {
     }
 
     private static void probe(boolean udp, HostPort address, String what) throws StartupException {
-        InetSocketAddress socketAddress = new InetSocketAddress(address.host(), address.port());
+        InetSocketAddress socketAddress = address.toSocketAddress();
         if (socketAddress.isUnresolved()) {
             throw new StartupException("cannot listen on " + what + ": unknown host " + address.host());
         }

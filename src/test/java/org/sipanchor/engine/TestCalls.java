@@ -20,7 +20,7 @@ final class TestCalls {
 
     /** The daemon's UDP NG address as configured, which is also its anchor string. */
     static HostPort udp(RtpEngineDaemon d) {
-        return new HostPort("127.0.0.1", d.ngAddress().getPort());
+        return HostPort.parse(d.ngHostPort());
     }
 
     static HostPort tcp(RtpEngineDaemon d) {
@@ -28,7 +28,7 @@ final class TestCalls {
     }
 
     static String name(RtpEngineDaemon d) {
-        return udp(d).toString();
+        return d.ngHostPort();
     }
 
     /** UDP instances with the given weights, in order. */

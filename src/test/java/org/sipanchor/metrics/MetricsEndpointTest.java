@@ -63,10 +63,6 @@ class MetricsEndpointTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    private static HostPort udp(RtpEngineDaemon d) {
-        return new HostPort("127.0.0.1", d.ngAddress().getPort());
-    }
-
     private static double sample(String text, String line) {
         Matcher m = Pattern.compile("(?m)^" + Pattern.quote(line) + " (\\S+)$").matcher(text);
         assertTrue(m.find(), "no sample " + line + " in\n" + text);
@@ -77,8 +73,10 @@ class MetricsEndpointTest {
     @DisplayName("/metrics has every family, and its figures match what the daemons report (rtpengine-ctl)")
     void metricsMatchTheDaemons() throws Exception {
         PrometheusRegistry registry = new PrometheusRegistry();
-        RtpEngineConfig config = new RtpEngineConfig(List.of(new EngineInstanceConfig(udp(ONE), 1),
-                new EngineInstanceConfig(udp(TWO), 1)), Duration.ofMillis(500), EngineTransport.UDP);
+        RtpEngineConfig config = new RtpEngineConfig(List.of(
+                new EngineInstanceConfig(HostPort.parse(ONE.ngHostPort()), 1),
+                new EngineInstanceConfig(HostPort.parse(TWO.ngHostPort()), 1)),
+                Duration.ofMillis(500), EngineTransport.UDP);
         try (EnginePool pool = EnginePool.start(config, Duration.ofSeconds(1), registry);
                 MetricsEndpoint endpoint = MetricsEndpoint.start(listen, registry, () -> pool.upCount() > 0,
                         () -> "up " + pool.upCount() + " of " + pool.instances().size())) {
@@ -99,8 +97,8 @@ class MetricsEndpointTest {
                     "sipanchor_rtpengine_failovers_total counter", "sipanchor_ng_retransmissions_total counter")) {
                 assertTrue(text.contains("# TYPE " + family), "family " + family + " in\n" + text);
             }
-            String one = udp(ONE).toString();
-            String two = udp(TWO).toString();
+            String one = ONE.ngHostPort();
+            String two = TWO.ngHostPort();
             assertEquals(2, sample(text, "sipanchor_rtpengine_instances_up"));
             assertEquals(1, sample(text, "sipanchor_rtpengine_up{instance=\"" + one + "\"}"));
             // What each daemon itself counts equals the offers the endpoint says it took.
