@@ -487,18 +487,12 @@ public final class NgVocabulary {
             if (rest.isEmpty()) {
                 throw ctx.fail(raw, null, "flag '" + raw + "' has nothing after its prefix '" + p.prefix() + "'");
             }
-            Words values = p.values();
-            if (values == SDES && rest.startsWith("no-")) {
-                values = CRYPTO_SUITES;
-                rest = rest.substring(3);
-            }
+            final Words values = p.values();
             if (values != null && !values.contains(rest)) {
                 String near = values.nearest(rest);
-                String prefix = values == CRYPTO_SUITES && !p.prefix().endsWith("no-") ? p.prefix() + "no-"
-                        : p.prefix();
-                throw ctx.fail(raw, near == null ? null : prefix + near, "flag '" + raw + "': " + values.what + " '"
-                        + rest + "' is not valid (rtpengine 10.5 would silently ignore the flag); valid after '"
-                        + prefix + "': " + String.join(", ", values.display));
+                throw ctx.fail(raw, near == null ? null : p.prefix() + near, "flag '" + raw + "': " + values.what
+                        + " '" + rest + "' is not valid (rtpengine 10.5 would silently ignore the flag); valid after '"
+                        + p.prefix() + "': " + String.join(", ", values.display));
             }
             return;
         }
