@@ -139,8 +139,8 @@ public final class Bencode {
         return d.pos - offset;
     }
 
-    /** Growable byte buffer that writes bencode; the client uses it to put the cookie in front without copying. */
-    static final class Sink {
+    /** Growable byte buffer that writes bencode. */
+    private static final class Sink {
         private byte[] buf;
         private int len;
 
@@ -161,10 +161,6 @@ public final class Bencode {
             ensure(n);
             System.arraycopy(b, off, buf, len, n);
             len += n;
-        }
-
-        int length() {
-            return len;
         }
 
         byte[] toByteArray() {
