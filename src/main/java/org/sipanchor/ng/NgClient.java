@@ -322,13 +322,7 @@ public final class NgClient implements AutoCloseable {
                 listener.onStrayReply(NgClientListener.StrayReason.WRONG_ADDRESS);
                 return;
             }
-            int space = -1;
-            for (int i = offset, end = offset + Math.min(length, 256); i < end; i++) {
-                if (buf[i] == ' ') {
-                    space = i;
-                    break;
-                }
-            }
+            int space = NgTransport.cookieEnd(buf, offset, length);
             if (space <= offset) {
                 listener.onStrayReply(NgClientListener.StrayReason.MALFORMED);
                 return;
