@@ -506,7 +506,11 @@ public final class NgClient implements AutoCloseable {
         }
     }
 
-    /** Shields the client from a listener that throws. */
+    /**
+     * Shields the client from a listener that throws. Each method has its own try/catch rather than a shared
+     * {@code guard(Runnable)}: they run for every request on the I/O and timer threads, where a lambda would cost an
+     * allocation per call and a bootstrap on its first, delaying the thread.
+     */
     private static final class SafeListener implements NgClientListener {
         private final NgClientListener delegate;
         private final AtomicBoolean warned = new AtomicBoolean();
