@@ -80,13 +80,7 @@ public final class Bencode {
 
     /** Decodes one complete value occupying exactly {@code data[offset, offset+length)}. */
     public static Object decode(byte[] data, int offset, int length, Limits limits) throws BencodeException {
-        Decoder d = new Decoder(data, offset, length, limits, true);
-        Object value = d.value(0);
-        if (d.pos != d.end) {
-            throw new BencodeException(BencodeException.Kind.TRAILING_DATA, d.pos - offset,
-                    (d.end - d.pos) + " bytes after the end of the value");
-        }
-        return value;
+        return new Decoder(data, offset, length, limits, true).whole();
     }
 
     /** Like {@link #decode(byte[], int, int, Limits)}, and the value must be a dictionary. */
@@ -112,13 +106,7 @@ public final class Bencode {
             throw new BencodeException(BencodeException.Kind.MALFORMED, 0, "expected a dictionary");
         }
         byte[] own = Arrays.copyOfRange(data, offset, offset + length);
-        Decoder d = new Decoder(own, 0, length, limits, true, true);
-        Object value = d.value(0);
-        if (d.pos != d.end) {
-            throw new BencodeException(BencodeException.Kind.TRAILING_DATA, d.pos,
-                    (d.end - d.pos) + " bytes after the end of the value");
-        }
-        return (Map<String, Object>) value;
+        return (Map<String, Object>) new Decoder(own, 0, length, limits, true, true).whole();
     }
 
     /**
@@ -139,8 +127,8 @@ public final class Bencode {
         return d.pos - offset;
     }
 
-    /** Growable byte buffer that writes bencode; the client uses it to put the cookie in front without copying. */
-    static final class Sink {
+    /** Growable byte buffer that writes bencode. */
+    private static final class Sink {
         private byte[] buf;
         private int len;
 
@@ -161,10 +149,6 @@ public final class Bencode {
             ensure(n);
             System.arraycopy(b, off, buf, len, n);
             len += n;
-        }
-
-        int length() {
-            return len;
         }
 
         byte[] toByteArray() {
@@ -317,6 +301,15 @@ public final class Bencode {
                 return fail(BencodeException.Kind.TOO_LONG, "value longer than the limit of " + limits.maxLength());
             }
             return fail(BencodeException.Kind.TRUNCATED, "input ends inside a value");
+        }
+
+        /** The one value that must fill the whole range: decoding a document, not finding where one ends. */
+        Object whole() throws BencodeException {
+            Object value = value(0);
+            if (pos != end) {
+                throw fail(BencodeException.Kind.TRAILING_DATA, (end - pos) + " bytes after the end of the value");
+            }
+            return value;
         }
 
         Object value(int depth) throws BencodeException {

@@ -194,8 +194,7 @@ public final class NgClient implements AutoCloseable {
         closed = true;
         transport.close();
         for (Pending p : pending.values()) {
-            if (pending.remove(p.id, p)) {
-                release(p);
+            if (settle(p)) {
                 fail(p, new NgClosedException(address, p.command(), p.callId()));
             }
         }
@@ -242,15 +241,16 @@ public final class NgClient implements AutoCloseable {
                 p.registered = true;
             });
         } catch (IOException e) {
-            if (!p.registered || pending.remove(id, p)) {
-                release(p);
-                fail(p, new NgTransportException(address, request.command(), callId, "send failed: " + e, e));
+            if (!p.registered) {
+                inFlight.decrementAndGet(); // never in the map, so nothing else can settle it
+            } else if (!settle(p)) {
+                return p; // a reply or close() settled it first
             }
+            fail(p, new NgTransportException(address, request.command(), callId, "send failed: " + e, e));
             return p;
         }
-        if (closed && pending.remove(id, p)) {
+        if (closed && settle(p)) {
             // close() ran between the check above and the registration: it may not have seen this request.
-            release(p);
             fail(p, new NgClosedException(address, request.command(), callId));
             return p;
         }
@@ -270,8 +270,7 @@ public final class NgClient implements AutoCloseable {
         long remaining = p.deadlineNanos - System.nanoTime();
         // Below a millisecond the next timer tick would overshoot anyway.
         if (remaining < TimeUnit.MILLISECONDS.toNanos(1)) {
-            if (pending.remove(p.id, p)) {
-                release(p);
+            if (settle(p)) {
                 listener.onTimeout(p.command());
                 fail(p, new NgTimeoutException(address, p.command(), p.callId(), p.timeout, p.transmissions));
             }
@@ -294,13 +293,22 @@ public final class NgClient implements AutoCloseable {
 
     /** Gives up a request whose caller stopped waiting. */
     private void abandon(Pending p) {
-        if (p != null && pending.remove(p.id, p)) {
-            release(p);
+        if (p != null) {
+            settle(p);
         }
     }
 
-    private void release(Pending p) {
-        inFlight.decrementAndGet(); // its timer finds it gone from the map and does nothing
+    /**
+     * Takes {@code p} out of the map and frees its slot in {@code inFlight}, unless that was done already. The reply,
+     * the timer, close(), a failed connect and an abandoning caller may race for the same request: only the one that
+     * gets true completes it, so each request is counted out exactly once. Its timer then finds it gone and stops.
+     */
+    private boolean settle(Pending p) {
+        if (!pending.remove(p.id, p)) {
+            return false;
+        }
+        inFlight.decrementAndGet();
+        return true;
     }
 
     // ------------------------------------------------------------------ receiving
@@ -314,13 +322,7 @@ public final class NgClient implements AutoCloseable {
                 listener.onStrayReply(NgClientListener.StrayReason.WRONG_ADDRESS);
                 return;
             }
-            int space = -1;
-            for (int i = offset, end = offset + Math.min(length, 256); i < end; i++) {
-                if (buf[i] == ' ') {
-                    space = i;
-                    break;
-                }
-            }
+            int space = NgTransport.cookieEnd(buf, offset, length);
             if (space <= offset) {
                 listener.onStrayReply(NgClientListener.StrayReason.MALFORMED);
                 return;
@@ -332,12 +334,11 @@ public final class NgClient implements AutoCloseable {
                 notificationOrStray(buf, bodyOffset, bodyLength);
                 return;
             }
-            Pending p = pending.remove(id);
-            if (p == null) {
+            Pending p = pending.get(id);
+            if (p == null || !settle(p)) {
                 listener.onStrayReply(NgClientListener.StrayReason.DUPLICATE);
                 return;
             }
-            release(p);
             NgReply reply;
             try {
                 reply = NgReply.of(Bencode.decodeDictionaryLazily(buf, bodyOffset, bodyLength, replyLimits));
@@ -401,8 +402,7 @@ public final class NgClient implements AutoCloseable {
         @Override
         public void onConnectFailed(IOException cause) {
             for (Pending p : pending.values()) {
-                if (pending.remove(p.id, p)) {
-                    release(p);
+                if (settle(p)) {
                     fail(p, new NgTransportException(address, p.command(), p.callId(), "cannot connect: " + cause,
                             cause));
                 }
@@ -506,7 +506,11 @@ public final class NgClient implements AutoCloseable {
         }
     }
 
-    /** Shields the client from a listener that throws. */
+    /**
+     * Shields the client from a listener that throws. Each method has its own try/catch rather than a shared
+     * {@code guard(Runnable)}: they run for every request on the I/O and timer threads, where a lambda would cost an
+     * allocation per call and a bootstrap on its first, delaying the thread.
+     */
     private static final class SafeListener implements NgClientListener {
         private final NgClientListener delegate;
         private final AtomicBoolean warned = new AtomicBoolean();

@@ -64,21 +64,10 @@ public final class NgCookieGenerator {
         return m;
     }
 
-    /** Writes the cookie of {@code id} followed by the space that separates it from the dictionary. */
-    void writeCookie(Bencode.Sink out, long id) {
-        out.write(prefix);
-        String hex = Long.toHexString(id);
-        for (int i = 0; i < hex.length(); i++) {
-            out.write(hex.charAt(i));
-        }
-        out.write(' ');
-    }
-
+    /** The cookie of {@code id} alone: the message with no payload, less its separating space. */
     byte[] cookie(long id) {
-        Bencode.Sink s = new Bencode.Sink(prefix.length + MAX_HEX_DIGITS + 1);
-        writeCookie(s, id);
-        byte[] withSpace = s.toByteArray();
-        return Arrays.copyOf(withSpace, withSpace.length - 1);
+        byte[] m = message(id, new byte[0]);
+        return Arrays.copyOf(m, m.length - 1);
     }
 
     /** The id of a cookie this generator made, or -1 if {@code buf[off, off+len)} is not one of ours. */

@@ -7,6 +7,22 @@ import java.util.List;
 /** Moves NG messages; the {@link NgClient} does cookies, matching, timers and retransmission. */
 interface NgTransport {
 
+    /** Longest cookie accepted while looking for the space that ends it. */
+    int MAX_COOKIE = 256;
+
+    /**
+     * The index of the space that ends the cookie of the message at {@code buf[offset]}, looking no further than
+     * {@code length} bytes nor {@link #MAX_COOKIE}; -1 if there is none there.
+     */
+    static int cookieEnd(byte[] buf, int offset, int length) {
+        for (int i = offset, end = offset + Math.min(length, MAX_COOKIE); i < end; i++) {
+            if (buf[i] == ' ') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** What a transport reports to its client. Called from the transport's own threads. */
     interface Sink {
         /** One whole message (cookie, space, dictionary) from {@code source}; {@code buf} is reused afterwards. */

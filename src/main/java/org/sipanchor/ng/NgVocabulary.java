@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 
 /**
  * The keys, flags and values that RTPEngine 10.5 understands, per command, and the check that a request uses only
@@ -193,6 +194,10 @@ public final class NgVocabulary {
     private static final Words TRANSPORT_PROTOCOLS = new Words("'transport-protocol' value", false, true,
             "RTP/AVP", "RTP/SAVP", "RTP/AVPF", "RTP/SAVPF", "UDP/TLS/RTP/SAVP", "UDP/TLS/RTP/SAVPF", "UDPTL");
 
+    /** Every value 'transport-protocol' takes; "accept" is kept out of the set above, which ignores case. */
+    private static final List<String> TRANSPORT_PROTOCOL_VALUES =
+            Stream.concat(TRANSPORT_PROTOCOLS.display.stream(), Stream.of("accept")).toList();
+
     private static final Words RECORD_CALL = new Words("'record-call' value", false, false, "yes", "no", "on", "off");
 
     private static final Words ADDRESS_FAMILY = new Words("address family", false, false, "IP4", "IP6");
@@ -266,7 +271,12 @@ public final class NgVocabulary {
         }
     }
 
-    private record KeySpec(String canonical, List<String> spellings, ValueCheck check, Set<NgCommand> onlyFor) {
+    /**
+     * One key: its spellings, the check of its value, and the words that check accepts (for {@link #values} and
+     * {@link #flags}; empty for free-form values).
+     */
+    private record KeySpec(String canonical, List<String> spellings, ValueCheck check, List<String> vocabulary,
+            Set<NgCommand> onlyFor) {
     }
 
     private static String describe(Object v) {
@@ -337,10 +347,9 @@ public final class NgVocabulary {
         if (s.equals("accept") || TRANSPORT_PROTOCOLS.contains(s)) {
             return s;
         }
-        List<String> valid = new ArrayList<>(TRANSPORT_PROTOCOLS.display);
-        valid.add("accept");
-        throw ctx.fail(s, nearest(s, valid).orElse(null), "transport protocol '" + s
-                + "' is not one rtpengine 10.5 knows (it would ignore it); valid: " + String.join(", ", valid));
+        throw ctx.fail(s, nearest(s, TRANSPORT_PROTOCOL_VALUES).orElse(null), "transport protocol '" + s
+                + "' is not one rtpengine 10.5 knows (it would ignore it); valid: "
+                + String.join(", ", TRANSPORT_PROTOCOL_VALUES));
     };
 
     /** A list of strings, each checked by {@code item}; a lone string becomes a one-element list. */
@@ -487,18 +496,12 @@ public final class NgVocabulary {
             if (rest.isEmpty()) {
                 throw ctx.fail(raw, null, "flag '" + raw + "' has nothing after its prefix '" + p.prefix() + "'");
             }
-            Words values = p.values();
-            if (values == SDES && rest.startsWith("no-")) {
-                values = CRYPTO_SUITES;
-                rest = rest.substring(3);
-            }
+            final Words values = p.values();
             if (values != null && !values.contains(rest)) {
                 String near = values.nearest(rest);
-                String prefix = values == CRYPTO_SUITES && !p.prefix().endsWith("no-") ? p.prefix() + "no-"
-                        : p.prefix();
-                throw ctx.fail(raw, near == null ? null : prefix + near, "flag '" + raw + "': " + values.what + " '"
-                        + rest + "' is not valid (rtpengine 10.5 would silently ignore the flag); valid after '"
-                        + prefix + "': " + String.join(", ", values.display));
+                throw ctx.fail(raw, near == null ? null : p.prefix() + near, "flag '" + raw + "': " + values.what
+                        + " '" + rest + "' is not valid (rtpengine 10.5 would silently ignore the flag); valid after '"
+                        + p.prefix() + "': " + String.join(", ", values.display));
             }
             return;
         }
@@ -521,20 +524,36 @@ public final class NgVocabulary {
         return nearest(raw, candidates).map(c -> hyphenStyle ? c.replace(' ', '-') : c).orElse(null);
     }
 
+    /** A key with a free-form value. */
     private static KeySpec key(String canonical, String otherSpellings, ValueCheck check) {
+        return key(canonical, otherSpellings, check, List.of());
+    }
+
+    /** A key whose {@code check} accepts only words of {@code vocabulary}. */
+    private static KeySpec key(String canonical, String otherSpellings, ValueCheck check, List<String> vocabulary) {
         List<String> spellings = new ArrayList<>();
         spellings.add(canonical);
         if (!otherSpellings.isEmpty()) {
             spellings.addAll(List.of(otherSpellings.split("\\|")));
         }
-        return new KeySpec(canonical, List.copyOf(spellings), check, null);
+        return new KeySpec(canonical, List.copyOf(spellings), check, List.copyOf(vocabulary), null);
+    }
+
+    /** A key whose value is one of {@code words}. */
+    private static KeySpec choice(String canonical, String otherSpellings, Words words) {
+        return key(canonical, otherSpellings, oneOf(words), words.display);
+    }
+
+    /** A key whose value is a list of {@code words}. */
+    private static KeySpec choices(String canonical, String otherSpellings, Words words) {
+        return key(canonical, otherSpellings, listOf(member(words)), words.display);
     }
 
     private static KeySpec offerOnly(KeySpec k) {
-        return new KeySpec(k.canonical(), k.spellings(), k.check(), EnumSet.of(NgCommand.OFFER));
+        return new KeySpec(k.canonical(), k.spellings(), k.check(), k.vocabulary(), EnumSet.of(NgCommand.OFFER));
     }
 
-    private static final KeySpec SUPPORTS_KEY = key("supports", "", listOf(member(SUPPORTS)));
+    private static final KeySpec SUPPORTS_KEY = choices("supports", "", SUPPORTS);
 
     /** Keys read by the common parser ({@code call_ng_main_flags}), used by most commands. */
     private static final List<KeySpec> COMMON_KEYS = List.of(
@@ -547,35 +566,35 @@ public final class NgVocabulary {
             key("address", "", STRING),
             key("sdp", "SDP", BYTES),
             key("interface", "", STRING),
-            key("flags", "", flags()),
-            key("replace", "", listOf(member(REPLACE))),
+            key("flags", "", flags(), FLAGS.display),
+            choices("replace", "", REPLACE),
             SUPPORTS_KEY,
             key("from-tags", "", listOf(ANY_NON_EMPTY)),
-            key("rtcp-mux", "RTCP-mux", listOf(member(RTCP_MUX))),
-            key("SDES", "sdes", listOf(SDES_ITEM)),
-            key("OSRTP", "osrtp", listOf(member(OSRTP))),
-            key("endpoint-learning", "endpoint learning", listOf(member(ENDPOINT_LEARNING))),
+            choices("rtcp-mux", "RTCP-mux", RTCP_MUX),
+            key("SDES", "sdes", listOf(SDES_ITEM), SDES.display),
+            choices("OSRTP", "osrtp", OSRTP),
+            choices("endpoint-learning", "endpoint learning", ENDPOINT_LEARNING),
             key("direction", "", DIRECTION),
             key("received-from", "received from", RECEIVED_FROM),
-            key("drop-traffic", "drop traffic", oneOf(DROP_TRAFFIC)),
-            key("ICE", "ice", oneOf(ICE)),
-            key("ICE-lite", "ice-lite|ICE lite|ice lite", oneOf(ICE_LITE)),
-            key("DTLS", "dtls", oneOf(DTLS)),
-            key("DTLS-reverse", "dtls-reverse|DTLS reverse|dtls reverse", oneOf(DTLS_REVERSE)),
-            key("passthrough", "passthru", oneOf(PASSTHROUGH)),
-            key("transport-protocol", "transport protocol", TRANSPORT_PROTOCOL),
+            choice("drop-traffic", "drop traffic", DROP_TRAFFIC),
+            choice("ICE", "ice", ICE),
+            choice("ICE-lite", "ice-lite|ICE lite|ice lite", ICE_LITE),
+            choice("DTLS", "dtls", DTLS),
+            choice("DTLS-reverse", "dtls-reverse|DTLS reverse|dtls reverse", DTLS_REVERSE),
+            choice("passthrough", "passthru", PASSTHROUGH),
+            key("transport-protocol", "transport protocol", TRANSPORT_PROTOCOL, TRANSPORT_PROTOCOL_VALUES),
             key("media-address", "media address", STRING),
-            key("record-call", "record call", oneOf(RECORD_CALL)),
-            key("address-family", "address family", oneOf(ADDRESS_FAMILY)),
+            choice("record-call", "record call", RECORD_CALL),
+            choice("address-family", "address family", ADDRESS_FAMILY),
             key("metadata", "", STRING),
-            key("DTLS-fingerprint", "DTLS fingerprint|dtls fingerprint|dtls-fingerprint", oneOf(DTLS_FINGERPRINT)),
+            choice("DTLS-fingerprint", "DTLS fingerprint|dtls fingerprint|dtls-fingerprint", DTLS_FINGERPRINT),
             key("TOS", "tos", INTEGER),
             offerOnly(key("ptime", "", INTEGER)),
             offerOnly(key("ptime-reverse", "ptime reverse|reverse ptime|reverse-ptime", INTEGER)),
             key("xmlrpc-callback", "XMLRPC-callback", STRING),
-            key("codec", "", CODEC),
-            key("generate-RTCP", "generate RTCP|generate rtcp|generate-rtcp", oneOf(ON_OFF)),
-            key("media-echo", "media echo", oneOf(MEDIA_ECHO)),
+            key("codec", "", CODEC, CODEC_OPS.display),
+            choice("generate-RTCP", "generate RTCP|generate rtcp|generate-rtcp", ON_OFF),
+            choice("media-echo", "media echo", MEDIA_ECHO),
             key("frequency", "", INTEGER),
             key("volume", "", INTEGER),
             key("code", "digit", DTMF_CODE),
@@ -584,13 +603,13 @@ public final class NgVocabulary {
             key("trigger-end-time", "trigger end time|end-trigger-time|end trigger time", INTEGER),
             key("trigger-end-digits", "trigger end digits|end-trigger-digits|end trigger digits", INTEGER),
             key("DTMF-delay", "DTMF delay|dtmf-delay|dtmf delay", INTEGER),
-            key("T.38", "T38|t38|t.38", listOf(member(T38))),
-            key("DTMF-security", "dtmf-security|DTMF security|dtmf security", oneOf(DTMF_SECURITY)),
-            key("DTMF-security-trigger", "dtmf-security-trigger|DTMF security trigger|dtmf security trigger",
-                    oneOf(DTMF_SECURITY)),
-            key("DTMF-security-trigger-end",
+            choices("T.38", "T38|t38|t.38", T38),
+            choice("DTMF-security", "dtmf-security|DTMF security|dtmf security", DTMF_SECURITY),
+            choice("DTMF-security-trigger", "dtmf-security-trigger|DTMF security trigger|dtmf security trigger",
+                    DTMF_SECURITY),
+            choice("DTMF-security-trigger-end",
                     "dtmf-security-trigger-end|DTMF security trigger end|dtmf security trigger end",
-                    oneOf(DTMF_SECURITY)),
+                    DTMF_SECURITY),
             key("delay-buffer", "delay buffer", INTEGER),
             key("repeat-times", "", INTEGER),
             key("file", "", STRING),
@@ -617,7 +636,7 @@ public final class NgVocabulary {
         KEYS_BY_COMMAND.put(NgCommand.LIST, index(List.of(SUPPORTS_KEY, key("limit", "", INTEGER))));
         KEYS_BY_COMMAND.put(NgCommand.QUERY, index(List.of(SUPPORTS_KEY, callIdExact, fromTag, toTag)));
         KEYS_BY_COMMAND.put(NgCommand.DELETE, index(List.of(SUPPORTS_KEY, callIdExact, fromTag, toTag, viaBranch,
-                key("flags", "", listOf(member(DELETE_FLAGS))), key("delete-delay", "delete delay", INTEGER))));
+                choices("flags", "", DELETE_FLAGS), key("delete-delay", "delete delay", INTEGER))));
         KEYS_BY_COMMAND.put(NgCommand.START_RECORDING, index(List.of(SUPPORTS_KEY, callIdExact, fromTag, toTag,
                 viaBranch, key("metadata", "", STRING), key("output-destination", "", STRING))));
         KEYS_BY_COMMAND.put(NgCommand.STOP_RECORDING, index(List.of(SUPPORTS_KEY, callIdExact, fromTag, toTag,
@@ -751,48 +770,13 @@ public final class NgVocabulary {
      */
     public static List<String> flags(NgCommand command) {
         KeySpec flags = KEYS_BY_COMMAND.get(command).get("flags");
-        if (flags == null) {
-            return List.of();
-        }
-        return command == NgCommand.DELETE ? List.copyOf(DELETE_FLAGS.display) : List.copyOf(FLAGS.display);
+        return flags == null ? List.of() : flags.vocabulary();
     }
 
     /** The values of an enumerated key (any accepted spelling), in suggested spelling; empty for free-form keys. */
     public static List<String> values(String key) {
         KeySpec spec = KEYS_BY_COMMAND.get(NgCommand.OFFER).get(key);
-        if (spec == null) {
-            return List.of();
-        }
-        if (spec.canonical().equals("transport-protocol")) {
-            List<String> out = new ArrayList<>(TRANSPORT_PROTOCOLS.display);
-            out.add("accept");
-            return List.copyOf(out);
-        }
-        Words w = switch (spec.canonical()) {
-            case "replace" -> REPLACE;
-            case "rtcp-mux" -> RTCP_MUX;
-            case "SDES" -> SDES;
-            case "OSRTP" -> OSRTP;
-            case "endpoint-learning" -> ENDPOINT_LEARNING;
-            case "drop-traffic" -> DROP_TRAFFIC;
-            case "ICE" -> ICE;
-            case "ICE-lite" -> ICE_LITE;
-            case "DTLS" -> DTLS;
-            case "DTLS-reverse" -> DTLS_REVERSE;
-            case "passthrough" -> PASSTHROUGH;
-            case "record-call" -> RECORD_CALL;
-            case "address-family" -> ADDRESS_FAMILY;
-            case "DTLS-fingerprint" -> DTLS_FINGERPRINT;
-            case "generate-RTCP" -> ON_OFF;
-            case "media-echo" -> MEDIA_ECHO;
-            case "T.38" -> T38;
-            case "DTMF-security", "DTMF-security-trigger", "DTMF-security-trigger-end" -> DTMF_SECURITY;
-            case "codec" -> CODEC_OPS;
-            case "supports" -> SUPPORTS;
-            case "flags" -> FLAGS;
-            default -> null;
-        };
-        return w == null ? List.of() : List.copyOf(w.display);
+        return spec == null ? List.of() : spec.vocabulary();
     }
 
     /**

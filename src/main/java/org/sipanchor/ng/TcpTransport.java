@@ -35,9 +35,6 @@ final class TcpTransport implements NgTransport {
 
     private static final System.Logger LOG = System.getLogger(TcpTransport.class.getName());
 
-    /** Longest cookie accepted while looking for the space that ends it. */
-    private static final int MAX_COOKIE = 256;
-
     private final InetSocketAddress remote;
     private final long connectTimeoutNanos;
     private final Bencode.Limits limits;
@@ -307,13 +304,7 @@ final class TcpTransport implements NgTransport {
     /** Hands every complete message to the sink; false if the stream cannot be framed any more. */
     private boolean deliverFrames() {
         while (start < limit) {
-            int space = -1;
-            for (int i = start, end = Math.min(limit, start + MAX_COOKIE); i < end; i++) {
-                if (buf[i] == ' ') {
-                    space = i;
-                    break;
-                }
-            }
+            int space = NgTransport.cookieEnd(buf, start, limit - start);
             if (space < 0) {
                 if (limit - start >= MAX_COOKIE) {
                     sink.onStray(NgClientListener.StrayReason.MALFORMED);

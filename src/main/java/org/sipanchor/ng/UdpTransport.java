@@ -40,10 +40,6 @@ final class UdpTransport implements NgTransport {
         }
     }
 
-    InetSocketAddress localAddress() throws IOException {
-        return (InetSocketAddress) channel.getLocalAddress();
-    }
-
     @Override
     public void start(Sink sink) {
         new NgIoThread(() -> receive(sink), "ng-udp-rx-" + NgException.hostAndPort(remote)).start();
