@@ -277,13 +277,15 @@ public final class NgClient implements AutoCloseable {
             return;
         }
         if (transport.retransmits()) {
+            // Counted before it leaves: its reply may be handled before this thread runs on, and that reply must
+            // see the retransmission (Karn's rule takes no round-trip sample from it; listeners see it counted).
+            p.transmissions++;
+            listener.onRetransmit(p.command());
             try {
                 transport.resend(p.wire);
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.DEBUG, "retransmission to " + address + " failed", e);
             }
-            p.transmissions++;
-            listener.onRetransmit(p.command());
             p.interval = Math.min(p.interval * 2, Math.max(retransmitMaxNanos, rtoNanos));
             schedule(p, Math.min(p.interval, remaining));
         } else {
