@@ -75,9 +75,9 @@ public final class AnchoringServer implements BeforeAllCallback, AfterEachCallba
                   no_answer_timeout_secs: 2
                 media:
                   rtpengine:
-                    address: "127.0.0.1:%d"
+                    address: "%s"
                   sdp_name: "%s"
-                """.formatted(mode, calleePort, profile, rtpengine.ngAddress().getPort(), sdpName) + moreYaml), sipPort);
+                """.formatted(mode, calleePort, profile, rtpengine.ngHostPort(), sdpName) + moreYaml), sipPort);
     }
 
     @Override

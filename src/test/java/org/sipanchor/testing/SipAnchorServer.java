@@ -130,10 +130,6 @@ public final class SipAnchorServer implements AutoCloseable {
         return waitForExit(Duration.ofSeconds(20));
     }
 
-    public long pid() {
-        return process.pid();
-    }
-
     public String output() {
         return String.join("\n", output);
     }
