@@ -59,12 +59,12 @@ class MediaControlTest {
         MediaConfig media = SipAnchorConfig.parse("""
                 media:
                   rtpengine:
-                    address: "127.0.0.1:%d"
+                    address: "%s"
                   profiles:
                     ivr:
                       offer: { flags: ["inject DTMF"] }
                       answer: { flags: ["inject DTMF"] }
-                """.formatted(daemon.ngAddress().getPort()), "test.yaml", Map.of()).media();
+                """.formatted(daemon.ngHostPort()), "test.yaml", Map.of()).media();
         engines = EnginePool.start(media.rtpengine(), media.healthCheckInterval(), new PrometheusRegistry());
         rtpengine = new RtpEngineService(engines, new MediaProfiles(media), media);
         receiver = DtmfEventReceiver.start(new HostPort("127.0.0.1", DTMF_PORT), DIGITS::add);

@@ -119,21 +119,16 @@ class B2buaMediaIT {
     @CsvSource({"486, Busy Here", "603, Decline", "408, Request Timeout"})
     @DisplayName("a final failure of the B-leg reaches the caller and releases the media")
     void calleeRefuses(String status, String reason) {
-        try (Sipp callee = Sipp.scenario("uas-reject.xml").set("status", status).set("reason", reason).port(b2bua.calleePort()).start()) {
-            Sipp caller = Sipp.scenario("uac-expect-status.xml").set("status", status).service("bob").remote(b2bua.sipAddress()).start();
-            caller.assertSucceeded(CALL_TIME);
-            callee.assertSucceeded(CALL_TIME);
-            assertAnchored(SipMessageTrace.parse(callee.messages()).received("INVITE").get(0).body(), rtpengine, SDP_NAME);
-        }
+        Calls calls = b2bua.call(Sipp.scenario("uac-expect-status.xml").set("status", status).service("bob"),
+                Sipp.scenario("uas-reject.xml").set("status", status).set("reason", reason));
+        assertAnchored(calls.callee().received("INVITE").get(0).body(), rtpengine, SDP_NAME);
     }
 
     @Test
     @DisplayName("no answer before app.no_answer_timeout_secs: the B2BUA cancels the callee, the caller gets 408, media released")
     void noAnswerTimesOut() {
-        try (Sipp callee = Sipp.scenario("uas-cancelled-b2bua.xml").port(b2bua.calleePort()).start()) {
-            Sipp.scenario("uac-expect-status.xml").set("status", "408").service("bob").remote(b2bua.sipAddress()).run();
-            callee.assertSucceeded(CALL_TIME);
-        }
+        b2bua.call(Sipp.scenario("uac-expect-status.xml").set("status", "408").service("bob"),
+                Sipp.scenario("uas-cancelled-b2bua.xml"));
     }
 
     @Test
@@ -203,24 +198,18 @@ class B2buaMediaIT {
     @Test
     @DisplayName("a session timer that runs out without a refresh: both legs get a BYE, the media is released")
     void sessionTimerExpires() {
-        try (Sipp callee = Sipp.scenario("uas-session-timer.xml").set("expires", "2").port(b2bua.calleePort()).start()) {
-            Sipp caller = Sipp.scenario("uac-session-timer.xml").set("expires", "2").service("bob").remote(b2bua.sipAddress()).start();
-            caller.assertSucceeded(CALL_TIME);
-            callee.assertSucceeded(CALL_TIME);
-            assertTrue(SipMessageTrace.parse(caller.messages()).received("BYE").get(0).header("Reason").orElse("").contains("session timer"));
-        }
+        Calls calls = b2bua.call(Sipp.scenario("uac-session-timer.xml").set("expires", "2").service("bob"),
+                Sipp.scenario("uas-session-timer.xml").set("expires", "2"));
+        assertTrue(calls.caller().received("BYE").get(0).header("Reason").orElse("").contains("session timer"));
     }
 
     @Test
     @DisplayName("a 2xx the caller never acknowledges: after its retransmissions both legs get a BYE, the media is released")
     void noAckFromCaller() {
-        try (Sipp callee = Sipp.scenario("uas-answer.xml").port(b2bua.calleePort()).start()) {
-            Sipp caller = Sipp.scenario("uac-no-ack.xml").service("bob").remote(b2bua.sipAddress()).start();
-            caller.assertSucceeded(Duration.ofSeconds(60));
-            callee.assertSucceeded(Duration.ofSeconds(60));
-            assertEquals(1, SipMessageTrace.parse(callee.messages()).received("ACK").size(), "the callee's 2xx is acknowledged");
-            assertTrue(SipMessageTrace.parse(caller.messages()).received("BYE").get(0).header("Reason").orElse("").contains("no ACK"));
-        }
+        Calls calls = b2bua.call(Sipp.scenario("uac-no-ack.xml").service("bob"), Sipp.scenario("uas-answer.xml"),
+                Duration.ofSeconds(60));
+        assertEquals(1, calls.callee().received("ACK").size(), "the callee's 2xx is acknowledged");
+        assertTrue(calls.caller().received("BYE").get(0).header("Reason").orElse("").contains("no ACK"));
     }
 
     @Test

@@ -57,9 +57,9 @@ class CdiBeansTest {
                   next_hop: "sip:127.0.0.1:5090"
                 media:
                   rtpengine:
-                    address: "127.0.0.1:%d"
+                    address: "%s"
                   sdp_name: "cdi"
-                """.formatted(RTPENGINE.ngAddress().getPort()), "test.yaml", Map.of());
+                """.formatted(RTPENGINE.ngHostPort()), "test.yaml", Map.of());
 
         @Produces
         AppConfig app() {

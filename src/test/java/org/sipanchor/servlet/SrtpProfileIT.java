@@ -1,21 +1,17 @@
 package org.sipanchor.servlet;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.sipanchor.testing.AnchoredSdp.assertAnchored;
-
-import java.time.Duration;
+import static org.sipanchor.testing.AnchoredSdp.assertPlainRtp;
+import static org.sipanchor.testing.AnchoredSdp.assertSdesSrtp;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.sipanchor.sdp.MediaDescription;
-import org.sipanchor.sdp.SessionDescription;
 import org.sipanchor.testing.AnchoringServer;
+import org.sipanchor.testing.AnchoringServer.Calls;
 import org.sipanchor.testing.RtpEngineDaemon;
-import org.sipanchor.testing.SipMessageTrace;
 import org.sipanchor.testing.Sipp;
 
 /**
@@ -24,8 +20,6 @@ import org.sipanchor.testing.Sipp;
  */
 @DisplayName("The srtp_to_rtp profile")
 class SrtpProfileIT {
-
-    private static final Duration CALL_TIME = Duration.ofSeconds(30);
 
     @RegisterExtension
     static final AnchoringServer proxy = AnchoringServer.bundled().profile("srtp_to_rtp").yaml("log:\n  sip_trace: true\n");
@@ -42,39 +36,18 @@ class SrtpProfileIT {
     @Test
     @DisplayName("SRTP caller, RTP callee: the callee gets RTP/AVP, the caller gets RTP/SAVP with its own key")
     void srtpCaller() {
-        try (Sipp callee = Sipp.scenario("uas-answer.xml").port(proxy.calleePort()).start()) {
-            Sipp caller = Sipp.scenario("uac-call.xml").offer("srtp-offer.sdp").service("core").remote(proxy.sipAddress()).start();
-            caller.assertSucceeded(CALL_TIME);
-            callee.assertSucceeded(CALL_TIME);
-            assertPlainRtp(SipMessageTrace.parse(callee.messages()).received("INVITE").get(0).body());
-            assertSrtp(SipMessageTrace.parse(caller.messages()).receivedResponses(200, "INVITE").get(0).body());
-        }
+        Calls calls = proxy.call(Sipp.scenario("uac-call.xml").offer("srtp-offer.sdp").service("core"),
+                Sipp.scenario("uas-answer.xml"));
+        assertPlainRtp(calls.callee().received("INVITE").get(0).body(), rtpengine, "sipanchor");
+        assertSdesSrtp(calls.caller().receivedResponses(200, "INVITE").get(0).body(), rtpengine, "sipanchor");
     }
 
     @Test
     @DisplayName("RTP caller, SRTP callee: the callee gets RTP/SAVP with a key, the caller gets RTP/AVP")
     void srtpCallee() {
-        try (Sipp callee = Sipp.scenario("uas-answer.xml").answer("srtp-answer.sdp").port(proxy.calleePort()).start()) {
-            Sipp caller = Sipp.scenario("uac-call.xml").service("ue").remote(proxy.sipAddress()).start();
-            caller.assertSucceeded(CALL_TIME);
-            callee.assertSucceeded(CALL_TIME);
-            assertSrtp(SipMessageTrace.parse(callee.messages()).received("INVITE").get(0).body());
-            assertPlainRtp(SipMessageTrace.parse(caller.messages()).receivedResponses(200, "INVITE").get(0).body());
-        }
-    }
-
-    private static void assertSrtp(String sdpText) {
-        SessionDescription sdp = assertAnchored(sdpText, rtpengine, "sipanchor");
-        MediaDescription audio = sdp.media().get(0);
-        assertEquals("RTP/SAVP", audio.protocol(), sdpText);
-        assertTrue(audio.hasCrypto(), "a=crypto on the secure side\n" + sdpText);
-        assertFalse(sdpText.contains("WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz"), "RTPEngine's key, not the caller's");
-    }
-
-    private static void assertPlainRtp(String sdpText) {
-        SessionDescription sdp = assertAnchored(sdpText, rtpengine, "sipanchor");
-        MediaDescription audio = sdp.media().get(0);
-        assertEquals("RTP/AVP", audio.protocol(), sdpText);
-        assertFalse(audio.hasCrypto(), "no a=crypto on the RTP side\n" + sdpText);
+        Calls calls = proxy.call(Sipp.scenario("uac-call.xml").service("ue"),
+                Sipp.scenario("uas-answer.xml").answer("srtp-answer.sdp"));
+        assertSdesSrtp(calls.callee().received("INVITE").get(0).body(), rtpengine, "sipanchor");
+        assertPlainRtp(calls.caller().receivedResponses(200, "INVITE").get(0).body(), rtpengine, "sipanchor");
     }
 }

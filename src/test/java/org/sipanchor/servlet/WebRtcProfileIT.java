@@ -1,20 +1,15 @@
 package org.sipanchor.servlet;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.sipanchor.testing.AnchoredSdp.assertAnchored;
-
-import java.time.Duration;
+import static org.sipanchor.testing.AnchoredSdp.assertPlainRtp;
+import static org.sipanchor.testing.AnchoredSdp.assertWebRtcAnswer;
+import static org.sipanchor.testing.AnchoredSdp.assertWebRtcOffer;
 
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.sipanchor.sdp.MediaDescription;
-import org.sipanchor.sdp.SessionDescription;
 import org.sipanchor.testing.AnchoringServer;
+import org.sipanchor.testing.AnchoringServer.Calls;
 import org.sipanchor.testing.RtpEngineDaemon;
-import org.sipanchor.testing.SipMessageTrace;
 import org.sipanchor.testing.Sipp;
 
 /**
@@ -24,8 +19,6 @@ import org.sipanchor.testing.Sipp;
 @DisplayName("The wss_to_rtp profile")
 class WebRtcProfileIT {
 
-    private static final Duration CALL_TIME = Duration.ofSeconds(30);
-
     @RegisterExtension
     static final AnchoringServer proxy = AnchoringServer.bundled().profile("wss_to_rtp");
 
@@ -34,51 +27,18 @@ class WebRtcProfileIT {
     @Test
     @DisplayName("a browser calls the core: RTP/AVP without ICE or DTLS to the core, DTLS-SRTP with ICE back")
     void browserCallsCore() {
-        try (Sipp callee = Sipp.scenario("uas-answer.xml").port(proxy.calleePort()).start()) {
-            Sipp browser = Sipp.scenario("uac-call.xml").offer("browser-offer.sdp").service("core").remote(proxy.sipAddress()).start();
-            browser.assertSucceeded(CALL_TIME);
-            callee.assertSucceeded(CALL_TIME);
-
-            String toCore = SipMessageTrace.parse(callee.messages()).received("INVITE").get(0).body();
-            MediaDescription core = assertAnchored(toCore, rtpengine, "sipanchor").media().get(0);
-            assertEquals("RTP/AVP", core.protocol(), toCore);
-            assertFalse(core.hasAttribute("fingerprint") || core.hasAttribute("ice-ufrag") || core.hasAttribute("candidate"), toCore);
-            assertFalse(core.hasAttribute("rtcp-mux"), "RTCP demultiplexed toward the core\n" + toCore);
-
-            String toBrowser = SipMessageTrace.parse(browser.messages()).receivedResponses(200, "INVITE").get(0).body();
-            SessionDescription answer = assertAnchored(toBrowser, rtpengine, "sipanchor");
-            MediaDescription audio = answer.media().get(0);
-            assertEquals("UDP/TLS/RTP/SAVPF", audio.protocol(), toBrowser);
-            assertTrue(audio.hasAttribute("fingerprint") || answer.attribute("fingerprint").isPresent(), "a DTLS fingerprint\n" + toBrowser);
-            assertTrue(audio.hasAttribute("ice-ufrag") || answer.attribute("ice-ufrag").isPresent(), "ICE credentials\n" + toBrowser);
-            assertTrue(audio.attributeValues("candidate").stream().allMatch(c -> c.contains("127.0.0.1")),
-                    "RTPEngine is the only ICE candidate\n" + toBrowser);
-            assertTrue(audio.hasAttribute("rtcp-mux"), "rtcp-mux accepted\n" + toBrowser);
-            assertFalse(audio.hasCrypto(), "no SDES toward the browser\n" + toBrowser);
-        }
+        Calls calls = proxy.call(Sipp.scenario("uac-call.xml").offer("browser-offer.sdp").service("core"),
+                Sipp.scenario("uas-answer.xml"));
+        assertPlainRtp(calls.callee().received("INVITE").get(0).body(), rtpengine, "sipanchor");
+        assertWebRtcAnswer(calls.caller().receivedResponses(200, "INVITE").get(0).body(), rtpengine, "sipanchor");
     }
 
     @Test
     @DisplayName("the core calls a browser: the browser is offered DTLS-SRTP with ICE and a mid, the core gets RTP/AVP back")
     void coreCallsBrowser() {
-        try (Sipp browser = Sipp.scenario("uas-answer.xml").answer("browser-answer.sdp").port(proxy.calleePort()).start()) {
-            Sipp core = Sipp.scenario("uac-call.xml").service("browser").remote(proxy.sipAddress()).start();
-            core.assertSucceeded(CALL_TIME);
-            browser.assertSucceeded(CALL_TIME);
-
-            String toBrowser = SipMessageTrace.parse(browser.messages()).received("INVITE").get(0).body();
-            MediaDescription offer = assertAnchored(toBrowser, rtpengine, "sipanchor").media().get(0);
-            assertEquals("UDP/TLS/RTP/SAVPF", offer.protocol(), toBrowser);
-            assertTrue(offer.hasAttribute("fingerprint"), toBrowser);
-            assertTrue(offer.hasAttribute("ice-ufrag"), toBrowser);
-            assertTrue(offer.hasAttribute("rtcp-mux"), toBrowser);
-            assertTrue(offer.mid().isPresent(), "a=mid generated\n" + toBrowser);
-            assertFalse(offer.hasCrypto(), toBrowser);
-
-            String toCore = SipMessageTrace.parse(core.messages()).receivedResponses(200, "INVITE").get(0).body();
-            MediaDescription answer = assertAnchored(toCore, rtpengine, "sipanchor").media().get(0);
-            assertEquals("RTP/AVP", answer.protocol(), toCore);
-            assertFalse(answer.hasAttribute("fingerprint") || answer.hasAttribute("ice-ufrag"), toCore);
-        }
+        Calls calls = proxy.call(Sipp.scenario("uac-call.xml").service("browser"),
+                Sipp.scenario("uas-answer.xml").answer("browser-answer.sdp"));
+        assertWebRtcOffer(calls.callee().received("INVITE").get(0).body(), rtpengine, "sipanchor");
+        assertPlainRtp(calls.caller().receivedResponses(200, "INVITE").get(0).body(), rtpengine, "sipanchor");
     }
 }

@@ -2,6 +2,8 @@ package org.sipanchor.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.time.Duration;
+
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -20,6 +22,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * }</pre>
  */
 public final class AnchoringServer implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
+
+    private static final Duration CALL_TIME = Duration.ofSeconds(30);
 
     private final RtpEngineDaemon rtpengine = RtpEngineDaemon.builder().build();
     private String mode = "proxy";
@@ -71,9 +75,9 @@ public final class AnchoringServer implements BeforeAllCallback, AfterEachCallba
                   no_answer_timeout_secs: 2
                 media:
                   rtpengine:
-                    address: "127.0.0.1:%d"
+                    address: "%s"
                   sdp_name: "%s"
-                """.formatted(mode, calleePort, profile, rtpengine.ngAddress().getPort(), sdpName) + moreYaml), sipPort);
+                """.formatted(mode, calleePort, profile, rtpengine.ngHostPort(), sdpName) + moreYaml), sipPort);
     }
 
     @Override
@@ -98,11 +102,24 @@ public final class AnchoringServer implements BeforeAllCallback, AfterEachCallba
 
     /** Runs {@code callerScenario} to user {@code bob} through the server, against {@code calleeScenario} behind it. */
     public Calls call(String callerScenario, String calleeScenario) {
-        try (Sipp callee = Sipp.scenario(calleeScenario).port(calleePort).start()) {
-            Sipp caller = Sipp.scenario(callerScenario).service("bob").remote(sipAddress()).start();
-            caller.assertSucceeded(java.time.Duration.ofSeconds(30));
-            callee.assertSucceeded(java.time.Duration.ofSeconds(30));
-            return new Calls(SipMessageTrace.parse(caller.messages()), SipMessageTrace.parse(callee.messages()));
+        return call(Sipp.scenario(callerScenario).service("bob"), Sipp.scenario(calleeScenario));
+    }
+
+    /**
+     * Runs {@code caller} through the server against {@code callee} on the next hop's port, waits up to 30 s for both
+     * to complete their scenarios, and returns their traces. Both processes end here, whatever fails.
+     */
+    public Calls call(Sipp.Builder caller, Sipp.Builder callee) {
+        return call(caller, callee, CALL_TIME);
+    }
+
+    /** {@link #call(Sipp.Builder, Sipp.Builder)}, for scenarios that take longer than 30 s. */
+    public Calls call(Sipp.Builder caller, Sipp.Builder callee, Duration timeout) {
+        try (Sipp calleeRun = callee.port(calleePort).start();
+                Sipp callerRun = caller.remote(sipAddress()).start()) {
+            callerRun.assertSucceeded(timeout);
+            calleeRun.assertSucceeded(timeout);
+            return new Calls(SipMessageTrace.parse(callerRun.messages()), SipMessageTrace.parse(calleeRun.messages()));
         }
     }
 

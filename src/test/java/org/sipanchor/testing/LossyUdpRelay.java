@@ -24,8 +24,8 @@ public final class LossyUdpRelay implements AutoCloseable {
     private final DatagramSocket front;
     private final Map<InetSocketAddress, DatagramSocket> backs = new ConcurrentHashMap<>();
     private final Random random;
-    private volatile double dropToServer;
-    private volatile double dropToClient;
+    private final double dropToServer;
+    private final double dropToClient;
     private volatile boolean closed;
 
     public final AtomicLong forwardedToServer = new AtomicLong();
@@ -33,11 +33,13 @@ public final class LossyUdpRelay implements AutoCloseable {
     public final AtomicLong forwardedToClient = new AtomicLong();
     public final AtomicLong droppedToClient = new AtomicLong();
 
+    /** Drops {@code dropToServer} and {@code dropToClient} of the datagrams (0.0 to 1.0) in each direction. */
     public LossyUdpRelay(InetSocketAddress target, double dropToServer, double dropToClient, long seed)
             throws SocketException {
         this.target = target;
         this.random = new Random(seed);
-        setDropRates(dropToServer, dropToClient);
+        this.dropToServer = dropToServer;
+        this.dropToClient = dropToClient;
         front = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         Thread t = new Thread(this::fromClients, "lossy-relay-front");
         t.setDaemon(true);
@@ -47,12 +49,6 @@ public final class LossyUdpRelay implements AutoCloseable {
     /** Where clients send. */
     public InetSocketAddress address() {
         return (InetSocketAddress) front.getLocalSocketAddress();
-    }
-
-    /** Shares of datagrams to drop, 0.0 to 1.0, towards the server and towards the clients. */
-    public void setDropRates(double toServer, double toClient) {
-        this.dropToServer = toServer;
-        this.dropToClient = toClient;
     }
 
     private boolean drop(double rate) {

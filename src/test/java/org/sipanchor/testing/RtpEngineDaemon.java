@@ -52,6 +52,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class RtpEngineDaemon implements AutoCloseable, BeforeAllCallback, AfterAllCallback,
         BeforeEachCallback, AfterEachCallback {
 
+    private static final String BINARY = "/usr/bin/rtpengine";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
     private static final Set<RtpEngineDaemon> LIVE = ConcurrentHashMap.newKeySet();
     private static final AtomicInteger STARTS = new AtomicInteger();
     private static final Pattern TOTAL_SESSIONS = Pattern.compile("(?m)^\\s*Current sessions total\\s*:\\s*(\\d+)");
@@ -62,9 +64,7 @@ public final class RtpEngineDaemon implements AutoCloseable, BeforeAllCallback, 
                 "rtpengine-daemon-cleanup"));
     }
 
-    private final String binary;
     private final List<String> extraArgs;
-    private final Duration startTimeout;
     private FreePorts.Block ports;
     private Process process;
     private Path logFile;
@@ -72,9 +72,7 @@ public final class RtpEngineDaemon implements AutoCloseable, BeforeAllCallback, 
     private boolean startedForMethod;
 
     private RtpEngineDaemon(Builder b) {
-        this.binary = b.binary;
         this.extraArgs = List.copyOf(b.extraArgs);
-        this.startTimeout = b.startTimeout;
     }
 
     public static Builder builder() {
@@ -83,26 +81,14 @@ public final class RtpEngineDaemon implements AutoCloseable, BeforeAllCallback, 
 
     /** Configures a daemon; {@link #build()} for use as a JUnit extension, {@link #start()} to run it now. */
     public static final class Builder {
-        private String binary = "/usr/bin/rtpengine";
         private final List<String> extraArgs = new ArrayList<>();
-        private Duration startTimeout = Duration.ofSeconds(15);
 
         private Builder() {
-        }
-
-        public Builder binary(String path) {
-            this.binary = path;
-            return this;
         }
 
         /** More command-line options, e.g. {@code --max-sessions=1}, {@code --dtmf-log-dest=127.0.0.1:9999}. */
         public Builder extraArgs(String... args) {
             extraArgs.addAll(List.of(args));
-            return this;
-        }
-
-        public Builder startTimeout(Duration timeout) {
-            this.startTimeout = timeout;
             return this;
         }
 
@@ -127,7 +113,7 @@ public final class RtpEngineDaemon implements AutoCloseable, BeforeAllCallback, 
         if (ports == null) {
             ports = FreePorts.claim();
         }
-        List<String> cmd = new ArrayList<>(List.of(binary, "--foreground", "--config-file=none", "--table=-1",
+        List<String> cmd = new ArrayList<>(List.of(BINARY, "--foreground", "--config-file=none", "--table=-1",
                 "--interface=127.0.0.1",
                 "--listen-ng=127.0.0.1:" + ports.control(0),
                 "--listen-tcp-ng=127.0.0.1:" + ports.control(1),
@@ -145,7 +131,7 @@ public final class RtpEngineDaemon implements AutoCloseable, BeforeAllCallback, 
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
             process = pb.start();
         } catch (IOException e) {
-            throw new IllegalStateException("cannot start " + binary, e);
+            throw new IllegalStateException("cannot start " + BINARY, e);
         }
         LIVE.add(this);
         awaitReady();
@@ -153,7 +139,7 @@ public final class RtpEngineDaemon implements AutoCloseable, BeforeAllCallback, 
     }
 
     private void awaitReady() {
-        long deadline = System.nanoTime() + startTimeout.toNanos();
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         byte[] ping = "ready-check d7:command4:pinge".getBytes(StandardCharsets.US_ASCII);
         try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             s.setSoTimeout(100);
@@ -179,7 +165,7 @@ public final class RtpEngineDaemon implements AutoCloseable, BeforeAllCallback, 
             throw new IllegalStateException("cannot ping rtpengine", e);
         }
         kill();
-        throw new IllegalStateException("rtpengine did not answer a ping within " + startTimeout + ":\n" + logTail());
+        throw new IllegalStateException("rtpengine did not answer a ping within " + START_TIMEOUT + ":\n" + logTail());
     }
 
     private boolean tcpAccepts() {
@@ -333,12 +319,12 @@ public final class RtpEngineDaemon implements AutoCloseable, BeforeAllCallback, 
         return new InetSocketAddress(InetAddress.getLoopbackAddress(), ports().control(0));
     }
 
-    /** {@code --listen-tcp-ng}: NG over TCP. */
     /** The NG address as configuration writes it: {@code 127.0.0.1:port}. */
     public String ngHostPort() {
         return "127.0.0.1:" + ngAddress().getPort();
     }
 
+    /** {@code --listen-tcp-ng}: NG over TCP. */
     public InetSocketAddress tcpNgAddress() {
         return new InetSocketAddress(InetAddress.getLoopbackAddress(), ports().control(1));
     }
@@ -354,11 +340,6 @@ public final class RtpEngineDaemon implements AutoCloseable, BeforeAllCallback, 
 
     public int rtpPortMax() {
         return ports().rtpMax();
-    }
-
-    /** A spare loopback port of this daemon's block (1..5), e.g. for {@code --dtmf-log-dest}. */
-    public int sparePort(int i) {
-        return ports().control(2 + i);
     }
 
     public synchronized long pid() {

@@ -32,12 +32,13 @@ public final class SipAnchorServer implements AutoCloseable {
     private final CountDownLatch readyOrExited = new CountDownLatch(1);
     private final Path logFile;
     private final int sipPort;
+    private final Thread reader;
 
     private SipAnchorServer(Process process, Path logFile, int sipPort) {
         this.process = process;
         this.logFile = logFile;
         this.sipPort = sipPort;
-        Thread reader = new Thread(this::pump, "sipanchor-output");
+        this.reader = new Thread(this::pump, "sipanchor-output");
         reader.setDaemon(true);
         reader.start();
     }
@@ -112,10 +113,7 @@ public final class SipAnchorServer implements AutoCloseable {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new AssertionError("sipanchor still running after " + timeout + ":\n" + output());
             }
-            // let the reader drain the last lines
-            for (int i = 0; i < 50 && readerAlive; i++) {
-                Thread.sleep(20);
-            }
+            reader.join(1000); // let the reader drain the last lines
             return process.exitValue();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -130,10 +128,6 @@ public final class SipAnchorServer implements AutoCloseable {
         return waitForExit(Duration.ofSeconds(20));
     }
 
-    public long pid() {
-        return process.pid();
-    }
-
     public String output() {
         return String.join("\n", output);
     }
@@ -142,13 +136,11 @@ public final class SipAnchorServer implements AutoCloseable {
         return output.stream().anyMatch(line);
     }
 
-    private volatile boolean readerAlive = true;
-
     private void pump() {
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
                 var log = Files.newBufferedWriter(logFile)) {
             String line;
-            while ((line = reader.readLine()) != null) {
+            while ((line = in.readLine()) != null) {
                 output.add(line);
                 log.write(line);
                 log.newLine();
@@ -160,7 +152,6 @@ public final class SipAnchorServer implements AutoCloseable {
         } catch (IOException e) {
             output.add("(output reader failed: " + e.getMessage() + ")");
         } finally {
-            readerAlive = false;
             readyOrExited.countDown();
         }
     }
