@@ -2,7 +2,9 @@ package org.sipanchor.servlet;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Logger;
 
@@ -48,8 +50,12 @@ public abstract class MediaProxyServlet extends SipAnchorServlet {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = Logger.getLogger(MediaProxyServlet.class.getName());
 
-    /** The branch request attribute holding the via-branch it was offered with. */
-    static final String VIA_BRANCH = MediaProxyServlet.class.getName() + ".viaBranch";
+    /**
+     * The application session attribute mapping each {@link ProxyBranch} to the via-branch it was offered with. The
+     * branch object is what stays the same from creation to its responses: {@code ProxyBranch.getRequest()} gives a
+     * new request object without the attributes set on it, and its Request-URI becomes the target only at start.
+     */
+    static final String VIA_BRANCHES = MediaProxyServlet.class.getName() + ".viaBranches";
 
     @Inject
     private transient RtpEngineService rtpengine;
@@ -121,11 +127,13 @@ public abstract class MediaProxyServlet extends SipAnchorServlet {
             MediaFailureReply.send(request, e);
             return false;
         }
+        Map<ProxyBranch, String> viaBranches = new IdentityHashMap<>();
         for (int i = 0; i < branches.size(); i++) {
             SipServletRequest branchRequest = branches.get(i).getRequest();
             SdpBody.replace(branchRequest, rewritten.get(i));
-            branchRequest.setAttribute(VIA_BRANCH, viaBranch(i));
+            viaBranches.put(branches.get(i), viaBranch(i));
         }
+        request.getApplicationSession().setAttribute(VIA_BRANCHES, viaBranches);
         return true;
     }
 
@@ -291,12 +299,13 @@ public abstract class MediaProxyServlet extends SipAnchorServlet {
         }
     }
 
+    /** The via-branch the branch of {@code response} was offered with, if it is a branch of an anchored offer. */
     private static Optional<String> viaBranchOf(SipServletResponse response) {
         ProxyBranch branch = response.getProxyBranch();
-        if (branch == null || branch.getRequest() == null) {
+        if (branch == null || !(response.getApplicationSession().getAttribute(VIA_BRANCHES) instanceof Map<?, ?> viaBranches)) {
             return Optional.empty();
         }
-        return Optional.ofNullable((String) branch.getRequest().getAttribute(VIA_BRANCH));
+        return Optional.ofNullable((String) viaBranches.get(branch));
     }
 
     private static String viaBranch(int index) {

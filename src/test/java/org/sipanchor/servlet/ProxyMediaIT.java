@@ -56,8 +56,9 @@ class ProxyMediaIT {
     @CsvSource({"486, Busy Here", "603, Decline"})
     @DisplayName("a final failure from the callee releases the media")
     void calleeRefuses(String status, String reason) {
-        proxy.call(Sipp.scenario("uac-expect-status.xml").set("status", status).service("bob"),
+        Calls calls = proxy.call(Sipp.scenario("uac-expect-status.xml").set("status", status).service("bob"),
                 Sipp.scenario("uas-reject.xml").set("status", status).set("reason", reason));
+        assertEquals(1, rtpengine.commandsLogged(callId(calls.caller()), "delete"), "released once, not per branch and again per call");
     }
 
     @Test
@@ -119,6 +120,8 @@ class ProxyMediaIT {
             SessionDescription toFirst = assertAnchored(SipMessageTrace.parse(answering.messages()).received("INVITE").get(0).body(), rtpengine, SDP_NAME);
             SessionDescription toSecond = assertAnchored(SipMessageTrace.parse(ringing.messages()).received("INVITE").get(0).body(), rtpengine, SDP_NAME);
             assertNotEquals(toFirst.media().get(0).port(), toSecond.media().get(0).port(), "each branch has its own RTPEngine ports");
+            assertEquals(2, rtpengine.commandsLogged(callId(SipMessageTrace.parse(caller.messages())), "delete"),
+                    "the cancelled branch is released when the other answers, the call on BYE");
         }
     }
 
@@ -133,4 +136,7 @@ class ProxyMediaIT {
         assertTrue(refusal.header("Warning").orElse("").contains("line 2"), refusal.toString());
     }
 
+    private static String callId(SipMessageTrace caller) {
+        return caller.sent("INVITE").get(0).header("Call-ID").orElseThrow();
+    }
 }

@@ -1,6 +1,7 @@
 package org.sipanchor.testing;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -351,6 +352,16 @@ public final class RtpEngineDaemon implements AutoCloseable, BeforeAllCallback, 
 
     public Path logFile() {
         return logFile;
+    }
+
+    /** How many NG {@code command}s ({@code offer}, {@code delete}...) for {@code callId} the daemon has logged. */
+    public long commandsLogged(String callId, String command) {
+        String line = "[" + callId + "]: [control] Received command '" + command + "'";
+        try (java.util.stream.Stream<String> lines = Files.lines(logFile, StandardCharsets.UTF_8)) {
+            return lines.filter(l -> l.contains(line)).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + logFile, e);
+        }
     }
 
     /** Calls RTPEngine knows now (own and foreign), from {@code rtpengine-ctl list numsessions}. */
