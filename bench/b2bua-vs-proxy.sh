@@ -14,7 +14,7 @@
 # --calls is the least number of calls per rate; each rate runs at least --seconds of calls (rate x seconds).
 # --mixed gives the mixed load's rates (answered, busy, cancelled cps; 10 s each; --mixed=0 skips it).
 # --keep leaves the work folder (configs, SIPp traces, server and rtpengine logs) in place.
-# Needs: a built distribution (mvn package; built here if missing), rtpengine, rtpengine-ctl and sipp on the PATH.
+# Needs: rtpengine, rtpengine-ctl and sipp on the PATH; the distribution is built (or rebuilt when stale) here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
