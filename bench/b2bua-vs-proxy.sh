@@ -234,3 +234,8 @@ done
 
 printf "\nhighest rate with zero failed calls: direct %s cps, proxy %s cps, b2bua %s cps (rtpengine sessions now: %s)\n" \
   "${best[direct]}" "${best[proxy]}" "${best[b2bua]}" "$(sessions)"
+if [ "$(sessions)" != 0 ]; then
+  # name them, so that --keep's server logs tell what became of those calls
+  echo "sessions rtpengine still holds:"
+  rtpengine-ctl -ip 127.0.0.1 -port "$cli_port" list sessions all 2>/dev/null | sed 's/^/  /'
+fi
