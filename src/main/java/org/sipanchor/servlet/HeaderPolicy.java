@@ -59,7 +59,8 @@ public record HeaderPolicy(Set<String> crossing) implements java.io.Serializable
             Map.entry("f", "from"), Map.entry("s", "subject"), Map.entry("k", "supported"), Map.entry("t", "to"),
             Map.entry("v", "via"), Map.entry("o", "event"), Map.entry("r", "refer-to"), Map.entry("b", "referred-by"),
             Map.entry("x", "session-expires"), Map.entry("u", "allow-events"));
-    /** Built once: it is immutable, and asked for on every relayed message. Declared after what its constructor uses. */
+
+    /** Built once, being immutable and asked for on every relayed message; declared after what its constructor uses. */
     private static final HeaderPolicy TOPOLOGY_HIDING = new HeaderPolicy(SAFE);
 
     public HeaderPolicy {

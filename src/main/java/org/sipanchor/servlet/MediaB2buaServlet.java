@@ -621,7 +621,8 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet implements Time
      * @param ackingLeg the leg whose ACK this 2xx waits for, if it does
      * @param offerInOk whether the 2xx carries an offer
      */
-    private static void acknowledgeOrAwait(SipServletResponse ok, SipSession ackingLeg, boolean offerInOk) throws IOException {
+    private static void acknowledgeOrAwait(SipServletResponse ok, SipSession ackingLeg, boolean offerInOk)
+            throws IOException {
         if (offerInOk && ackingLeg.isValid()) {
             ackingLeg.setAttribute(AWAITED_ACK, ok);
         } else {

@@ -301,11 +301,12 @@ public abstract class MediaProxyServlet extends SipAnchorServlet {
 
     /** The via-branch the branch of {@code response} was offered with, if it is a branch of an anchored offer. */
     private static Optional<String> viaBranchOf(SipServletResponse response) {
+        Object viaBranches = response.getApplicationSession().getAttribute(VIA_BRANCHES);
         ProxyBranch branch = response.getProxyBranch();
-        if (branch == null || !(response.getApplicationSession().getAttribute(VIA_BRANCHES) instanceof Map<?, ?> viaBranches)) {
+        if (branch == null || !(viaBranches instanceof Map<?, ?> byBranch)) {
             return Optional.empty();
         }
-        return Optional.ofNullable((String) viaBranches.get(branch));
+        return Optional.ofNullable((String) byBranch.get(branch));
     }
 
     private static String viaBranch(int index) {
