@@ -12,6 +12,7 @@ import javax.servlet.sip.URI;
 
 import jakarta.inject.Inject;
 
+import org.sipanchor.media.Profile;
 import org.sipanchor.media.Side;
 import org.sipanchor.servlet.MediaB2buaServlet;
 
@@ -35,7 +36,7 @@ import org.sipanchor.servlet.MediaB2buaServlet;
 public class BundledB2buaServlet extends MediaB2buaServlet {
     private static final long serialVersionUID = 1L;
 
-    private static final List<String> WEBRTC_PROFILES = List.of("ws_to_rtp", "wss_to_rtp");
+    private static final List<Profile> WEBRTC_PROFILES = List.of(Profile.WS_TO_RTP, Profile.WSS_TO_RTP);
 
     @Inject
     private transient Registrar registrar;

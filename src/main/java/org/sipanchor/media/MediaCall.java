@@ -33,6 +33,17 @@ public final class MediaCall implements Serializable {
     private final Map<String, Boolean> branches = new LinkedHashMap<>();
     private String pendingOfferer;
     private boolean released;
+    private String callerTag;
+    private String calleeTag;
+    /** Digits sipanchor injected lately, so that their echoes can be told from digits a party pressed. */
+    private final List<InjectedDigit> injected = new ArrayList<>();
+
+    /** A digit sipanchor injected, and until when an event with that digit counts as its echo. */
+    private record InjectedDigit(char digit, long untilMillis) implements Serializable {
+    }
+
+    /** How long after an injected digit's end an event with the same digit is taken for its echo. */
+    private static final long ECHO_WINDOW_MILLIS = 1500;
 
     /** The media state kept in {@code session}, if sipanchor began anchoring its call (and the session is still valid). */
     public static Optional<MediaCall> in(javax.servlet.sip.SipApplicationSession session) {
@@ -42,6 +53,60 @@ public final class MediaCall implements Serializable {
     public MediaCall(String callId, String profile) {
         this.callId = callId;
         this.profile = profile;
+    }
+
+    /** A call whose caller is known from its initial INVITE's From tag. */
+    public MediaCall(String callId, String profile, String callerTag) {
+        this(callId, profile);
+        this.callerTag = callerTag;
+    }
+
+    /** Notes the callee's tag (a proxy's answering branch, a B2BUA's B-leg To tag); the latest answer wins. */
+    public synchronized void calleeTag(String tag) {
+        if (tag != null && !tag.equals(callerTag)) {
+            this.calleeTag = tag;
+        }
+    }
+
+    synchronized Optional<String> callerTag() {
+        return Optional.ofNullable(callerTag);
+    }
+
+    /** The tag RTPEngine knows the party with {@code role} by, once it is known. */
+    synchronized Optional<String> tagOf(Party.Role role) {
+        return Optional.ofNullable(role == Party.Role.CALLER ? callerTag : calleeTag);
+    }
+
+    /** The role of the party RTPEngine knows by {@code tag}, if it is one of the call's two parties. */
+    synchronized Optional<Party.Role> roleOf(String tag) {
+        if (tag == null) {
+            return Optional.empty();
+        }
+        if (tag.equals(callerTag)) {
+            return Optional.of(Party.Role.CALLER);
+        }
+        return tag.equals(calleeTag) ? Optional.of(Party.Role.CALLEE) : Optional.empty();
+    }
+
+    /** Notes a digit sipanchor injected, lasting {@code durationMillis} from {@code nowMillis}. */
+    synchronized void injected(char digit, long nowMillis, long durationMillis) {
+        injected.removeIf(old -> old.untilMillis() < nowMillis);
+        injected.add(new InjectedDigit(digit, nowMillis + durationMillis + ECHO_WINDOW_MILLIS));
+    }
+
+    /**
+     * Whether a reported digit is the echo of one sipanchor injected: the same digit, while that injection's echo
+     * window lasts. Each injection explains one event.
+     */
+    public synchronized boolean isEchoOfInjected(char digit, long atMillis) {
+        injected.removeIf(old -> old.untilMillis() < atMillis);
+        for (int i = 0; i < injected.size(); i++) {
+            if (injected.get(i).digit() == digit) {
+                injected.remove(i);
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The Call-ID RTPEngine knows this call by (for a B2BUA, the A-leg's). */

@@ -4,7 +4,7 @@ package org.sipanchor.media;
  * Media could not be anchored, changed or released for a call. Every subclass names the Call-ID, so one log
  * line finds the call; the servlet layer turns each kind into the SIP reply users expect.
  */
-public abstract class MediaException extends Exception {
+public abstract class MediaException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final String callId;

@@ -64,6 +64,20 @@ public class MediaProfiles {
         return profile;
     }
 
+    /**
+     * The profile called {@code name}, built in or from {@code media.profiles}. Look custom profiles up when the
+     * application starts (a servlet's {@code init()}), so that a misspelt name stops the deployment.
+     *
+     * @throws IllegalArgumentException naming the profiles that exist, when none has that name
+     */
+    public Profile named(String name) {
+        if (!byName.containsKey(name)) {
+            throw new IllegalArgumentException("unknown media profile \"" + name + "\" (known: "
+                    + String.join(", ", new java.util.TreeSet<>(byName.keySet())) + ")");
+        }
+        return new Profile(name);
+    }
+
     public Set<String> names() {
         return byName.keySet();
     }

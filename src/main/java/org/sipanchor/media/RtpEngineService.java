@@ -1,7 +1,12 @@
 package org.sipanchor.media;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.ExecutionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -29,26 +34,23 @@ import org.sipanchor.sdp.SdpException;
 import org.sipanchor.sdp.SessionDescription;
 
 /**
- * The offer / answer / delete lifecycle of a call's media on RTPEngine, and the in-call media commands. This is
- * offered at two levels: SIP messages for servlets ({@code offer(request, profile)}, {@code answer(response)},
- * {@code delete(message)}), and underneath them {@link MediaCall}s, tags and SDP bytes for applications that map
- * tags themselves (a B2BUA, a forking proxy).
+ * The offer / answer / delete lifecycle of a call's media on RTPEngine, and the way to a call's
+ * {@link MediaSession} for in-call control. Servlets that extend {@code MediaProxyServlet} or
+ * {@code MediaB2buaServlet} get the lifecycle for free; any other servlet calls it on its messages:
  *
  * <pre>{@code
  * @Inject RtpEngineService rtpengine;
  *
- * rtpengine.offer(invite, "srtp_to_rtp");    // in doInvite: the INVITE now carries RTPEngine's SDP
- * rtpengine.answer(ok);                       // in doResponse: so does the 200 OK
- * rtpengine.delete(bye);                      // in doBye, doCancel, on failures: released once
+ * rtpengine.offer(invite, Profile.SRTP_TO_RTP);        // the INVITE now carries RTPEngine's SDP
+ * rtpengine.answer(ok);                                 // so does the 200 OK (or the late offer in it)
+ * rtpengine.delete(bye);                                // released once, whoever calls it again
  *
- * MediaCall call = new MediaCall(callId, "srtp_to_rtp");
- * byte[] toCallee = rtpengine.offer(call, Offer.of(callerTag, offerSdp));
- * byte[] toCaller = rtpengine.answer(call, Answer.of(callerTag, calleeTag, answerSdp));
- * rtpengine.delete(call);
+ * rtpengine.session(request).ifPresent(call -> call.caller().play("/prompts/welcome.wav"));
  * }</pre>
  *
  * Every SDP it returns has been rewritten by RTPEngine and has its o= user name and s= line masked with
- * {@code media.sdp_name}.
+ * {@code media.sdp_name}. Failures are {@link MediaException}s (unchecked) that name the Call-ID; the servlet
+ * bases turn them into SIP replies.
  */
 @Singleton
 public class RtpEngineService {
@@ -59,6 +61,8 @@ public class RtpEngineService {
     private final MediaProfiles profiles;
     private final String sdpName;
     private final MediaFailurePolicy onFailure;
+    /** The application session of each call being anchored, by the Call-ID RTPEngine knows it by (DTMF events name only that). */
+    private final Map<String, String> sessionsByCallId = new ConcurrentHashMap<>();
 
     @Inject
     public RtpEngineService(EnginePool engines, MediaProfiles profiles, MediaConfig media) {
@@ -70,21 +74,46 @@ public class RtpEngineService {
 
     // ------------------------------------------------------------------ SIP messages
 
+    /** The media of the call {@code message} belongs to, once sipanchor began anchoring it. */
+    public Optional<MediaSession> session(SipServletMessage message) {
+        return session(message.getApplicationSession());
+    }
+
+    /** The media of the call kept in {@code session}, once sipanchor began anchoring it. */
+    public Optional<MediaSession> session(SipApplicationSession session) {
+        return MediaCall.in(session).map(call -> new MediaSession(this, call));
+    }
+
+    /** The id of the SIP application session of the call RTPEngine knows by {@code callId}, while it is anchored. */
+    public Optional<String> applicationSessionOf(String callId) {
+        return Optional.ofNullable(sessionsByCallId.get(callId));
+    }
+
     /** The media state of the call {@code message} belongs to, if sipanchor began anchoring it. */
     public Optional<MediaCall> callOf(SipServletMessage message) {
         return MediaCall.in(message.getApplicationSession());
     }
 
-    /** The media state of the call {@code message} belongs to, created with {@code profile} if there is none yet. */
-    public MediaCall begin(SipServletMessage message, String profile) {
+    /**
+     * The media state of the call {@code message} belongs to, created with {@code profile} if there is none yet;
+     * the sender of {@code message} (an initial INVITE) is the caller.
+     */
+    public MediaCall begin(SipServletMessage message, Profile profile) {
         SipApplicationSession session = message.getApplicationSession();
         synchronized (session) {
-            return MediaCall.in(session).orElseGet(() -> {
-                MediaCall call = new MediaCall(message.getCallId(), profile);
-                session.setAttribute(MediaCall.ATTRIBUTE, call);
-                return call;
-            });
+            return MediaCall.in(session).orElseGet(() -> begin(session, message.getCallId(), tag(message.getFrom()), profile));
         }
+    }
+
+    /**
+     * A new media state for a call in {@code session}, replacing any earlier one (which must have been released):
+     * RTPEngine knows the call by {@code callId} and its caller by {@code callerTag}.
+     */
+    public MediaCall begin(SipApplicationSession session, String callId, String callerTag, Profile profile) {
+        MediaCall call = new MediaCall(callId, profile.name(), callerTag);
+        session.setAttribute(MediaCall.ATTRIBUTE, call);
+        sessionsByCallId.put(callId, session.getId());
+        return call;
     }
 
     /**
@@ -92,24 +121,60 @@ public class RtpEngineService {
      * without SDP is left as it is: its reply will carry the offer (a late offer). When a call's first offer fails,
      * whatever RTPEngine may have created is deleted before the exception reaches the caller.
      */
-    public void offer(SipServletRequest request, String profile) throws MediaException {
+    public void offer(SipServletRequest request, Profile profile) {
+        offer(request, profile, UnaryOperator.identity());
+    }
+
+    /**
+     * {@link #offer(SipServletRequest, Profile)}, with the offer changed by {@code shaping} before RTPEngine sees it
+     * (filter codecs, hold, drop a media section):
+     *
+     * <pre>{@code
+     * rtpengine.offer(invite, Profile.RTP_PASSTHROUGH, sdp -> sdp.filterCodecs(List.of("PCMU", "PCMA")));
+     * }</pre>
+     */
+    public void offer(SipServletRequest request, Profile profile, UnaryOperator<SessionDescription> shaping) {
         MediaCall call = begin(request, profile);
         Optional<byte[]> sdp = SdpBody.of(request);
         if (sdp.isEmpty()) {
             return;
         }
-        boolean first = !call.hasOffer();
         try {
-            SdpBody.replace(request, offer(call, offerIn(request, sdp.get())));
-        } catch (MediaException e) {
-            if (first) {
-                // RTPEngine may have created the call before it failed (e.g. "Error rewriting SDP"): never half-anchored
-                delete(call);
-            }
-            throw e;
+            SdpBody.replace(request, offerFirstOrDelete(call, offerIn(request, shaped(call, sdp.get(), shaping))));
         } finally {
             saved(request, call);
         }
+    }
+
+    /**
+     * Anchors {@code offer}; when it was the call's first offer and it fails, deletes whatever RTPEngine may have
+     * created (e.g. after "Error rewriting SDP") before rethrowing, so that no call is ever half-anchored.
+     */
+    public byte[] offerFirstOrDelete(MediaCall call, Offer offer) {
+        boolean first = !call.hasOffer();
+        try {
+            return offer(call, offer);
+        } catch (MediaException e) {
+            if (first) {
+                delete(call);
+            }
+            throw e;
+        }
+    }
+
+    /** The SDP of a message after {@code shaping}; malformed SDP fails naming its line. */
+    public byte[] shaped(MediaCall call, byte[] sdp, UnaryOperator<SessionDescription> shaping) {
+        return shaped(call.callId(), sdp, shaping);
+    }
+
+    /** The SDP of a message after {@code shaping}; malformed SDP fails naming its line (and the Call-ID). */
+    public static byte[] shaped(String callId, byte[] sdp, UnaryOperator<SessionDescription> shaping) {
+        if (shaping == UnaryOperator.<SessionDescription>identity()) {
+            return sdp;
+        }
+        SessionDescription parsed = parse(callId, sdp);
+        SessionDescription result = shaping.apply(parsed);
+        return result == parsed ? sdp : result.toBytes();
     }
 
     /** The offer {@code request} makes with {@code sdp}: its tags and where it came from. */
@@ -124,40 +189,49 @@ public class RtpEngineService {
     /**
      * Anchors the SDP of a reply to a request or of an ACK: in an 18x/2xx to an offer, the answer; in an 18x/2xx to
      * a request without SDP, the answerer's (late) offer, whose answer then comes in the ACK; in that ACK, the
-     * answer. A message without SDP is left as it is.
+     * answer. A message without SDP is left as it is. The party that answers the caller's INVITE becomes the callee.
      */
-    public void answer(SipServletMessage message) throws MediaException {
-        answer(message, Optional.empty());
+    public void answer(SipServletMessage message) {
+        answer(message, Optional.empty(), UnaryOperator.identity());
+    }
+
+    /** {@link #answer(SipServletMessage)}, with the SDP changed by {@code shaping} before RTPEngine sees it. */
+    public void answer(SipServletMessage message, UnaryOperator<SessionDescription> shaping) {
+        answer(message, Optional.empty(), shaping);
     }
 
     /**
-     * As {@link #answer(SipServletMessage)}, for the reply on one proxy branch: an answer names the branch's
-     * via-branch, so that RTPEngine pairs it with that branch's offer.
+     * As {@link #answer(SipServletMessage, UnaryOperator)}, for the reply on one proxy branch: an answer names the
+     * branch's via-branch, so that RTPEngine pairs it with that branch's offer.
      */
-    public void answer(SipServletResponse response, String viaBranch) throws MediaException {
-        answer(response, Optional.of(viaBranch));
+    public void answer(SipServletResponse response, String viaBranch, UnaryOperator<SessionDescription> shaping) {
+        answer(response, Optional.of(viaBranch), shaping);
     }
 
-    private void answer(SipServletMessage message, Optional<String> viaBranch) throws MediaException {
-        Optional<byte[]> sdp = SdpBody.of(message);
-        if (sdp.isEmpty()) {
+    private void answer(SipServletMessage message, Optional<String> viaBranch, UnaryOperator<SessionDescription> shaping) {
+        Optional<byte[]> received = SdpBody.of(message);
+        if (received.isEmpty()) {
             return;
         }
         MediaCall call = callOf(message).orElseThrow(() -> new MediaRejectedException(message.getCallId(),
                 "SDP in " + describe(message) + " but no offer of this call was anchored", null));
+        byte[] sdp = shaped(call, received.get(), shaping);
         byte[] rewritten;
         if (message instanceof SipServletResponse response) {
+            if (response.getRequest().isInitial() && "INVITE".equals(response.getMethod())) {
+                call.calleeTag(tag(response.getTo()));
+            }
             if (SdpBody.of(response.getRequest()).isPresent()) {
-                Answer answer = Answer.of(tag(response.getFrom()), tag(response.getTo()), sdp.get());
+                Answer answer = Answer.of(tag(response.getFrom()), tag(response.getTo()), sdp);
                 rewritten = answer(call, viaBranch.map(answer::withViaBranch).orElse(answer));
             } else {
-                rewritten = offer(call, Offer.of(tag(response.getTo()), sdp.get()));
+                rewritten = offer(call, Offer.of(tag(response.getTo()), sdp));
                 call.offerPending(tag(response.getTo()));
             }
         } else {
             String offerer = call.pendingOfferer().orElseThrow(() -> new MediaRejectedException(message.getCallId(),
                     "SDP in " + describe(message) + " answers no pending offer", null));
-            rewritten = answer(call, Answer.of(offerer, tag(message.getFrom()), sdp.get()));
+            rewritten = answer(call, Answer.of(offerer, tag(message.getFrom()), sdp));
             call.offerPending(null);
         }
         SdpBody.replace(message, rewritten);
@@ -199,7 +273,7 @@ public class RtpEngineService {
      *
      * @return the SDP to send on to the other party
      */
-    public byte[] offer(MediaCall call, Offer offer) throws MediaException {
+    public byte[] offer(MediaCall call, Offer offer) {
         byte[] body = offer.sdp();
         SessionDescription sdp = parse(call, body);
         MediaProfile profile = profiles.get(call.profile(), call.callId());
@@ -223,7 +297,7 @@ public class RtpEngineService {
      *
      * @return the SDP to send on to the offerer
      */
-    public byte[] answer(MediaCall call, Answer answer) throws MediaException {
+    public byte[] answer(MediaCall call, Answer answer) {
         byte[] body = answer.sdp();
         parse(call, body);
         MediaProfile profile = profiles.get(call.profile(), call.callId());
@@ -259,6 +333,7 @@ public class RtpEngineService {
         if (!call.release()) {
             return false;
         }
+        sessionsByCallId.remove(call.callId());
         // Without a from-tag RTPEngine deletes every branch and monologue of the call.
         deleteQuietly(call, NgRequest.delete(call.callId()));
         return true;
@@ -268,7 +343,7 @@ public class RtpEngineService {
      * Sends an in-call command (play media, block DTMF, start recording, subscribe...) to the RTPEngine that
      * anchored the call. {@code request} carries the call's Call-ID.
      */
-    public NgReply command(MediaCall call, NgRequest request) throws MediaException {
+    public NgReply command(MediaCall call, NgRequest request) {
         return await(call, request, engines.send(request, call.anchor())).reply();
     }
 
@@ -290,73 +365,54 @@ public class RtpEngineService {
                 : ((SipServletRequest) message).getMethod();
     }
 
-    // ------------------------------------------------------------------ in-call media control
+    // ------------------------------------------------------------------ in-call media control (through MediaSession and Party)
 
-    /**
-     * Plays a media file (anything ffmpeg reads, on RTPEngine's host) to the party with {@code tag}: an
-     * announcement, music on hold, an IVR prompt.
-     *
-     * @return the file's duration in milliseconds, when RTPEngine reports it
-     */
-    public java.util.OptionalLong playMedia(MediaCall call, String tag, String file) throws MediaException {
-        return command(call, NgRequest.builder(NgCommand.PLAY_MEDIA).callId(call.callId()).fromTag(tag).file(file).build()).duration();
+    Optional<Duration> play(MediaCall call, String toTag, String file) {
+        java.util.OptionalLong millis = command(call, NgRequest.builder(NgCommand.PLAY_MEDIA).callId(call.callId())
+                .fromTag(toTag).file(file).build()).duration();
+        return millis.isPresent() ? Optional.of(Duration.ofMillis(millis.getAsLong())) : Optional.empty();
     }
 
-    /** Stops what {@link #playMedia} started for that party. */
-    public void stopMedia(MediaCall call, String tag) throws MediaException {
-        command(call, NgRequest.builder(NgCommand.STOP_MEDIA).callId(call.callId()).fromTag(tag).build());
+    void stopPlaying(MediaCall call, String toTag) {
+        command(call, NgRequest.builder(NgCommand.STOP_MEDIA).callId(call.callId()).fromTag(toTag).build());
     }
 
     /**
-     * Injects a DTMF digit as if the party with {@code tag} had sent it (RFC 4733 event or tone, as negotiated).
-     * RTPEngine needs the {@code inject DTMF} flag in the call's offer and answer, and media flowing from that party.
+     * RTPEngine injects a digit as if the party with {@code asTag} had sent it, so a digit meant for one party is
+     * injected as the other.
      */
-    public void playDtmf(MediaCall call, String tag, char digit, java.time.Duration duration) throws MediaException {
-        command(call, NgRequest.builder(NgCommand.PLAY_DTMF).callId(call.callId()).fromTag(tag).digit(digit)
-                .duration((int) duration.toMillis()).build());
+    void playDtmf(MediaCall call, String toTag, String asTag, String digits, Duration duration) {
+        if (digits.isEmpty() || !digits.chars().allMatch(c -> "0123456789*#ABCDabcd".indexOf(c) >= 0)) {
+            throw new IllegalArgumentException("DTMF digits are 0-9, *, #, A-D; got \"" + digits + "\"");
+        }
+        for (char digit : digits.toUpperCase(java.util.Locale.ROOT).toCharArray()) {
+            call.injected(digit, System.currentTimeMillis(), duration.toMillis());
+            command(call, NgRequest.builder(NgCommand.PLAY_DTMF).callId(call.callId()).fromTag(asTag).digit(digit)
+                    .duration((int) duration.toMillis()).build());
+        }
+        LOG.fine(() -> "call-id=" + call.callId() + " played DTMF " + digits + " to " + toTag);
     }
 
-    /** Replaces the media the party with {@code tag} sends by silence (true), or lets it through again (false). */
-    public void silenceMedia(MediaCall call, String tag, boolean silenced) throws MediaException {
-        command(call, NgRequest.builder(silenced ? NgCommand.SILENCE_MEDIA : NgCommand.UNSILENCE_MEDIA)
-                .callId(call.callId()).fromTag(tag).build());
+    void gate(MediaCall call, String tag, MediaGate gate, boolean closed) {
+        command(call, NgRequest.builder(gate.command(closed)).callId(call.callId()).fromTag(tag).build());
     }
 
-    /** Drops the media the party with {@code tag} sends (true), or lets it through again (false). */
-    public void blockMedia(MediaCall call, String tag, boolean blocked) throws MediaException {
-        command(call, NgRequest.builder(blocked ? NgCommand.BLOCK_MEDIA : NgCommand.UNBLOCK_MEDIA)
-                .callId(call.callId()).fromTag(tag).build());
-    }
-
-    /** Drops the DTMF the party with {@code tag} sends (true), e.g. while a card number is read, or lets it through. */
-    public void blockDtmf(MediaCall call, String tag, boolean blocked) throws MediaException {
-        command(call, NgRequest.builder(blocked ? NgCommand.BLOCK_DTMF : NgCommand.UNBLOCK_DTMF)
-                .callId(call.callId()).fromTag(tag).build());
-    }
-
-    /** Starts (true) or stops (false) recording the call on RTPEngine's recording spool. */
-    public void record(MediaCall call, boolean on) throws MediaException {
+    void record(MediaCall call, boolean on) {
         command(call, NgRequest.builder(on ? NgCommand.START_RECORDING : NgCommand.STOP_RECORDING).callId(call.callId()).build());
     }
 
-    /**
-     * Asks RTPEngine for an SDP offer that lets a new party (a conference mixer, a monitor, a recorder) receive the
-     * media of the parties with {@code fromTags}; send it to that party and pass its answer to
-     * {@link #subscribeAnswer}.
-     *
-     * @return the offer, and the to-tag RTPEngine gave the subscription
-     */
-    public NgReply subscribeRequest(MediaCall call, java.util.List<String> fromTags) throws MediaException {
-        return command(call, NgRequest.builder(NgCommand.SUBSCRIBE_REQUEST).callId(call.callId()).fromTags(fromTags).build());
+    Subscription subscribe(MediaCall call, List<String> fromTags) {
+        NgReply reply = command(call, NgRequest.builder(NgCommand.SUBSCRIBE_REQUEST).callId(call.callId()).fromTags(fromTags).build());
+        String tag = reply.toTag().orElseThrow(() -> new MediaRejectedException(call.callId(),
+                "RTPEngine's subscription offer has no to-tag", null));
+        return new Subscription(this, call, tag, rewritten(call, reply));
     }
 
-    /** Completes a subscription with the subscriber's answer. */
-    public void subscribeAnswer(MediaCall call, String toTag, byte[] sdp) throws MediaException {
+    void subscribeAnswer(MediaCall call, String toTag, byte[] sdp) {
         command(call, NgRequest.builder(NgCommand.SUBSCRIBE_ANSWER).callId(call.callId()).toTag(toTag).sdp(sdp).build());
     }
 
-    /** Ends a subscription. */
-    public void unsubscribe(MediaCall call, String toTag) throws MediaException {
+    void unsubscribe(MediaCall call, String toTag) {
         command(call, NgRequest.builder(NgCommand.UNSUBSCRIBE).callId(call.callId()).toTag(toTag).build());
     }
 
@@ -388,7 +444,7 @@ public class RtpEngineService {
         }
     }
 
-    private EngineReply await(MediaCall call, NgRequest request, CompletableFuture<EngineReply> pending) throws MediaException {
+    private EngineReply await(MediaCall call, NgRequest request, CompletableFuture<EngineReply> pending) {
         try {
             EngineReply reply = pending.get();
             reply.reply().warning().ifPresent(warning -> LOG.info(() -> "call-id=" + call.callId() + " "
@@ -409,18 +465,22 @@ public class RtpEngineService {
         }
     }
 
-    private byte[] rewritten(MediaCall call, NgReply reply) throws MediaException {
+    private byte[] rewritten(MediaCall call, NgReply reply) {
         if (!reply.hasSdp()) {
             throw new MediaRejectedException(call.callId(), "RTPEngine replied without SDP", null);
         }
         return parse(call, reply.sdp()).maskIdentity(sdpName).toBytes();
     }
 
-    private static SessionDescription parse(MediaCall call, byte[] sdp) throws MalformedSdpException {
+    private static SessionDescription parse(MediaCall call, byte[] sdp) {
+        return parse(call.callId(), sdp);
+    }
+
+    private static SessionDescription parse(String callId, byte[] sdp) {
         try {
             return SessionDescription.parse(sdp);
         } catch (SdpException e) {
-            throw new MalformedSdpException(call.callId(), e);
+            throw new MalformedSdpException(callId, e);
         }
     }
 }

@@ -11,13 +11,18 @@ import org.sipanchor.sdp.SessionDescription;
 
 /**
  * Shapes a message's SDP without RTPEngine: parse it, change it with {@link SessionDescription}'s methods
- * (codec filter, hold, identity masking...), put it back.
+ * (codec filter, hold, identity masking...), put it back. Inside sipanchor's servlet bases, shape offers and
+ * answers in their {@code shapeOffer}/{@code shapeAnswer} hooks instead: the container does not let a servlet
+ * change a request it received, and the hooks run before RTPEngine sees the SDP.
  *
  * <pre>{@code
  * @Inject SdpService sdp;
  *
- * sdp.parse(request).ifPresent(offer -> sdp.apply(offer.filterCodecs(List.of("PCMU", "PCMA")), request));
+ * SipServletRequest toCallee = ...;   // a request this servlet creates or relays
+ * sdp.parse(toCallee).ifPresent(offer -> sdp.apply(offer.filterCodecs(List.of("PCMU", "PCMA")), toCallee));
  * }</pre>
+ *
+ * Malformed SDP is an unchecked {@link MalformedSdpException} naming the line; the servlet bases answer it 488.
  */
 @Singleton
 public class SdpService {
@@ -27,7 +32,7 @@ public class SdpService {
      *
      * @throws MalformedSdpException naming the line that does not parse
      */
-    public Optional<SessionDescription> parse(SipServletMessage message) throws MalformedSdpException {
+    public Optional<SessionDescription> parse(SipServletMessage message) {
         Optional<byte[]> body = SdpBody.of(message);
         if (body.isEmpty()) {
             return Optional.empty();

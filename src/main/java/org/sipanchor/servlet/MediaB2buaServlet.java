@@ -15,13 +15,10 @@ import javax.servlet.sip.Address;
 import javax.servlet.sip.ServletTimer;
 import javax.servlet.sip.SipApplicationSession;
 import javax.servlet.sip.SipErrorEvent;
-import javax.servlet.sip.SipErrorListener;
 import javax.servlet.sip.SipServletMessage;
 import javax.servlet.sip.SipServletRequest;
 import javax.servlet.sip.SipServletResponse;
 import javax.servlet.sip.SipSession;
-import javax.servlet.sip.TimerListener;
-import javax.servlet.sip.TimerService;
 import javax.servlet.sip.URI;
 import javax.servlet.sip.ar.SipApplicationRoutingDirective;
 
@@ -33,6 +30,7 @@ import org.sipanchor.media.MalformedSdpException;
 import org.sipanchor.media.MediaCall;
 import org.sipanchor.media.MediaException;
 import org.sipanchor.media.Offer;
+import org.sipanchor.media.Profile;
 import org.sipanchor.media.RtpEngineService;
 import org.sipanchor.media.SdpBody;
 import org.sipanchor.media.Side;
@@ -61,34 +59,31 @@ import org.sipanchor.media.Side;
  * <p>RTPEngine knows the call by the A-leg's Call-ID, the caller by its A-leg From tag and the callee by its B-leg
  * To tag; a re-INVITE or UPDATE from either leg is offered with the sender's tag as from-tag.
  *
- * <p>Extend it, say where calls go, and declare the servlet in {@code sip.xml} as a listener as well, so that it
- * gets its own timers (no-answer, session timer) and hears of a 2xx that got no ACK:
+ * <p>Extend it and say where calls go; declaring the servlet (a {@code @SipServlet} annotation or one {@code sip.xml}
+ * entry) is all it takes, the base registers its timers and the session guard itself:
  *
  * <pre>{@code
+ * @javax.servlet.sip.annotation.SipServlet(name = "sbc")
  * public class MySbc extends MediaB2buaServlet {
  *     protected Optional<URI> target(SipServletRequest request) throws ServletParseException {
  *         return Optional.of(sipFactory().createURI("sip:" + ((SipURI) request.getRequestURI()).getUser() + "@core.example.net"));
  *     }
  *
- *     protected String profile(SipServletRequest invite) {
- *         return "srtp_to_rtp";
+ *     protected Profile profile(SipServletRequest invite) {
+ *         return Profile.SRTP_TO_RTP;
  *     }
  *
  *     protected Optional<Side> callerSide(SipServletRequest invite) {
  *         return Optional.of(isFromAccess(invite) ? Side.A : Side.B);   // A is the SRTP side of srtp_to_rtp
  *     }
  * }
- *
- * <servlet><servlet-name>sbc</servlet-name><servlet-class>com.example.MySbc</servlet-class></servlet>
- * <listener><listener-class>com.example.MySbc</listener-class></listener>
- * <listener><listener-class>org.sipanchor.servlet.MediaSessionGuard</listener-class></listener>
  * }</pre>
  *
  * Reliable provisional responses (100rel, PRACK) are not supported: {@code 100rel} is removed from Supported on the
  * way through (with {@code outbound}, {@code path} and {@code gruu}, which concern one leg only), and an INVITE that
  * requires anything but {@code timer} is refused with 420.
  */
-public abstract class MediaB2buaServlet extends SipAnchorServlet implements TimerListener, SipErrorListener {
+public abstract class MediaB2buaServlet extends SipAnchorServlet {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = Logger.getLogger(MediaB2buaServlet.class.getName());
 
@@ -128,8 +123,8 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet implements Time
     protected abstract Optional<URI> target(SipServletRequest request) throws ServletException, IOException;
 
     /** The media profile of a new call: {@code app.profile} unless overridden, e.g. per direction. */
-    protected String profile(SipServletRequest invite) {
-        return app.profile();
+    protected Profile profile(SipServletRequest invite) {
+        return profileNamed(app.profile());
     }
 
     /**
@@ -274,26 +269,33 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet implements Time
         session.setAttribute(B2buaCall.ATTRIBUTE, call);
         MediaCall mediaCall = null;
         byte[] toCallee = null;
+        Optional<byte[]> sdp = SdpBody.of(invite);
         if (anchors(invite)) {
-            mediaCall = new MediaCall(invite.getCallId(), profile(invite));
+            // a fresh state for every initial INVITE: an earlier attempt of the same Call-ID is released already
+            mediaCall = rtpengine.begin(session, invite.getCallId(), callerTag, profile(invite));
             Optional<Side> side = callerSide(invite);
             if (side.isPresent()) {
                 mediaCall.pinSide(callerTag, side.get());
             }
-            // a fresh state for every initial INVITE: an earlier attempt of the same Call-ID is released already
-            session.setAttribute(MediaCall.ATTRIBUTE, mediaCall);
-            Optional<byte[]> sdp = SdpBody.of(invite);
             if (sdp.isPresent()) {
                 try {
-                    toCallee = rtpengine.offer(mediaCall, offer(invite, callerTag, Optional.empty(), sdp.get()));
+                    byte[] shaped = rtpengine.shaped(mediaCall, sdp.get(), offer -> shapeOffer(invite, offer));
+                    toCallee = rtpengine.offerFirstOrDelete(mediaCall, offer(invite, callerTag, Optional.empty(), shaped));
                 } catch (MediaException e) {
-                    rtpengine.delete(mediaCall);
-                    if (!rtpengine.relaysUnanchored(invite, e)) {
+                    if (!firstOfferFailed(invite, e)) {
                         call.end();
-                        MediaFailureReply.send(invite, e);
                         return;
                     }
                 }
+            }
+        } else if (sdp.isPresent()) {
+            try {
+                byte[] shaped = RtpEngineService.shaped(invite.getCallId(), sdp.get(), offer -> shapeOffer(invite, offer));
+                toCallee = shaped == sdp.get() ? null : shaped;
+            } catch (MediaException e) {
+                call.end();
+                MediaFailureReply.send(invite, e);
+                return;
             }
         }
         SipServletRequest out = newLegRequest(invite, target.get());
@@ -316,7 +318,7 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet implements Time
             return;
         }
         session.setAttribute(B2buaCall.ATTRIBUTE, call);
-        ServletTimer timer = timers().createTimer(session, noAnswerTimeoutSecs(invite) * 1000L, false, Timeout.NO_ANSWER);
+        ServletTimer timer = timerService().createTimer(session, noAnswerTimeoutSecs(invite) * 1000L, false, Timeout.NO_ANSWER);
         call.noAnswerTimer(timer.getId());
         LOG.fine(() -> "call-id=" + invite.getCallId() + " B-leg " + out.getCallId() + " to " + target.get());
     }
@@ -330,7 +332,8 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet implements Time
         byte[] rewritten = null;
         if (call.isPresent() && mediaCall.isPresent() && sdp.isPresent()) {
             try {
-                rewritten = rtpengine.offer(mediaCall.get(), offer(request, call.get().tagOf(leg), call.get().otherTag(leg), sdp.get()));
+                byte[] shaped = rtpengine.shaped(mediaCall.get(), sdp.get(), offer -> shapeOffer(request, offer));
+                rewritten = rtpengine.offer(mediaCall.get(), offer(request, call.get().tagOf(leg), call.get().otherTag(leg), shaped));
             } catch (MediaException e) {
                 // The session goes on as it was (RFC 3261 section 14.1): this offer is refused, the media stays anchored.
                 MediaFailureReply.send(request, e);
@@ -362,7 +365,8 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet implements Time
         // the awaited 2xx carried an offer: when the call is anchored, so was that offer, and this answers it
         if (sdp.isPresent() && call.isPresent() && mediaCall.isPresent()) {
             try {
-                rewritten = rtpengine.answer(mediaCall.get(), Answer.of(call.get().otherTag(leg).orElse(""), call.get().tagOf(leg), sdp.get()));
+                byte[] shaped = rtpengine.shaped(mediaCall.get(), sdp.get(), answer -> shapeAnswer(ack, answer));
+                rewritten = rtpengine.answer(mediaCall.get(), Answer.of(call.get().otherTag(leg).orElse(""), call.get().tagOf(leg), shaped));
             } catch (MediaException e) {
                 // An ACK cannot be refused: the dialog is completed, then ended, rather than left half-anchored.
                 LOG.severe(() -> "call-id=" + ack.getCallId() + " answer in ACK not anchored, ending the call: " + e.reason());
@@ -508,6 +512,7 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet implements Time
         int status = response.getStatus();
         if (status < 300) {
             call.calleeTag(tag(response.getTo()));
+            anchoredCall(session).ifPresent(media -> media.calleeTag(tag(response.getTo())));
         }
         if (status >= 200) {
             cancelTimer(session, call.noAnswerTimer());
@@ -643,9 +648,11 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet implements Time
             if (reply.getStatus() < 200) {
                 return null; // an unreliable provisional response cannot carry an offer: relayed without it
             }
-            return rtpengine.offer(mediaCall, Offer.of(answerer, sdp).withToTag(offerer));
+            byte[] shaped = rtpengine.shaped(mediaCall, sdp, offer -> shapeOffer(reply, offer));
+            return rtpengine.offer(mediaCall, Offer.of(answerer, shaped).withToTag(offerer));
         }
-        return rtpengine.answer(mediaCall, Answer.of(offerer, answerer, sdp));
+        byte[] shaped = rtpengine.shaped(mediaCall, sdp, answer -> shapeAnswer(reply, answer));
+        return rtpengine.answer(mediaCall, Answer.of(offerer, answerer, shaped));
     }
 
     /** Relays {@code response}'s status, reason, crossing headers and body (or {@code body}) to {@code peer}. */
@@ -668,17 +675,17 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet implements Time
 
     /** The no-answer timeout gives up on the callee; an expired session timer hangs up both legs. */
     @Override
-    public void timeout(ServletTimer timer) {
+    final boolean handleTimer(ServletTimer timer) {
         if (!(timer.getInfo() instanceof Timeout kind)) {
-            return;
+            return false;
         }
         SipApplicationSession session = timer.getApplicationSession();
         if (!session.isValid()) {
-            return;
+            return true;
         }
         Optional<B2buaCall> call = callOf(session);
         if (call.isEmpty() || call.get().isEnded()) {
-            return;
+            return true;
         }
         try {
             switch (kind) {
@@ -689,6 +696,7 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet implements Time
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "B2BUA timer " + kind + " failed: " + e, e);
         }
+        return true;
     }
 
     /**
@@ -696,7 +704,7 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet implements Time
      * its transaction completes, then both legs are hung up and the media released.
      */
     @Override
-    public void noAckReceived(SipErrorEvent event) {
+    final void noAckReceived(SipErrorEvent event) {
         SipServletRequest invite = event.getRequest();
         SipApplicationSession session = invite.getApplicationSession();
         Optional<B2buaCall> call = callOf(session);
@@ -716,12 +724,6 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet implements Time
             LOG.log(Level.WARNING, "call-id=" + invite.getCallId() + " not ended after a missing ACK: " + e, e);
             MediaCall.in(session).ifPresent(this::release);
         }
-    }
-
-    /** PRACK is not relayed, so no reliable provisional response of this B2BUA waits for one. */
-    @Override
-    public void noPrackReceived(SipErrorEvent event) {
-        // nothing sent reliably
     }
 
     private void giveUp(SipApplicationSession session, B2buaCall call) throws IOException {
@@ -778,7 +780,7 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet implements Time
         }
         SipApplicationSession session = ok.getApplicationSession();
         cancelTimer(session, call.sessionTimer());
-        ServletTimer timer = timers().createTimer(session, seconds * 1000L, false, Timeout.SESSION_EXPIRED);
+        ServletTimer timer = timerService().createTimer(session, seconds * 1000L, false, Timeout.SESSION_EXPIRED);
         call.sessionTimer(timer.getId());
         LOG.fine(() -> "call-id=" + ok.getCallId() + " session timer: " + seconds + " s");
     }
@@ -797,10 +799,6 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet implements Time
                 timer.cancel();
             }
         }
-    }
-
-    private TimerService timers() {
-        return (TimerService) getServletContext().getAttribute(TIMER_SERVICE);
     }
 
     // ------------------------------------------------------------------ helpers

@@ -6,6 +6,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.logging.Logger;
 
 import javax.servlet.ServletException;
@@ -21,8 +22,10 @@ import org.sipanchor.media.MalformedSdpException;
 import org.sipanchor.media.MediaCall;
 import org.sipanchor.media.MediaException;
 import org.sipanchor.media.Offer;
+import org.sipanchor.media.Profile;
 import org.sipanchor.media.RtpEngineService;
 import org.sipanchor.media.SdpBody;
+import org.sipanchor.sdp.SessionDescription;
 
 /**
  * A stateful, record-routing proxy whose calls have their media anchored on RTPEngine, on every path a call
@@ -32,16 +35,21 @@ import org.sipanchor.media.SdpBody;
  * session ends any other way. When a call forks, each branch is offered with its own via-branch, and the
  * branches that lose are released as soon as one answers.
  *
- * <p>Extend it and say where calls go; override the profile or the media policy if needed:
+ * <p>Extend it and say where calls go; override the profile, the SDP or the media policy if needed:
  *
  * <pre>{@code
+ * @javax.servlet.sip.annotation.SipServlet(name = "proxy")
  * public class MyProxy extends MediaProxyServlet {
- *     protected ProxyTargets targets(SipServletRequest request) throws ServletException {
+ *     protected ProxyTargets targets(SipServletRequest request) throws ServletParseException {
  *         return ProxyTargets.to(List.of(sipFactory().createURI("sip:bob@10.0.0.2:5060")));
  *     }
  *
- *     protected String profile(SipServletRequest request) {
- *         return request.getFrom().getURI().toString().startsWith("sips:") ? "srtp_to_rtp" : "rtp_passthrough";
+ *     protected Profile profile(SipServletRequest invite) {
+ *         return "wss".equalsIgnoreCase(invite.getTransport()) ? Profile.WSS_TO_RTP : Profile.RTP_PASSTHROUGH;
+ *     }
+ *
+ *     protected SessionDescription shapeOffer(SipServletMessage message, SessionDescription offer) {
+ *         return offer.filterCodecs(List.of("PCMU", "PCMA"));
  *     }
  * }
  * }</pre>
@@ -68,8 +76,8 @@ public abstract class MediaProxyServlet extends SipAnchorServlet {
     protected abstract ProxyTargets targets(SipServletRequest request) throws ServletException, IOException;
 
     /** The media profile of a new call: {@code app.profile} unless overridden. */
-    protected String profile(SipServletRequest request) {
-        return app.profile();
+    protected Profile profile(SipServletRequest invite) {
+        return profileNamed(app.profile());
     }
 
     /** Whether a new call's media is anchored at all: true unless overridden. */
@@ -95,8 +103,14 @@ public abstract class MediaProxyServlet extends SipAnchorServlet {
         proxy.setParallel(true);
         proxy.setProxyTimeout(app.noAnswerTimeoutSecs());
         List<ProxyBranch> branches = proxy.createProxyBranches(targets.destinations());
-        if ("INVITE".equals(request.getMethod()) && anchors(request) && !anchorBranches(request, branches)) {
-            return;
+        if ("INVITE".equals(request.getMethod())) {
+            if (anchors(request)) {
+                if (!anchorBranches(request, branches)) {
+                    return;
+                }
+            } else if (!shapeBranches(request, branches)) {
+                return;
+            }
         }
         proxy.startProxy();
     }
@@ -113,19 +127,16 @@ public abstract class MediaProxyServlet extends SipAnchorServlet {
         if (sdp.isEmpty()) {
             return true; // a late offer: the 2xx brings it
         }
-        Offer offer = rtpengine.offerIn(request, sdp.get());
         List<byte[]> rewritten = new ArrayList<>();
         try {
+            Offer offer = rtpengine.offerIn(request, rtpengine.shaped(call, sdp.get(), received -> shapeOffer(request, received)));
             for (int i = 0; i < branches.size(); i++) {
-                rewritten.add(rtpengine.offer(call, offer.withViaBranch(viaBranch(i))));
+                rewritten.add(rtpengine.offerFirstOrDelete(call, offer.withViaBranch(viaBranch(i))));
             }
         } catch (MediaException e) {
+            // a later branch's failure leaves the earlier ones anchored: the whole call goes
             rtpengine.delete(call);
-            if (rtpengine.relaysUnanchored(request, e)) {
-                return true;
-            }
-            MediaFailureReply.send(request, e);
-            return false;
+            return firstOfferFailed(request, e);
         }
         Map<ProxyBranch, String> viaBranches = new IdentityHashMap<>();
         for (int i = 0; i < branches.size(); i++) {
@@ -134,6 +145,25 @@ public abstract class MediaProxyServlet extends SipAnchorServlet {
             viaBranches.put(branches.get(i), viaBranch(i));
         }
         request.getApplicationSession().setAttribute(VIA_BRANCHES, viaBranches);
+        return true;
+    }
+
+    /** The INVITE's offer after {@link #shapeOffer}, on every branch of a call whose media is not anchored. */
+    private boolean shapeBranches(SipServletRequest request, List<ProxyBranch> branches) throws IOException {
+        Optional<byte[]> sdp = SdpBody.of(request);
+        if (sdp.isEmpty()) {
+            return true;
+        }
+        byte[] shaped;
+        try {
+            shaped = RtpEngineService.shaped(request.getCallId(), sdp.get(), offer -> shapeOffer(request, offer));
+        } catch (MalformedSdpException e) {
+            MediaFailureReply.send(request, e);
+            return false;
+        }
+        if (shaped != sdp.get()) {
+            branches.forEach(branch -> SdpBody.replace(branch.getRequest(), shaped));
+        }
         return true;
     }
 
@@ -251,11 +281,14 @@ public abstract class MediaProxyServlet extends SipAnchorServlet {
             return;
         }
         Optional<String> branch = response.getRequest().isInitial() ? viaBranchOf(response) : Optional.empty();
+        UnaryOperator<SessionDescription> shaping = SdpBody.of(response.getRequest()).isPresent()
+                ? sdp -> shapeAnswer(response, sdp)
+                : sdp -> shapeOffer(response, sdp);
         try {
             if (branch.isPresent()) {
-                rtpengine.answer(response, branch.get());
+                rtpengine.answer(response, branch.get(), shaping);
             } else {
-                rtpengine.answer(response);
+                rtpengine.answer(response, shaping);
             }
         } catch (MediaException e) {
             // A reply cannot be refused; it goes on as it came, and the log says the media is not anchored.
@@ -269,7 +302,7 @@ public abstract class MediaProxyServlet extends SipAnchorServlet {
             return;
         }
         try {
-            rtpengine.offer(request, call.get().profile());
+            rtpengine.offer(request, profileNamed(call.get().profile()), sdp -> shapeOffer(request, sdp));
         } catch (MalformedSdpException e) {
             MediaFailureReply.send(request, e);
         } catch (MediaException e) {
@@ -279,7 +312,7 @@ public abstract class MediaProxyServlet extends SipAnchorServlet {
 
     private void answerInRequest(SipServletRequest request) {
         try {
-            rtpengine.answer(request);
+            rtpengine.answer(request, sdp -> shapeAnswer(request, sdp));
         } catch (MediaException e) {
             LOG.severe(() -> "call-id=" + request.getCallId() + " " + request.getMethod() + " relayed with its media unanchored: " + e.reason());
         }

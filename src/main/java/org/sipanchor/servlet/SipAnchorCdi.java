@@ -27,10 +27,13 @@ import org.sipanchor.config.SipAnchorConfig;
  * <listener><listener-class>org.sipanchor.servlet.SipAnchorCdi</listener-class></listener>
  * }</pre>
  *
- * Bean classes are listed, not scanned: sipanchor's own come from {@link SipAnchorBeans}; an
- * application adds its own with the context parameter {@code sipanchor.beans} (class names separated by
- * commas or white space). A configuration that does not load fails the deployment with the file, line
- * and key of the bad value.
+ * An application that extends sipanchor's servlets need not declare it: the first of its servlets to start
+ * starts CDI the same way, and the last to stop stops it.
+ *
+ * <p>The beans are sipanchor's own ({@link SipAnchorBeans}), the classes in the package (and sub-packages) of
+ * each sipanchor servlet of the application that is not sipanchor's, and any class named by the context parameter
+ * {@code sipanchor.beans} (class names separated by commas or white space). A configuration that does not load
+ * fails the deployment with the file, line and key of the bad value.
  */
 public final class SipAnchorCdi implements ServletContextListener {
 
@@ -38,13 +41,37 @@ public final class SipAnchorCdi implements ServletContextListener {
     public static final String BEANS_PARAMETER = "sipanchor.beans";
 
     private static final String CONTAINER_ATTRIBUTE = WeldContainer.class.getName();
+    /** Set when a servlet rather than this listener started the application's CDI, which it then also stops. */
+    private static final String STARTED_BY_SERVLET = SipAnchorCdi.class.getName() + ".startedByServlet";
     /** Each application's container by its class loader, for objects the container creates without a context. */
     private static final Map<ClassLoader, WeldContainer> BY_LOADER = new ConcurrentHashMap<>();
     private static final Logger LOG = Logger.getLogger(SipAnchorCdi.class.getName());
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
-        ServletContext context = event.getServletContext();
+        start(event.getServletContext(), null);
+    }
+
+    /**
+     * Starts the application's CDI unless it runs already, for the servlet of {@code servletClass}: the classes of
+     * its package become beans too.
+     */
+    static synchronized void startIfNeeded(ServletContext context, Class<?> servletClass) {
+        if (context.getAttribute(CONTAINER_ATTRIBUTE) == null) {
+            start(context, servletClass);
+            context.setAttribute(STARTED_BY_SERVLET, Boolean.TRUE);
+        }
+    }
+
+    /** Stops the application's CDI if a servlet started it (the listener stops what it started itself). */
+    static synchronized void stopIfStartedByServlets(ServletContext context) {
+        if (Boolean.TRUE.equals(context.getAttribute(STARTED_BY_SERVLET))) {
+            context.removeAttribute(STARTED_BY_SERVLET);
+            stop(context);
+        }
+    }
+
+    private static void start(ServletContext context, Class<?> servletClass) {
         java.nio.file.Path configFile = ConfigSource.locate(context);
         SipAnchorConfig config;
         try {
@@ -61,6 +88,9 @@ public final class SipAnchorCdi implements ServletContextListener {
                 .addExtension(new ConfigBeans(config))
                 .addBeanClasses(SipAnchorBeans.CLASSES.toArray(Class<?>[]::new))
                 .addBeanClasses(applicationBeans(context, loader).toArray(Class<?>[]::new));
+        if (servletClass != null && !servletClass.getPackageName().startsWith("org.sipanchor.")) {
+            weld.addPackages(true, servletClass);
+        }
         WeldContainer container = weld.initialize();
         context.setAttribute(CONTAINER_ATTRIBUTE, container);
         BY_LOADER.put(loader, container);
@@ -72,13 +102,17 @@ public final class SipAnchorCdi implements ServletContextListener {
 
     @Override
     public void contextDestroyed(ServletContextEvent event) {
-        Object container = event.getServletContext().getAttribute(CONTAINER_ATTRIBUTE);
+        stop(event.getServletContext());
+    }
+
+    private static void stop(ServletContext context) {
+        Object container = context.getAttribute(CONTAINER_ATTRIBUTE);
         BY_LOADER.values().remove(container);
         if (container instanceof WeldContainer weld && weld.isRunning()) {
             weld.shutdown();
             LOG.info("CDI stopped");
         }
-        event.getServletContext().removeAttribute(CONTAINER_ATTRIBUTE);
+        context.removeAttribute(CONTAINER_ATTRIBUTE);
     }
 
     /** The bean manager of the application that {@code context} belongs to. */

@@ -1,46 +1,80 @@
 package org.sipanchor.servlet;
 
 import java.io.IOException;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 import javax.servlet.ServletException;
 import javax.servlet.ServletRequest;
 import javax.servlet.ServletResponse;
+import javax.servlet.sip.ServletTimer;
+import javax.servlet.sip.SipApplicationSession;
+import javax.servlet.sip.SipErrorEvent;
 import javax.servlet.sip.SipFactory;
 import javax.servlet.sip.SipServlet;
 import javax.servlet.sip.SipServletMessage;
+import javax.servlet.sip.SipServletRequest;
+import javax.servlet.sip.TimerListener;
+import javax.servlet.sip.TimerService;
 
 import jakarta.enterprise.context.spi.CreationalContext;
 import jakarta.inject.Inject;
 
+import org.sipanchor.media.DtmfEvent;
+import org.sipanchor.media.MediaCall;
+import org.sipanchor.media.MediaException;
+import org.sipanchor.media.MediaProfiles;
+import org.sipanchor.media.MediaSession;
+import org.sipanchor.media.Party;
+import org.sipanchor.media.Profile;
+import org.sipanchor.media.RtpEngineService;
+import org.sipanchor.sdp.SessionDescription;
+
 /**
- * The base of every sipanchor servlet: the container creates it, CDI fills its {@code @Inject} fields
- * in {@link #init()}, and every message it handles is traced when {@code log.sip_trace} is on.
+ * The base of every sipanchor servlet. Declaring the servlet is all an application does: when the container starts
+ * it, this base starts CDI (unless the application's {@code web.xml} did) with sipanchor's beans and the classes of
+ * the servlet's package, fills the servlet's {@code @Inject} fields, and registers the application's timer and error
+ * listener and the session guard that releases media left anchored. It traces every message it handles when
+ * {@code log.sip_trace} is on.
+ *
+ * <p>What it offers subclasses: {@link #onDtmf} for the digits a call's parties send, {@link #onTimer} for the
+ * application's own timers ({@link #startTimer}), and {@link #profileNamed} to look a profile up at start-up.
  *
  * <pre>{@code
- * public class MyServlet extends SipAnchorServlet {
- *     @Inject AppConfig app;
+ * public class Menu extends MediaProxyServlet {
+ *     @Inject AppSettings settings;
  *
- *     protected void doOptions(SipServletRequest request) throws IOException {
- *         request.createResponse(200).send();
+ *     protected void onDtmf(MediaSession call, Party from, DtmfEvent digit) {
+ *         from.play(settings.string("prompts") + "/you-pressed-" + digit.digit() + ".wav");
  *     }
  * }
  * }</pre>
  */
 public abstract class SipAnchorServlet extends SipServlet {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = Logger.getLogger(SipAnchorServlet.class.getName());
 
     @Inject
     private transient SipTrace trace;
+    @Inject
+    private transient RtpEngineService rtpengine;
+    @Inject
+    private transient MediaProfiles profiles;
 
     private transient CreationalContext<SipAnchorServlet> creationalContext;
-
     private transient SipFactory sipFactory;
+    private transient SipAnchorApplication application;
 
     @Override
     public void init() throws ServletException {
         super.init();
         sipFactory = (SipFactory) getServletContext().getAttribute(SIP_FACTORY);
+        SipAnchorCdi.startIfNeeded(getServletContext(), getClass());
         creationalContext = SipAnchorCdi.inject(getServletContext(), this);
+        application = SipAnchorApplication.register(this);
+        ContainerListeners.register(getServletContext());
     }
 
     /** The container's factory for URIs, addresses and requests. */
@@ -48,16 +82,146 @@ public abstract class SipAnchorServlet extends SipServlet {
         return sipFactory;
     }
 
+    /**
+     * The profile called {@code name}, built in or from {@code media.profiles}. Call it in {@link #init()}: a name
+     * nobody defined then stops the deployment, naming the profiles that exist.
+     */
+    protected final Profile profileNamed(String name) {
+        return profiles.named(name);
+    }
+
+    /**
+     * Starts a timer in {@code session}; when it fires, {@link #onTimer} gets it with {@code info}. Timers are the
+     * container's ({@link TimerService}), so the handler runs under the call's application session like a message.
+     */
+    protected final ServletTimer startTimer(SipApplicationSession session, Duration delay, Serializable info) {
+        return timerService().createTimer(session, delay.toMillis(), false, info);
+    }
+
+    /**
+     * A timer of the application's own fired (one that sipanchor did not start). Runs on a container thread under
+     * the call's application session. By default it is logged and ignored.
+     */
+    protected void onTimer(ServletTimer timer) throws ServletException, IOException {
+        LOG.warning(() -> "timer " + timer.getInfo() + " fired but " + getClass().getName() + " does not override onTimer");
+    }
+
+    /**
+     * A party of a call this servlet handles sent a DTMF digit (RTPEngine reports them to
+     * {@code media.dtmf_events.listen}). Runs on a container thread under the call's application session, so it may
+     * send SIP (INFO, BYE, re-INVITE) and control the media: {@code from.play(...)}, {@code from.other().silence()}.
+     * Digits sipanchor injected itself come back marked {@link DtmfEvent#injected()}. Does nothing by default.
+     */
+    protected void onDtmf(MediaSession call, Party from, DtmfEvent event) throws ServletException, IOException {
+        // no DTMF handling unless overridden
+    }
+
+    /**
+     * Changes an SDP offer before RTPEngine sees it and it goes on: filter codecs, put a stream on hold, drop a
+     * media section. {@code message} is the request (or, for a late offer, the reply) that carries it; it may be
+     * read, not changed. Returns the offer unchanged by default.
+     *
+     * <pre>{@code
+     * protected SessionDescription shapeOffer(SipServletMessage message, SessionDescription offer) {
+     *     return offer.filterCodecs(List.of("PCMU", "PCMA"));   // G.711 only; telephone-event stays
+     * }
+     * }</pre>
+     */
+    protected SessionDescription shapeOffer(SipServletMessage message, SessionDescription offer) {
+        return offer;
+    }
+
+    /** Changes an SDP answer before RTPEngine sees it and it goes on, like {@link #shapeOffer}. */
+    protected SessionDescription shapeAnswer(SipServletMessage message, SessionDescription answer) {
+        return answer;
+    }
+
+    /**
+     * The one rule for a call whose first offer failed: RTPEngine has already been told to delete it
+     * ({@link RtpEngineService#offerFirstOrDelete}); the call is then relayed unanchored when no RTPEngine could take
+     * it and {@code media.on_failure} is {@code relay}, else rejected with the reply that says why.
+     *
+     * @return whether the call goes on, unanchored
+     */
+    final boolean firstOfferFailed(SipServletRequest request, MediaException failure) throws IOException {
+        if (rtpengine.relaysUnanchored(request, failure)) {
+            return true;
+        }
+        MediaFailureReply.send(request, failure);
+        return false;
+    }
+
+    /** The container's timer service. */
+    protected final TimerService timerService() {
+        return (TimerService) getServletContext().getAttribute(TIMER_SERVICE);
+    }
+
     @Override
     public void service(ServletRequest request, ServletResponse response) throws ServletException, IOException {
-        trace.received((SipServletMessage) (request != null ? request : response));
+        SipServletMessage message = (SipServletMessage) (request != null ? request : response);
+        trace.received(message);
+        if (request instanceof SipServletRequest sipRequest && sipRequest.isInitial()) {
+            SipApplicationSession session = sipRequest.getApplicationSession();
+            if (session.getAttribute(SipAnchorApplication.HANDLER) == null) {
+                session.setAttribute(SipAnchorApplication.HANDLER, getServletName());
+            }
+        }
         super.service(request, response);
+    }
+
+    /**
+     * A timer fired in a call this servlet handles: sipanchor's own are handled by the base that started them, the
+     * rest go to {@link #onTimer} (and to a timer listener the application declared itself, if any).
+     */
+    final void timerFired(ServletTimer timer, TimerListener declared) {
+        try {
+            if (timer.getInfo() instanceof SipAnchorApplication.DtmfDelivery delivery) {
+                deliverDtmf(timer.getApplicationSession(), delivery.event());
+            } else if (!handleTimer(timer)) {
+                if (declared != null) {
+                    declared.timeout(timer);
+                } else {
+                    onTimer(timer);
+                }
+            }
+        } catch (ServletException | IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "timer " + timer.getInfo() + " of " + getServletName() + " failed: " + e, e);
+        }
+    }
+
+    /** A base's own timers; false for a timer the base did not start. */
+    boolean handleTimer(ServletTimer timer) throws IOException {
+        return false;
+    }
+
+    /** A 2xx this application sent got no ACK. */
+    void noAckReceived(SipErrorEvent event) {
+        // only the B2BUA sends 2xx of its own
+    }
+
+    private void deliverDtmf(SipApplicationSession session, DtmfEvent reported) throws ServletException, IOException {
+        MediaCall call = MediaCall.in(session).orElse(null);
+        MediaSession media = rtpengine.session(session).orElse(null);
+        if (call == null || media == null || call.isReleased()) {
+            return;
+        }
+        DtmfEvent event = reported.withInjected(call.isEchoOfInjected(reported.digit(), System.currentTimeMillis()));
+        LOG.fine(() -> "call-id=" + event.callId() + " DTMF " + event.digit() + " from " + event.sourceTag()
+                + (event.injected() ? " (echo of an injected digit)" : ""));
+        Party from = media.party(event.sourceTag()).orElse(null);
+        if (from != null) {
+            onDtmf(media, from, event);
+        }
+        SipAnchorCdi.beanManager(getServletContext()).getEvent().select(DtmfEvent.class).fire(event);
     }
 
     @Override
     public void destroy() {
         if (creationalContext != null) {
             creationalContext.release();
+        }
+        if (application != null && application.unregister(this)) {
+            SipAnchorCdi.stopIfStartedByServlets(getServletContext());
         }
         super.destroy();
     }

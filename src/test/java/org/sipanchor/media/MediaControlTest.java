@@ -1,6 +1,8 @@
 package org.sipanchor.media;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
@@ -8,7 +10,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -25,7 +26,6 @@ import org.sipanchor.config.HostPort;
 import org.sipanchor.config.MediaConfig;
 import org.sipanchor.config.SipAnchorConfig;
 import org.sipanchor.engine.EnginePool;
-import org.sipanchor.ng.NgReply;
 import org.sipanchor.sdp.SessionDescription;
 import org.sipanchor.testing.LoopbackPorts;
 import org.sipanchor.testing.RtpEndpoint;
@@ -34,8 +34,8 @@ import org.sipanchor.testing.SampleSdp;
 import org.sipanchor.testing.ToneFile;
 
 /**
- * In-call media control through {@link RtpEngineService} on a real RTPEngine whose media really flows between two
- * RTP endpoints: announcements, injected and reported DTMF, gating, subscriptions.
+ * In-call media control through a call's {@link MediaSession} and its {@link Party parties}, on a real RTPEngine whose
+ * media really flows between two RTP endpoints: announcements, injected and reported DTMF, gating, subscriptions.
  */
 @DisplayName("In-call media control")
 class MediaControlTest {
@@ -51,6 +51,7 @@ class MediaControlTest {
     private RtpEndpoint caller;
     private RtpEndpoint callee;
     private MediaCall call;
+    private MediaSession session;
     private InetSocketAddress callerSendsTo;
 
     @BeforeAll
@@ -82,9 +83,11 @@ class MediaControlTest {
     private void establish(String callId) throws Exception {
         caller = new RtpEndpoint();
         callee = new RtpEndpoint();
-        call = new MediaCall(callId, "ivr");
+        call = new MediaCall(callId, "ivr", "caller");
+        session = new MediaSession(rtpengine, call);
         rtpengine.offer(call, Offer.of("caller", bytes(SampleSdp.plainAudio(callId, caller.port()))));
         byte[] toCaller = rtpengine.answer(call, Answer.of("caller", "callee", bytes(SampleSdp.plainAudio(callId, callee.port()))));
+        call.calleeTag("callee");
         int port = SessionDescription.parse(toCaller).media().get(0).port();
         callerSendsTo = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
     }
@@ -98,12 +101,35 @@ class MediaControlTest {
     }
 
     @Test
-    @DisplayName("playMedia plays an announcement to one party and reports its length")
+    @DisplayName("play plays an announcement to one party and reports its length")
     void announcement() throws Exception {
         establish("announce-1");
-        assertEquals(1000L, rtpengine.playMedia(call, "caller", tone.toString()).orElseThrow());
+        assertEquals(Duration.ofSeconds(1), session.caller().play(tone.toString()).orElseThrow());
         assertTrue(caller.awaitPayloadType(0, 2000), "the caller hears the file as PCMU");
-        rtpengine.stopMedia(call, "caller");
+        session.caller().stopPlaying();
+    }
+
+    @Test
+    @DisplayName("the parties are found by role and by the tag RTPEngine reports, never spelt by the application")
+    void partiesByRole() throws Exception {
+        establish("roles-1");
+        assertEquals(Party.Role.CALLER, session.party("caller").orElseThrow().role());
+        assertEquals(Party.Role.CALLEE, session.party("callee").orElseThrow().role());
+        assertTrue(session.party("a-subscriber").isEmpty(), "no party for a tag that is neither");
+        assertEquals(Party.Role.CALLEE, session.caller().other().role());
+    }
+
+    @Test
+    @DisplayName("before the answer the callee has no media: controlling it fails naming the call")
+    void calleeBeforeAnswer() throws Exception {
+        MediaCall unanswered = new MediaCall("early-1", "ivr", "caller");
+        MediaSession early = new MediaSession(rtpengine, unanswered);
+        assertFalse(early.isAnswered());
+        IllegalStateException failure = assertThrows(IllegalStateException.class, () -> early.callee().silence());
+        assertTrue(failure.getMessage().contains("early-1"), failure.getMessage());
+        call = unanswered; // released by release(): a call never anchored is released without a session
+        caller = new RtpEndpoint();
+        callee = new RtpEndpoint();
     }
 
     @Test
@@ -134,33 +160,33 @@ class MediaControlTest {
         });
         talking.start();
         callee.awaitPayloadType(0, 1000);
-        rtpengine.playDtmf(call, "caller", '5', Duration.ofMillis(200));
+        session.callee().playDtmf("5", Duration.ofMillis(200));
         assertTrue(callee.awaitPayloadType(101, 2000), "the callee receives telephone-event packets");
         talking.join();
+        assertTrue(call.isEchoOfInjected('5', System.currentTimeMillis()), "a '5' reported now is the injected digit's echo");
+        assertFalse(call.isEchoOfInjected('5', System.currentTimeMillis()), "one injection explains one event");
     }
 
     @Test
     @DisplayName("silence, block media and block DTMF are accepted for a party and undone")
     void gating() throws Exception {
         establish("gate-1");
-        rtpengine.silenceMedia(call, "caller", true);
-        rtpengine.silenceMedia(call, "caller", false);
-        rtpengine.blockMedia(call, "callee", true);
-        rtpengine.blockMedia(call, "callee", false);
-        rtpengine.blockDtmf(call, "caller", true);
-        rtpengine.blockDtmf(call, "caller", false);
+        session.caller().silence();
+        session.caller().unsilence();
+        session.callee().block();
+        session.callee().unblock();
+        session.caller().blockDtmf();
+        session.caller().unblockDtmf();
     }
 
     @Test
     @DisplayName("a subscription gives a third party an offer carrying a party's media, and ends")
     void subscription() throws Exception {
         establish("subscribe-1");
-        try (RtpEndpoint monitor = new RtpEndpoint()) {
-            NgReply offer = rtpengine.subscribeRequest(call, List.of("caller"));
-            assertTrue(offer.sdpText().contains("a=sendonly"), offer.sdpText());
-            String subscription = offer.toTag().orElseThrow();
-            rtpengine.subscribeAnswer(call, subscription, bytes(SampleSdp.plainAudio("subscribe-1", monitor.port(), "recvonly")));
-            rtpengine.unsubscribe(call, subscription);
+        try (RtpEndpoint monitor = new RtpEndpoint(); Subscription subscription = session.subscribe(session.caller())) {
+            String offer = new String(subscription.offer(), StandardCharsets.UTF_8);
+            assertTrue(offer.contains("a=sendonly"), offer);
+            subscription.answer(bytes(SampleSdp.plainAudio("subscribe-1", monitor.port(), "recvonly")));
         }
     }
 
