@@ -192,8 +192,16 @@ final class ConfigLoader {
         }
         RegistrarConfig registrar = registrar(section.mappingOrEmpty("registrar"));
         int noAnswerTimeout = positive(section, "no_answer_timeout_secs", 180);
+        AppSettings settings = section.plain("settings").map(value -> {
+            if (!(value instanceof Map<?, ?> map)) {
+                throw new ConfigException(section.locationOf("settings"), "must be a mapping of the application's own settings");
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> values = (Map<String, Object>) map;
+            return new AppSettings(values);
+        }).orElse(AppSettings.EMPTY);
         section.rejectUnknownKeys();
-        return new AppConfig(mode, nextHop, profile, registrar, noAnswerTimeout);
+        return new AppConfig(mode, nextHop, profile, registrar, noAnswerTimeout, settings);
     }
 
     private RegistrarConfig registrar(YamlMapping section) {
@@ -292,8 +300,18 @@ final class ConfigLoader {
         LogLevel level = section.choice("level", LogLevel.class).orElse(LogLevel.INFO);
         LogLevel containerLevel = section.choice("container_level", LogLevel.class).orElse(LogLevel.WARN);
         boolean sipTrace = section.bool("sip_trace").orElse(false);
+        Map<String, LogLevel> loggers = new LinkedHashMap<>();
+        section.mapping("loggers").ifPresent(named -> {
+            for (String name : named.keys()) {
+                if (!name.matches("[A-Za-z_$][\\w$]*(\\.[A-Za-z_$][\\w$]*)*")) {
+                    throw new ConfigException(named.locationOf(name), "is not a logger name (a Java package or class name)");
+                }
+                loggers.put(name, named.choice(name, LogLevel.class).orElse(level));
+            }
+            named.rejectUnknownKeys();
+        });
         section.rejectUnknownKeys();
-        return new LogConfig(level, containerLevel, sipTrace);
+        return new LogConfig(level, containerLevel, sipTrace, loggers);
     }
 
     private static int positive(YamlMapping section, String key, int defaultValue) {

@@ -18,13 +18,18 @@ import org.sipanchor.config.LogLevel;
 import org.sipanchor.sdp.CryptoRedaction;
 
 /**
- * Sends every log line to standard output in one format, one event per line: sipanchor's own loggers
- * (java.util.logging) at {@code log.level}, the container (log4j 1 in Restcomm, JULI in Tomcat) at
- * {@code log.container_level}.
+ * Sends every log line to standard output in one format, one event per line: sipanchor's and the application's
+ * loggers (java.util.logging) at {@code log.level}, the container (log4j 1 in Restcomm, JULI in Tomcat, Weld) at
+ * {@code log.container_level}, and any logger named in {@code log.loggers} at its own level.
  */
 final class ConsoleLogging {
 
     static final String SIPANCHOR_LOGGERS = "org.sipanchor";
+    /** The container's and its libraries' loggers, chatty at INFO: they follow {@code log.container_level}. */
+    private static final java.util.List<String> CONTAINER_LOGGERS = java.util.List.of("org.apache", "org.mobicents",
+            "gov.nist", "javax.sip", "org.jboss", "org.restcomm", "io.prometheus", "sun", "javax", "jakarta", "com.sun");
+    /** Loggers given a level here, held because java.util.logging keeps loggers only weakly. */
+    private static final java.util.List<Logger> CONFIGURED = new java.util.concurrent.CopyOnWriteArrayList<>();
     /**
      * Loggers whose warnings say nothing to an operator: Tomcat misses the JSP schemas, and this container
      * serves no JSP. Held here because java.util.logging keeps loggers only weakly.
@@ -44,8 +49,11 @@ final class ConsoleLogging {
         Handler handler = new StdoutHandler();
         handler.setLevel(Level.ALL);
         root.addHandler(handler);
-        root.setLevel(julLevel(config.containerLevel()));
-        Logger.getLogger(SIPANCHOR_LOGGERS).setLevel(julLevel(config.level()));
+        root.setLevel(julLevel(config.level()));
+        CONFIGURED.clear();
+        CONTAINER_LOGGERS.forEach(name -> configure(name, config.containerLevel()));
+        configure(SIPANCHOR_LOGGERS, config.level());
+        config.loggers().forEach(ConsoleLogging::configure);
         QUIETED.forEach(logger -> logger.setLevel(Level.SEVERE));
 
         org.apache.log4j.Logger log4jRoot = org.apache.log4j.Logger.getRootLogger();
@@ -53,6 +61,14 @@ final class ConsoleLogging {
         ConsoleAppender appender = new ConsoleAppender(new OneLineLayout(), ConsoleAppender.SYSTEM_OUT);
         log4jRoot.addAppender(appender);
         log4jRoot.setLevel(org.apache.log4j.Level.toLevel(config.containerLevel().name()));
+        config.loggers().forEach((name, level) -> org.apache.log4j.Logger.getLogger(name)
+                .setLevel(org.apache.log4j.Level.toLevel(level.name())));
+    }
+
+    private static void configure(String name, LogLevel level) {
+        Logger logger = Logger.getLogger(name);
+        logger.setLevel(julLevel(level));
+        CONFIGURED.add(logger);
     }
 
     private static Level julLevel(LogLevel level) {

@@ -6,6 +6,7 @@ import jakarta.enterprise.inject.spi.Extension;
 import jakarta.inject.Singleton;
 
 import org.sipanchor.config.AppConfig;
+import org.sipanchor.config.AppSettings;
 import org.sipanchor.config.LogConfig;
 import org.sipanchor.config.MediaConfig;
 import org.sipanchor.config.MetricsConfig;
@@ -26,6 +27,7 @@ final class ConfigBeans implements Extension {
     void register(@Observes AfterBeanDiscovery discovery) {
         add(discovery, SipAnchorConfig.class, config);
         add(discovery, AppConfig.class, config.app());
+        add(discovery, AppSettings.class, config.app().settings());
         add(discovery, MediaConfig.class, config.media());
         add(discovery, MetricsConfig.class, config.metrics());
         add(discovery, LogConfig.class, config.log());
