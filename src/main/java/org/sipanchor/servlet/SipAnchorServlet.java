@@ -16,6 +16,7 @@ import javax.servlet.sip.SipFactory;
 import javax.servlet.sip.SipServlet;
 import javax.servlet.sip.SipServletMessage;
 import javax.servlet.sip.SipServletRequest;
+import javax.servlet.sip.SipSessionsUtil;
 import javax.servlet.sip.TimerListener;
 import javax.servlet.sip.TimerService;
 
@@ -80,6 +81,16 @@ public abstract class SipAnchorServlet extends SipServlet {
     /** The container's factory for URIs, addresses and requests. */
     protected SipFactory sipFactory() {
         return sipFactory;
+    }
+
+    /** The calls' media: {@code rtpengine().session(request)} gives a call's {@link MediaSession}. */
+    protected final RtpEngineService rtpengine() {
+        return rtpengine;
+    }
+
+    /** The container's way to an application session by its id. */
+    protected final SipSessionsUtil sipSessions() {
+        return (SipSessionsUtil) getServletContext().getAttribute(SIP_SESSIONS_UTIL);
     }
 
     /**
