@@ -23,6 +23,7 @@ import org.sipanchor.ng.NgClient;
 import org.sipanchor.ng.NgCommand;
 import org.sipanchor.ng.NgErrorException;
 import org.sipanchor.ng.NgException;
+import org.sipanchor.ng.NgRefusedException;
 import org.sipanchor.ng.NgReply;
 import org.sipanchor.ng.NgRequest;
 import org.sipanchor.ng.NgTransportKind;
@@ -53,6 +54,14 @@ import org.sipanchor.ng.NgTransportKind;
  * caller sees one result. Any other error reply (e.g. "Failed to parse SDP") is the caller's and is not retried.
  * Each attempt waits at most the configured timeout, so the future completes within (instances tried) x timeout; no
  * thread waits meanwhile.
+ *
+ * <h2>Refused here, not there</h2>
+ * What the NG client refuses itself ({@link NgRefusedException}: a message too large for UDP, an invalid request, its
+ * bound on requests in flight, a closed client) never reached the instance and never counts against its health. A
+ * request every instance would refuse the same way ({@link NgRefusedException.Kind#sameOnEveryInstance()}: too large,
+ * invalid) is not tried elsewhere either: the future fails at once with that exception, so the caller can answer
+ * 413/500 without delay. Only a full client ({@code IN_FLIGHT_LIMIT}) sends an offer on to the next instance. An error
+ * reply is an answer too: the instance stays up.
  *
  * <h2>Never anchored on two instances</h2>
  * An instance that timed out may still have created the call (it was slow, frozen, or its reply was lost). The
@@ -175,7 +184,8 @@ public final class EnginePool implements AutoCloseable {
      * <p>Completes with the reply and the instance that took the call ({@link EngineReply#instance()}: keep it with
      * the call); or exceptionally with {@link EngineUnavailableException} (no instance up, or all tried failed; each
      * attempt's {@link NgException} attached as suppressed), or with the {@link NgErrorException} of an error reply
-     * that says the request itself is wrong.
+     * that says the request itself is wrong, or with the {@link NgRefusedException} of a request every instance would
+     * refuse ({@link NgRefusedException.Kind#TOO_LARGE}, {@link NgRefusedException.Kind#INVALID}).
      *
      * <p>An offer for a Call-ID the local table already anchors goes to that instance, like {@link #send}: one call
      * is never anchored on two instances. Offer each new call once at a time.
@@ -259,8 +269,9 @@ public final class EnginePool implements AutoCloseable {
      * it, or fail with {@link UnknownCallException}. A successful delete of the whole call removes the local-table
      * entry.
      *
-     * <p>Completes exceptionally with the instance's {@link NgException}, with {@link UnknownCallException}, or with
-     * {@link EngineUnavailableException} when no instance could be asked.
+     * <p>Completes exceptionally with the instance's {@link NgException} (an {@link NgRefusedException} if the client
+     * refused the request, e.g. an answer too large for UDP: the instance stays up), with
+     * {@link UnknownCallException}, or with {@link EngineUnavailableException} when no instance could be asked.
      *
      * @param anchor {@link EngineReply#instance()} of the call's offer, as kept with the call
      * @throws IllegalArgumentException (in the future) for a request without call-id and without anchor
@@ -319,7 +330,7 @@ public final class EnginePool implements AutoCloseable {
                 result.complete(new EngineReply(reply, inst.name()));
                 return;
             }
-            if (delete && callId != null && RequestResult.of(failure).makesInstanceSuspect()) {
+            if (delete && callId != null && leavesCallBehind(RequestResult.of(failure))) {
                 // The call is being torn down but the instance did not confirm: delete it when it answers again.
                 recordOrphan(inst, callId);
                 anchors.remove(callId);
@@ -354,7 +365,7 @@ public final class EnginePool implements AutoCloseable {
                     } else if (notFound == null) {
                         notFound = a;
                     }
-                } else if (RequestResult.of(a.failure).makesInstanceSuspect()) {
+                } else if (leavesCallBehind(RequestResult.of(a.failure))) {
                     recordOrphan(a.instance, callId); // it may hold the call: delete it when it is back
                 }
             }
@@ -430,7 +441,15 @@ public final class EnginePool implements AutoCloseable {
                     + inst.status().lastError().orElse("?"), List.of(inst.name()), List.of()));
             return out;
         }
-        client.get().send(request).whenComplete((reply, error) -> {
+        CompletableFuture<NgReply> sent;
+        try {
+            sent = client.get().send(request);
+        } catch (RuntimeException e) {
+            // Refused while being handed over (not sent): a failed future, never an exception out of a callback,
+            // where it would be lost and leave an offer's future incomplete for good.
+            sent = CompletableFuture.failedFuture(e);
+        }
+        sent.whenComplete((reply, error) -> {
             if (error == null) {
                 metrics.request(inst.name(), request.command(), RequestResult.of(reply));
                 out.complete(reply);
@@ -439,7 +458,9 @@ public final class EnginePool implements AutoCloseable {
             // NgClient completes its futures directly with the NgException, never wrapped in a CompletionException.
             RequestResult outcome = RequestResult.of(error);
             metrics.request(inst.name(), request.command(), outcome);
-            // (A failed ping is the health check's to judge: it says "ping failed" in one step.)
+            // Only the instance's own failure takes it out: an error reply is an answer, and what the client refused
+            // (too large, invalid, too many in flight, closed) never reached it. (A failed ping is the health check's
+            // to judge: it says "ping failed" in one step.)
             if (outcome.makesInstanceSuspect() && !closed && request.command() != NgCommand.PING) {
                 inst.markDown("suspect until the next answered ping: " + error.getMessage());
             }
@@ -484,7 +505,8 @@ public final class EnginePool implements AutoCloseable {
                     // Any answer is final here: the instance has handled everything sent before the ping.
                     if (orphanAnswered(inst, orphan, reply)) {
                         LOG.log(System.Logger.Level.INFO, "rtpengine " + inst.name() + ": deleted Call-ID "
-                                + orphan.callId() + ", which it had kept after a request to it timed out");
+                                + orphan.callId() + ", which it had kept after a request to it timed out or could"
+                                + " not be sent");
                     }
                 } else {
                     allAnswered.set(false);
@@ -538,9 +560,9 @@ public final class EnginePool implements AutoCloseable {
                     if (inst.pingAnswered(sent)) {
                         drainOrphans(inst, sent);
                     }
-                } else if (!closed && RequestResult.of(failure) != RequestResult.OVERLOAD) {
-                    // (Not sent because this client already has its maximum in flight says nothing about the
-                    // instance: no verdict this round.)
+                } else if (!closed && !RequestResult.of(failure).isLocalRefusal()) {
+                    // (A ping the client refused itself, e.g. because it already has its maximum in flight, says
+                    // nothing about the instance: no verdict this round.)
                     inst.markDown("ping failed: " + describe(failure));
                 }
             }));
@@ -618,6 +640,15 @@ public final class EnginePool implements AutoCloseable {
 
     private static List<String> names(List<EngineInstance> list) {
         return list.stream().map(EngineInstance::name).toList();
+    }
+
+    /**
+     * A delete that ended so may have left the call on the instance: it timed out or failed on the way (the instance
+     * is suspect), or the client had too many requests in flight to send it. Such a call is deleted again once the
+     * instance answers a ping.
+     */
+    private static boolean leavesCallBehind(RequestResult outcome) {
+        return outcome.makesInstanceSuspect() || outcome == RequestResult.OVERLOAD;
     }
 
     /** A failure in a few words, without repeating the instance/command/Call-ID of an {@link NgException}. */
