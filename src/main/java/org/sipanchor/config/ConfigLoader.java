@@ -225,7 +225,8 @@ final class ConfigLoader {
         if (sdpName.isBlank() || sdpName.chars().anyMatch(c -> c <= ' ' || c == 127)) {
             throw new ConfigException(section.locationOf("sdp_name"), "must be one word of visible characters (it goes into o= and s=)");
         }
-        Duration health = Duration.ofSeconds(positive(section, "health_check_interval_secs", 5));
+        Duration health = Duration.ofSeconds(positive(section, "health_check_interval_secs", 5,
+                MediaConfig.MAX_HEALTH_CHECK_INTERVAL.toSeconds()));
         Map<String, ProfileConfig> profiles = profiles(section.mappingOrEmpty("profiles"));
         MediaFailurePolicy onFailure = section.choice("on_failure", MediaFailurePolicy.class).orElse(MediaFailurePolicy.REJECT);
         Optional<HostPort> dtmfEvents = listenOnly(section.mappingOrEmpty("dtmf_events"));
@@ -257,7 +258,7 @@ final class ConfigLoader {
                 throw new ConfigException(section.locationOf("instances"), "lists " + instance.address() + " twice");
             }
         }
-        Duration timeout = Duration.ofMillis(positive(section, "timeout_ms", 1000));
+        Duration timeout = Duration.ofMillis(positive(section, "timeout_ms", 1000, RtpEngineConfig.MAX_TIMEOUT.toMillis()));
         EngineTransport transport = section.choice("transport", EngineTransport.class).orElse(EngineTransport.UDP);
         section.rejectUnknownKeys();
         return new RtpEngineConfig(instances, timeout, transport);
@@ -315,9 +316,17 @@ final class ConfigLoader {
     }
 
     private static int positive(YamlMapping section, String key, int defaultValue) {
+        return positive(section, key, defaultValue, Integer.MAX_VALUE);
+    }
+
+    /** A whole number in 1..{@code max}, else an error at its line. */
+    private static int positive(YamlMapping section, String key, int defaultValue, long max) {
         int value = section.integer(key).orElse(defaultValue);
         if (value <= 0) {
             throw new ConfigException(section.locationOf(key), "must be greater than 0 (got " + value + ")");
+        }
+        if (value > max) {
+            throw new ConfigException(section.locationOf(key), "must be at most " + max + " (got " + value + ")");
         }
         return value;
     }

@@ -16,6 +16,13 @@ import java.util.Optional;
 public record MediaConfig(RtpEngineConfig rtpengine, String sdpName, Duration healthCheckInterval,
         Map<String, ProfileConfig> profiles, MediaFailurePolicy onFailure, Optional<HostPort> dtmfEvents) {
 
+    /**
+     * Most {@code health_check_interval_secs} accepted: 300 s. Only an answered ping puts an instance that failed back
+     * in rotation and releases the calls it kept after a timeout, and an idle pool notices a dead instance only by
+     * its pings: beyond 5 minutes a single lost datagram takes an instance out for longer than any call setup waits.
+     */
+    public static final Duration MAX_HEALTH_CHECK_INTERVAL = Duration.ofMinutes(5);
+
     public MediaConfig {
         profiles = Map.copyOf(profiles);
     }

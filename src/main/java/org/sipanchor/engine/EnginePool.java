@@ -23,6 +23,7 @@ import org.sipanchor.ng.NgClient;
 import org.sipanchor.ng.NgCommand;
 import org.sipanchor.ng.NgErrorException;
 import org.sipanchor.ng.NgException;
+import org.sipanchor.ng.NgRefusedException;
 import org.sipanchor.ng.NgReply;
 import org.sipanchor.ng.NgRequest;
 import org.sipanchor.ng.NgTransportKind;
@@ -51,8 +52,21 @@ import org.sipanchor.ng.NgTransportKind;
  * capacity ({@code load limit}, "Ran out of ports", "Parallel session limit reached", "Call limit reached", see
  * {@link NgErrorException#isCapacityRefusal()}), the same offer goes to the next up instance not yet tried; the
  * caller sees one result. Any other error reply (e.g. "Failed to parse SDP") is the caller's and is not retried.
- * Each attempt waits at most the configured timeout, so the future completes within (instances tried) x timeout; no
- * thread waits meanwhile.
+ *
+ * <h2>Refused here, not there</h2>
+ * What the NG client refuses itself ({@link NgRefusedException}: a message too large for UDP, an invalid request, its
+ * bound on requests in flight, a closed client) never reached the instance and never counts against its health. A
+ * request every instance would refuse the same way ({@link NgRefusedException.Kind#sameOnEveryInstance()}: too large,
+ * invalid) is not tried elsewhere either: the future fails at once with that exception, so the caller can answer
+ * 413/500 without delay. Only a full client ({@code IN_FLIGHT_LIMIT}) sends an offer on to the next instance. An error
+ * reply is an answer too: the instance stays up.
+ *
+ * <h2>Budget: how long a caller may wait</h2>
+ * Every future this pool returns completes within {@link #budget()}, plus a few milliseconds of timer delay, even
+ * when every instance is frozen: {@code max(2 x timeout, min(instances x timeout, 3 s))}. One request ends within one
+ * timeout (the NG client's guarantee); a later command of a call no anchor knows takes two (find the call, then
+ * send); an offer tries the next instance only while at least half a timeout is left, with its timeout cut to what is
+ * left, so a frozen instance costs one timeout and a full one almost nothing. No thread waits meanwhile.
  *
  * <h2>Never anchored on two instances</h2>
  * An instance that timed out may still have created the call (it was slow, frozen, or its reply was lost). The
@@ -96,6 +110,12 @@ public final class EnginePool implements AutoCloseable {
     private static final int ORPHAN_CAPACITY = 10_000;
     /** Requests waiting for a reply per instance: beyond that one fails at once (an offer moves on), not queued. */
     private static final int MAX_IN_FLIGHT = 256;
+    /**
+     * Most time an offer spends failing over, unless two timeouts are longer. A caller (a SIP thread holding an INVITE
+     * whose sender retransmits it from 500 ms on) is better off with a quick 503 than with a fourth frozen instance
+     * tried; the instances that timed out are out of rotation by then, so the next call goes elsewhere at once.
+     */
+    static final Duration FAILOVER_CAP = Duration.ofSeconds(3);
 
     private final List<EngineInstance> instances;
     private final Map<String, EngineInstance> byName;
@@ -104,6 +124,7 @@ public final class EnginePool implements AutoCloseable {
     private final EngineMetrics metrics;
     private final ScheduledThreadPoolExecutor scheduler;
     private final Duration timeout;
+    private final Duration budget;
     private volatile boolean closed;
 
     private EnginePool(RtpEngineConfig config, PrometheusRegistry registry) {
@@ -124,6 +145,7 @@ public final class EnginePool implements AutoCloseable {
             throw new IllegalArgumentException("no rtpengine instance configured");
         }
         this.instances = List.copyOf(list);
+        this.budget = budget(timeout, instances.size());
         this.byName = Map.copyOf(names);
         this.metrics = new EngineMetrics(registry, this::upCount, this::instances);
         this.rotation = new SmoothWeightedRoundRobin<>(instances, EngineInstance::weight);
@@ -175,7 +197,9 @@ public final class EnginePool implements AutoCloseable {
      * <p>Completes with the reply and the instance that took the call ({@link EngineReply#instance()}: keep it with
      * the call); or exceptionally with {@link EngineUnavailableException} (no instance up, or all tried failed; each
      * attempt's {@link NgException} attached as suppressed), or with the {@link NgErrorException} of an error reply
-     * that says the request itself is wrong.
+     * that says the request itself is wrong, or with the {@link NgRefusedException} of a request every instance would
+     * refuse ({@link NgRefusedException.Kind#TOO_LARGE}, {@link NgRefusedException.Kind#INVALID}); always within
+     * {@link #budget()}.
      *
      * <p>An offer for a Call-ID the local table already anchors goes to that instance, like {@link #send}: one call
      * is never anchored on two instances. Offer each new call once at a time.
@@ -194,7 +218,8 @@ public final class EnginePool implements AutoCloseable {
             return sendAnchored(known.get(), offer, callId);
         }
         CompletableFuture<EngineReply> result = new CompletableFuture<>();
-        attemptOffer(offer, callId, new ArrayList<>(), new ArrayList<>(), result);
+        attemptOffer(offer, callId, System.nanoTime() + budget.toNanos(), new ArrayList<>(), new ArrayList<>(),
+                result);
         return result;
     }
 
@@ -208,8 +233,18 @@ public final class EnginePool implements AutoCloseable {
         return anchor.isPresent() ? send(offer, anchor) : offer(offer);
     }
 
-    private void attemptOffer(NgRequest offer, String callId, List<EngineInstance> tried, List<Throwable> failures,
-            CompletableFuture<EngineReply> result) {
+    private void attemptOffer(NgRequest offer, String callId, long deadlineNanos, List<EngineInstance> tried,
+            List<Throwable> failures, CompletableFuture<EngineReply> result) {
+        // Another attempt only while at least half a timeout is left, and never past the deadline (its timeout is cut
+        // to what is left): the budget is a promise to the caller. Half, so that timer delays of the attempts before
+        // do not cost a whole attempt, and so that a shortened attempt still gives the instance ample time.
+        long left = deadlineNanos - System.nanoTime();
+        if (!tried.isEmpty() && left < timeout.toNanos() / 2) {
+            result.completeExceptionally(new EngineUnavailableException(callId, NgCommand.OFFER,
+                    "no time left to try another instance within the budget of " + budget.toMillis() + " ms",
+                    names(tried), failures));
+            return;
+        }
         Optional<EngineInstance> next = closed ? Optional.empty()
                 : rotation.next(i -> i.isUp() && !tried.contains(i));
         if (next.isEmpty()) {
@@ -223,7 +258,8 @@ public final class EnginePool implements AutoCloseable {
         }
         EngineInstance inst = next.get();
         tried.add(inst);
-        dispatch(inst, offer).whenComplete((reply, failure) -> {
+        Duration attemptTimeout = tried.size() == 1 ? timeout : Duration.ofNanos(Math.min(timeout.toNanos(), left));
+        dispatch(inst, offer, attemptTimeout).whenComplete((reply, failure) -> {
             if (failure == null) {
                 anchors.put(callId, inst);
                 inst.orphans().forget(callId);
@@ -244,7 +280,7 @@ public final class EnginePool implements AutoCloseable {
             failures.add(failure);
             LOG.log(System.Logger.Level.DEBUG, () -> "offer of Call-ID " + callId + " failed on " + inst.name()
                     + ", trying the next instance: " + describe(failure));
-            attemptOffer(offer, callId, tried, failures, result);
+            attemptOffer(offer, callId, deadlineNanos, tried, failures, result);
         });
     }
 
@@ -259,8 +295,10 @@ public final class EnginePool implements AutoCloseable {
      * it, or fail with {@link UnknownCallException}. A successful delete of the whole call removes the local-table
      * entry.
      *
-     * <p>Completes exceptionally with the instance's {@link NgException}, with {@link UnknownCallException}, or with
-     * {@link EngineUnavailableException} when no instance could be asked.
+     * <p>Completes exceptionally with the instance's {@link NgException} (an {@link NgRefusedException} if the client
+     * refused the request, e.g. an answer too large for UDP: the instance stays up), with
+     * {@link UnknownCallException}, or with {@link EngineUnavailableException} when no instance could be asked; always
+     * within {@link #budget()}.
      *
      * @param anchor {@link EngineReply#instance()} of the call's offer, as kept with the call
      * @throws IllegalArgumentException (in the future) for a request without call-id and without anchor
@@ -319,7 +357,7 @@ public final class EnginePool implements AutoCloseable {
                 result.complete(new EngineReply(reply, inst.name()));
                 return;
             }
-            if (delete && callId != null && RequestResult.of(failure).makesInstanceSuspect()) {
+            if (delete && callId != null && leavesCallBehind(RequestResult.of(failure))) {
                 // The call is being torn down but the instance did not confirm: delete it when it answers again.
                 recordOrphan(inst, callId);
                 anchors.remove(callId);
@@ -354,7 +392,7 @@ public final class EnginePool implements AutoCloseable {
                     } else if (notFound == null) {
                         notFound = a;
                     }
-                } else if (RequestResult.of(a.failure).makesInstanceSuspect()) {
+                } else if (leavesCallBehind(RequestResult.of(a.failure))) {
                     recordOrphan(a.instance, callId); // it may hold the call: delete it when it is back
                 }
             }
@@ -421,6 +459,10 @@ public final class EnginePool implements AutoCloseable {
      * not be reached. The future completes with the reply, or exceptionally with the bare cause.
      */
     private CompletableFuture<NgReply> dispatch(EngineInstance inst, NgRequest request) {
+        return dispatch(inst, request, timeout);
+    }
+
+    private CompletableFuture<NgReply> dispatch(EngineInstance inst, NgRequest request, Duration requestTimeout) {
         CompletableFuture<NgReply> out = new CompletableFuture<>();
         Optional<NgClient> client = closed ? Optional.empty() : inst.client();
         if (client.isEmpty()) {
@@ -430,7 +472,15 @@ public final class EnginePool implements AutoCloseable {
                     + inst.status().lastError().orElse("?"), List.of(inst.name()), List.of()));
             return out;
         }
-        client.get().send(request).whenComplete((reply, error) -> {
+        CompletableFuture<NgReply> sent;
+        try {
+            sent = client.get().send(request, requestTimeout);
+        } catch (RuntimeException e) {
+            // Refused while being handed over (not sent): a failed future, never an exception out of a callback,
+            // where it would be lost and leave an offer's future incomplete for good.
+            sent = CompletableFuture.failedFuture(e);
+        }
+        sent.whenComplete((reply, error) -> {
             if (error == null) {
                 metrics.request(inst.name(), request.command(), RequestResult.of(reply));
                 out.complete(reply);
@@ -439,7 +489,9 @@ public final class EnginePool implements AutoCloseable {
             // NgClient completes its futures directly with the NgException, never wrapped in a CompletionException.
             RequestResult outcome = RequestResult.of(error);
             metrics.request(inst.name(), request.command(), outcome);
-            // (A failed ping is the health check's to judge: it says "ping failed" in one step.)
+            // Only the instance's own failure takes it out: an error reply is an answer, and what the client refused
+            // (too large, invalid, too many in flight, closed) never reached it. (A failed ping is the health check's
+            // to judge: it says "ping failed" in one step.)
             if (outcome.makesInstanceSuspect() && !closed && request.command() != NgCommand.PING) {
                 inst.markDown("suspect until the next answered ping: " + error.getMessage());
             }
@@ -484,7 +536,8 @@ public final class EnginePool implements AutoCloseable {
                     // Any answer is final here: the instance has handled everything sent before the ping.
                     if (orphanAnswered(inst, orphan, reply)) {
                         LOG.log(System.Logger.Level.INFO, "rtpengine " + inst.name() + ": deleted Call-ID "
-                                + orphan.callId() + ", which it had kept after a request to it timed out");
+                                + orphan.callId() + ", which it had kept after a request to it timed out or could"
+                                + " not be sent");
                     }
                 } else {
                     allAnswered.set(false);
@@ -538,9 +591,9 @@ public final class EnginePool implements AutoCloseable {
                     if (inst.pingAnswered(sent)) {
                         drainOrphans(inst, sent);
                     }
-                } else if (!closed && RequestResult.of(failure) != RequestResult.OVERLOAD) {
-                    // (Not sent because this client already has its maximum in flight says nothing about the
-                    // instance: no verdict this round.)
+                } else if (!closed && !RequestResult.of(failure).isLocalRefusal()) {
+                    // (A ping the client refused itself, e.g. because it already has its maximum in flight, says
+                    // nothing about the instance: no verdict this round.)
                     inst.markDown("ping failed: " + describe(failure));
                 }
             }));
@@ -592,6 +645,26 @@ public final class EnginePool implements AutoCloseable {
         return n;
     }
 
+    /**
+     * How long any future of this pool may take at most (plus a few milliseconds of timer delay), even with every
+     * instance frozen: {@code max(2 x timeout, min(instances x timeout, 3 s))}; see the class documentation. A caller
+     * that waits on a thread of its own (a SIP thread) can use it as the limit of {@code get}, with a margin for a
+     * starved timer thread, e.g. {@code future.get(pool.budget().toMillis() + 1000, MILLISECONDS)}.
+     */
+    public Duration budget() {
+        return budget;
+    }
+
+    /** {@link #budget()} for {@code instances} instances with NG timeout {@code timeout}. */
+    static Duration budget(Duration timeout, int instances) {
+        Duration failover = timeout.multipliedBy(instances);
+        if (failover.compareTo(FAILOVER_CAP) > 0) {
+            failover = FAILOVER_CAP;
+        }
+        Duration twoTimeouts = timeout.multipliedBy(2); // locate an unanchored call, then send to it
+        return failover.compareTo(twoTimeouts) > 0 ? failover : twoTimeouts;
+    }
+
     /** Calls in the local anchor table (for tests and diagnostics). */
     int anchoredCalls() {
         return anchors.size();
@@ -618,6 +691,15 @@ public final class EnginePool implements AutoCloseable {
 
     private static List<String> names(List<EngineInstance> list) {
         return list.stream().map(EngineInstance::name).toList();
+    }
+
+    /**
+     * A delete that ended so may have left the call on the instance: it timed out or failed on the way (the instance
+     * is suspect), or the client had too many requests in flight to send it. Such a call is deleted again once the
+     * instance answers a ping.
+     */
+    private static boolean leavesCallBehind(RequestResult outcome) {
+        return outcome.makesInstanceSuspect() || outcome == RequestResult.OVERLOAD;
     }
 
     /** A failure in a few words, without repeating the instance/command/Call-ID of an {@link NgException}. */

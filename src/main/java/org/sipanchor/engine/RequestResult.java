@@ -1,11 +1,10 @@
 package org.sipanchor.engine;
 
-import org.sipanchor.ng.NgClosedException;
 import org.sipanchor.ng.NgErrorException;
 import org.sipanchor.ng.NgInterruptedException;
 import org.sipanchor.ng.NgLoadLimitException;
-import org.sipanchor.ng.NgOverloadException;
 import org.sipanchor.ng.NgProtocolException;
+import org.sipanchor.ng.NgRefusedException;
 import org.sipanchor.ng.NgReply;
 import org.sipanchor.ng.NgTimeoutException;
 import org.sipanchor.ng.NgTransportException;
@@ -13,6 +12,10 @@ import org.sipanchor.ng.NgTransportException;
 /**
  * How one NG request to one instance ended: the {@code result} label of {@code sipanchor_ng_requests_total}, and what
  * the pool does about it (take the instance out of rotation, fail over, clean up after it).
+ *
+ * <p>Only the instance's own failures (no reply, a failed connection, a garbled reply) count against its health. An
+ * error reply is an answer, so the instance is alive; and what the client refused itself ({@link #isLocalRefusal()})
+ * never reached the instance at all.
  */
 enum RequestResult {
     /** {@code ok} without warning, or {@code pong}. */
@@ -28,9 +31,14 @@ enum RequestResult {
     TIMEOUT("timeout"),
     TRANSPORT_ERROR("transport_error"),
     PROTOCOL_ERROR("protocol_error"),
-    /** Not sent: the client's bound on requests in flight was reached. */
+    /** Not sent: the client's bound on requests in flight was reached ({@code IN_FLIGHT_LIMIT}). */
     OVERLOAD("overload"),
+    /** The client was closed ({@link NgRefusedException.Kind#CLOSED}), or the waiting thread interrupted. */
     CLOSED("closed"),
+    /** Not sent: too large for the transport ({@link NgRefusedException.Kind#TOO_LARGE}). */
+    TOO_LARGE("too_large"),
+    /** Not sent: the client refused the request as it stands ({@link NgRefusedException.Kind#INVALID}). */
+    INVALID("invalid"),
     OTHER("other");
 
     private final String label;
@@ -48,6 +56,14 @@ enum RequestResult {
     }
 
     static RequestResult of(Throwable failure) {
+        if (failure instanceof NgRefusedException refused) {
+            return switch (refused.kind()) {
+                case TOO_LARGE -> TOO_LARGE;
+                case INVALID -> INVALID;
+                case IN_FLIGHT_LIMIT -> OVERLOAD;
+                case CLOSED -> CLOSED;
+            };
+        }
         if (failure instanceof NgLoadLimitException) {
             return LOAD_LIMIT;
         }
@@ -63,13 +79,22 @@ enum RequestResult {
         if (failure instanceof NgProtocolException) {
             return PROTOCOL_ERROR;
         }
-        if (failure instanceof NgOverloadException) {
-            return OVERLOAD;
-        }
-        if (failure instanceof NgClosedException || failure instanceof NgInterruptedException) {
+        if (failure instanceof NgInterruptedException) {
             return CLOSED;
         }
+        if (failure instanceof IllegalArgumentException) {
+            return INVALID; // e.g. an NgValidationException thrown while the request was being handed over
+        }
         return OTHER;
+    }
+
+    /**
+     * Ended on this side without the instance having a say: refused by the client (too large, invalid, too many in
+     * flight, closed). Never counts against the instance's health, and needs no clean-up there: it was not sent, or
+     * (closed) this program is going away.
+     */
+    boolean isLocalRefusal() {
+        return this == TOO_LARGE || this == INVALID || this == OVERLOAD || this == CLOSED;
     }
 
     /** The instance itself looks broken: out of rotation until its next successful ping. */
@@ -77,7 +102,10 @@ enum RequestResult {
         return this == TIMEOUT || this == TRANSPORT_ERROR || this == PROTOCOL_ERROR;
     }
 
-    /** An offer for a new call that ended so may go to the next instance. */
+    /**
+     * An offer for a new call that ended so may go to the next instance. Not a request any instance would refuse the
+     * same way (too large, invalid), nor an error reply about the request: the caller gets those at once.
+     */
     boolean failsOver() {
         return this == CAPACITY || this == LOAD_LIMIT || this == OVERLOAD || makesInstanceSuspect();
     }

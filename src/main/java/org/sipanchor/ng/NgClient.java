@@ -138,7 +138,9 @@ public final class NgClient implements AutoCloseable {
 
     /**
      * Sends a request and returns at once. The future completes with the reply for {@code ok} and {@code pong}, or
-     * exceptionally with an {@link NgException} subclass; always by {@code timeout} (plus timer jitter).
+     * exceptionally with an {@link NgException} subclass; always by {@code timeout} (plus timer jitter). What the
+     * client refuses itself (too large for the transport, a non-positive timeout, too many in flight, closed) fails
+     * the future before this returns, with an {@link NgRefusedException} naming the {@link NgRefusedException.Kind}.
      */
     public CompletableFuture<NgReply> send(NgRequest request, Duration timeout) {
         CompletableFuture<NgReply> future = new CompletableFuture<>();
@@ -209,10 +211,14 @@ public final class NgClient implements AutoCloseable {
 
     private Pending submit(NgRequest request, Duration timeout, CompletableFuture<NgReply> future, boolean direct) {
         Objects.requireNonNull(request, "request");
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("timeout must be positive: " + timeout);
-        }
         String callId = request.callId().orElse(null);
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            // A refusal like the others below, so that the caller's future fails at once rather than its thread
+            // getting an exception it may not expect from an asynchronous call.
+            future.completeExceptionally(new NgRefusedException(address, request.command(), callId,
+                    NgRefusedException.Kind.INVALID, "not sent: timeout must be positive, not " + timeout, null));
+            return null;
+        }
         if (closed) {
             future.completeExceptionally(new NgClosedException(address, request.command(), callId));
             return null;
@@ -228,9 +234,11 @@ public final class NgClient implements AutoCloseable {
         Pending p = new Pending(id, request, wire, future, direct, now, timeout);
         if (wire.length > transport.maxMessageLength()) {
             inFlight.decrementAndGet();
-            future.completeExceptionally(new NgTransportException(address, request.command(), callId, "message of "
-                    + wire.length + " bytes exceeds the " + kind + " limit of " + transport.maxMessageLength()
-                    + " bytes" + (kind == NgTransportKind.UDP ? " (use TCP)" : ""), null));
+            // Refused before sending: the request's fault, not the instance's, and the same on every instance.
+            future.completeExceptionally(new NgRefusedException(address, request.command(), callId,
+                    NgRefusedException.Kind.TOO_LARGE, "not sent: message of " + wire.length + " bytes exceeds the "
+                    + kind + " limit of " + transport.maxMessageLength() + " bytes"
+                    + (kind == NgTransportKind.UDP ? " (use TCP)" : ""), null));
             return null;
         }
         p.interval = transport.retransmits() ? rtoNanos : p.timeoutNanos;

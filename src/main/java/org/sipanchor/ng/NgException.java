@@ -11,9 +11,11 @@ import java.util.Optional;
  *   <li>{@link NgErrorException}: RTPEngine answered {@code error} (or {@link NgLoadLimitException}: {@code load limit});</li>
  *   <li>{@link NgTimeoutException}: no reply within the request's timeout, retransmissions included;</li>
  *   <li>{@link NgProtocolException}: a reply that is not a valid NG reply;</li>
- *   <li>{@link NgOverloadException}: the client's bound on requests in flight was reached (nothing was sent);</li>
+ *   <li>{@link NgRefusedException}: refused by this client, not by RTPEngine, with a {@link NgRefusedException.Kind
+ *       kind}: too large for the transport, invalid, the bound on requests in flight reached
+ *       ({@link NgOverloadException}), or the client closed ({@link NgClosedException}); says nothing about the
+ *       instance's health;</li>
  *   <li>{@link NgTransportException}: the request could not be sent (socket or connection failure);</li>
- *   <li>{@link NgClosedException}: the client was closed;</li>
  *   <li>{@link NgInterruptedException}: the thread blocked in {@link NgClient#execute} was interrupted.</li>
  * </ul>
  */

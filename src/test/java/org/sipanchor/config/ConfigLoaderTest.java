@@ -148,6 +148,21 @@ class ConfigLoaderTest {
         }
     }
 
+    @Test
+    @DisplayName("accepts an NG timeout of up to 10 s and a health interval of up to 5 minutes")
+    void acceptsTheMaxima() {
+        SipAnchorConfig config = parse("""
+                media:
+                  rtpengine:
+                    timeout_ms: 10000
+                  health_check_interval_secs: 300
+                """);
+        assertEquals(Duration.ofSeconds(10), config.media().rtpengine().timeout());
+        assertEquals(RtpEngineConfig.MAX_TIMEOUT, config.media().rtpengine().timeout());
+        assertEquals(Duration.ofMinutes(5), config.media().healthCheckInterval());
+        assertEquals(MediaConfig.MAX_HEALTH_CHECK_INTERVAL, config.media().healthCheckInterval());
+    }
+
     @Nested
     @DisplayName("is refused, with file, line and key path, when")
     class Refusals {
@@ -172,6 +187,9 @@ class ConfigLoaderTest {
                 a key appears twice              | log:\\n  level: info\\n  level: debug                              | sipanchor.yaml:3: log.level: key appears twice
                 the YAML is broken               | sip: [unclosed                                                       | sipanchor.yaml:1: not valid YAML
                 a health interval is zero        | media:\\n  health_check_interval_secs: 0                             | sipanchor.yaml:2: media.health_check_interval_secs: must be greater than 0 (got 0)
+                a health interval is over 5 min  | media:\\n  sdp_name: x\\n  health_check_interval_secs: 301        | sipanchor.yaml:3: media.health_check_interval_secs: must be at most 300 (got 301)
+                an NG timeout is zero            | media:\\n  rtpengine:\\n    timeout_ms: 0                          | sipanchor.yaml:3: media.rtpengine.timeout_ms: must be greater than 0 (got 0)
+                an NG timeout is over 10 s       | media:\\n  rtpengine:\\n    address: "127.0.0.1:22222"\\n    timeout_ms: 10001 | sipanchor.yaml:4: media.rtpengine.timeout_ms: must be at most 10000 (got 10001)
                 the same listener appears twice  | sip:\\n  listen:\\n    - { transport: udp, address: "127.0.0.1:5060" }\\n    - { transport: udp, address: "127.0.0.1:5060" } | listens twice on udp:127.0.0.1:5060
                 registrar bounds are inverted    | app:\\n  registrar: { min_expires: 600, max_expires: 60 }            | sipanchor.yaml:2: app.registrar.min_expires: must not exceed max_expires
                 a wss listener has no key        | sip:\\n  listen:\\n    - { transport: wss, address: "127.0.0.1:5063" } | sipanchor.yaml:3: sip.listen[0]: a wss listener needs sip.tls with a keystore

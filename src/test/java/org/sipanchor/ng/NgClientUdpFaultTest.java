@@ -352,15 +352,51 @@ class NgClientUdpFaultTest {
     }
 
     @Test
-    void a_request_too_large_for_a_datagram_fails_without_being_sent() throws Exception {
+    void a_request_too_large_for_a_datagram_is_refused_locally_without_being_sent() throws Exception {
         ScriptedUdpPeer peer = peer((r, p) -> p.reply(r, OK));
         NgClient client = client(peer, Duration.ofSeconds(1));
         NgRequest huge = NgRequest.builder(NgCommand.OFFER).callId("huge").fromTag("f")
                 .sdp(new byte[70_000]).build();
 
-        NgTransportException e = assertThrows(NgTransportException.class, () -> client.execute(huge));
+        NgRefusedException e = assertThrows(NgRefusedException.class, () -> client.execute(huge));
+        CompletableFuture<NgReply> async = client.send(huge);
 
+        assertEquals(NgRefusedException.Kind.TOO_LARGE, e.kind());
+        assertTrue(e.kind().sameOnEveryInstance(), "no other instance would take it either");
         assertTrue(e.getMessage().contains("use TCP"), e.getMessage());
+        assertEquals("huge", e.callId().orElseThrow());
+        assertTrue(async.isCompletedExceptionally(), "the asynchronous form fails before send() returns");
+        assertEquals(NgRefusedException.Kind.TOO_LARGE, assertInstanceOf(NgRefusedException.class, cause(async))
+                .kind());
+        assertTrue(peer.received().isEmpty());
+        assertEquals(0, client.inFlight());
+        assertEquals(NgReply.Result.OK, client.execute(offer("normal")).result(), "and the client goes on");
+    }
+
+    @Test
+    void the_in_flight_bound_and_close_are_refusals_of_their_own_kind() throws Exception {
+        ScriptedUdpPeer peer = peer((r, p) -> { });
+        NgClient client = client(peer, Duration.ofMillis(400), 1);
+        CompletableFuture<NgReply> held = client.send(offer("held"));
+
+        NgRefusedException bound = assertInstanceOf(NgRefusedException.class, cause(client.send(offer("excess"))));
+        client.close();
+        NgRefusedException closed = assertInstanceOf(NgRefusedException.class, cause(held));
+
+        assertEquals(NgRefusedException.Kind.IN_FLIGHT_LIMIT, bound.kind());
+        assertFalse(bound.kind().sameOnEveryInstance(), "another instance's client may have room");
+        assertEquals(NgRefusedException.Kind.CLOSED, closed.kind());
+    }
+
+    @Test
+    void a_non_positive_timeout_fails_the_future_as_an_invalid_request_instead_of_throwing() throws Exception {
+        ScriptedUdpPeer peer = peer((r, p) -> p.reply(r, OK));
+        NgClient client = client(peer, Duration.ofSeconds(1));
+
+        CompletableFuture<NgReply> f = client.send(offer("zero"), Duration.ZERO);
+
+        NgRefusedException e = assertInstanceOf(NgRefusedException.class, cause(f));
+        assertEquals(NgRefusedException.Kind.INVALID, e.kind());
         assertTrue(peer.received().isEmpty());
         assertEquals(0, client.inFlight());
     }
