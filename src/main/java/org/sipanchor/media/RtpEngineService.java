@@ -8,6 +8,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -56,6 +58,8 @@ import org.sipanchor.sdp.SessionDescription;
 public class RtpEngineService {
 
     private static final Logger LOG = Logger.getLogger(RtpEngineService.class.getName());
+    /** Beyond the pool's budget, the slack its timer thread may take to fail a request. */
+    private static final long BUDGET_MARGIN_MILLIS = 1000;
 
     private final EnginePool engines;
     private final MediaProfiles profiles;
@@ -422,7 +426,7 @@ public class RtpEngineService {
      */
     public boolean isAlive(MediaCall call) {
         try {
-            engines.send(NgRequest.query(call.callId()), call.anchor()).get();
+            waitFor(engines.send(NgRequest.query(call.callId()), call.anchor()));
             return true;
         } catch (ExecutionException e) {
             return !(e.getCause() instanceof NgErrorException);
@@ -434,7 +438,7 @@ public class RtpEngineService {
 
     private void deleteQuietly(MediaCall call, NgRequest request) {
         try {
-            EngineReply reply = engines.send(request, call.anchor()).get();
+            EngineReply reply = waitFor(engines.send(request, call.anchor()));
             reply.reply().warning().ifPresent(warning -> LOG.fine(() -> "call-id=" + call.callId() + " delete: " + warning));
         } catch (ExecutionException e) {
             LOG.log(Level.WARNING, "call-id=" + call.callId() + " media not released: " + e.getCause().getMessage());
@@ -444,9 +448,22 @@ public class RtpEngineService {
         }
     }
 
+    /**
+     * The reply of a pool request, waited for no longer than the pool's own budget (plus a margin for its timer):
+     * a SIP thread never waits longer than the NG budget the configuration allows, whatever RTPEngine does.
+     */
+    private EngineReply waitFor(CompletableFuture<EngineReply> pending) throws InterruptedException, ExecutionException {
+        try {
+            return pending.get(engines.budget().toMillis() + BUDGET_MARGIN_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            pending.cancel(false);
+            throw new ExecutionException("no RTPEngine answered within " + engines.budget().toMillis() + " ms", e);
+        }
+    }
+
     private EngineReply await(MediaCall call, NgRequest request, CompletableFuture<EngineReply> pending) {
         try {
-            EngineReply reply = pending.get();
+            EngineReply reply = waitFor(pending);
             reply.reply().warning().ifPresent(warning -> LOG.info(() -> "call-id=" + call.callId() + " "
                     + request.command().wireName() + " on " + reply.instance() + ": " + warning));
             return reply;

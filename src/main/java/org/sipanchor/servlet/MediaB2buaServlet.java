@@ -29,6 +29,7 @@ import org.sipanchor.media.Answer;
 import org.sipanchor.media.MalformedSdpException;
 import org.sipanchor.media.MediaCall;
 import org.sipanchor.media.MediaException;
+import org.sipanchor.media.MediaSession;
 import org.sipanchor.media.Offer;
 import org.sipanchor.media.Profile;
 import org.sipanchor.media.RtpEngineService;
@@ -148,6 +149,18 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet {
     /** Seconds a new call may go without a final response before the B2BUA cancels it: {@code app.no_answer_timeout_secs}. */
     protected int noAnswerTimeoutSecs(SipServletRequest invite) {
         return app.noAnswerTimeoutSecs();
+    }
+
+    /**
+     * Ends a call from the middle, e.g. from {@link #onDtmf}: its media is released and each leg that is up gets a BYE
+     * with a Reason header carrying {@code why}. Does nothing for a call that has ended already.
+     */
+    protected final void hangUp(MediaSession call, String why) throws IOException {
+        SipApplicationSession session = applicationSession(call);
+        Optional<B2buaCall> b2bua = callOf(session);
+        if (b2bua.isPresent() && !b2bua.get().isEnded()) {
+            endCall(session, b2bua.get(), SipServletResponse.SC_OK, why);
+        }
     }
 
     // ------------------------------------------------------------------ requests

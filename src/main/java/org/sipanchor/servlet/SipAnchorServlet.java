@@ -109,6 +109,22 @@ public abstract class SipAnchorServlet extends SipServlet {
         return timerService().createTimer(session, delay.toMillis(), false, info);
     }
 
+    /** {@link #startTimer(SipApplicationSession, Duration, Serializable)} in the application session of {@code call}. */
+    protected final ServletTimer startTimer(MediaSession call, Duration delay, Serializable info) {
+        return startTimer(applicationSession(call), delay, info);
+    }
+
+    /**
+     * The SIP application session of a call, e.g. to send a request in it from {@link #onDtmf}.
+     *
+     * @throws IllegalStateException when the call has ended
+     */
+    protected final SipApplicationSession applicationSession(MediaSession call) {
+        return rtpengine.applicationSessionOf(call.callId()).map(id -> sipSessions().getApplicationSessionById(id))
+                .filter(SipApplicationSession::isValid)
+                .orElseThrow(() -> new IllegalStateException("call-id=" + call.callId() + " has ended"));
+    }
+
     /**
      * A timer of the application's own fired (one that sipanchor did not start). Runs on a container thread under
      * the call's application session. By default it is logged and ignored.
