@@ -2,7 +2,10 @@ package org.sipanchor.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -30,6 +33,9 @@ public final class AnchoringServer implements BeforeAllCallback, AfterEachCallba
     private String profile = "rtp_passthrough";
     private String sdpName = "sipanchor";
     private String moreYaml = "";
+    private Path app;
+    private final List<String> jvmOptions = new ArrayList<>();
+    private String calleePortProperty;
     private SipAnchorServer server;
     private int calleePort;
 
@@ -39,6 +45,28 @@ public final class AnchoringServer implements BeforeAllCallback, AfterEachCallba
     /** The bundled application, in proxy mode unless told otherwise. */
     public static AnchoringServer bundled() {
         return new AnchoringServer();
+    }
+
+    /**
+     * Another application instead of the bundled one ({@code bin/sipanchor --app}), e.g. an example's war built on
+     * sipanchor; the configuration is the same.
+     */
+    public static AnchoringServer deploying(Path application) {
+        AnchoringServer server = new AnchoringServer();
+        server.app = application;
+        return server;
+    }
+
+    /** A JVM option of the server (e.g. {@code -Dname=value}), passed in {@code JAVA_OPTS}. */
+    public AnchoringServer jvmOption(String option) {
+        jvmOptions.add(option);
+        return this;
+    }
+
+    /** Tells the server's application the callee's port, as the system property {@code name}. */
+    public AnchoringServer calleePortProperty(String name) {
+        this.calleePortProperty = name;
+        return this;
     }
 
     public AnchoringServer mode(String appMode) {
@@ -77,7 +105,16 @@ public final class AnchoringServer implements BeforeAllCallback, AfterEachCallba
                   rtpengine:
                     address: "%s"
                   sdp_name: "%s"
-                """.formatted(mode, calleePort, profile, rtpengine.ngHostPort(), sdpName) + moreYaml), sipPort);
+                """.formatted(mode, calleePort, profile, rtpengine.ngHostPort(), sdpName) + moreYaml), sipPort,
+                serverJvmOptions(), app == null ? new String[0] : new String[] {"--app", app.toString()});
+    }
+
+    private List<String> serverJvmOptions() {
+        List<String> options = new ArrayList<>(jvmOptions);
+        if (calleePortProperty != null) {
+            options.add("-D" + calleePortProperty + "=" + calleePort);
+        }
+        return options;
     }
 
     @Override

@@ -65,15 +65,35 @@ public final class SipAnchorServer implements AutoCloseable {
         return server;
     }
 
+    /**
+     * {@link #start(String, int, String...)} with more JVM options (e.g. {@code -Dname=value}), passed as the launcher
+     * reads them: in {@code JAVA_OPTS}, after any the environment already has.
+     */
+    public static SipAnchorServer start(String yaml, int sipPort, List<String> jvmOptions, String... arguments) {
+        SipAnchorServer server = launch(yaml, sipPort, jvmOptions, arguments);
+        server.awaitReady(Duration.ofSeconds(30));
+        return server;
+    }
+
     /** Starts the launcher without waiting: for tests of start-up failures. */
     public static SipAnchorServer launch(String yaml, int sipPort, String... arguments) {
+        return launch(yaml, sipPort, List.of(), arguments);
+    }
+
+    /** {@link #launch(String, int, String...)} with more JVM options, in {@code JAVA_OPTS}. */
+    public static SipAnchorServer launch(String yaml, int sipPort, List<String> jvmOptions, String... arguments) {
         Path dir = TestOutput.directory("sipanchor-" + sipPort);
         Path config = dir.resolve("sipanchor.yaml");
         try {
             Files.writeString(config, yaml);
             List<String> command = new ArrayList<>(List.of(launcher().toString(), "--config", config.toString()));
             command.addAll(List.of(arguments));
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            if (!jvmOptions.isEmpty()) {
+                String inherited = builder.environment().getOrDefault("JAVA_OPTS", "");
+                builder.environment().put("JAVA_OPTS", (inherited + " " + String.join(" ", jvmOptions)).strip());
+            }
+            Process process = builder.start();
             return new SipAnchorServer(process, dir.resolve("output.log"), sipPort);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
