@@ -156,6 +156,24 @@ public final class SipAnchorServer implements AutoCloseable {
         return output.stream().anyMatch(line);
     }
 
+    /** Waits until the server logs a line that {@code line} accepts, and returns it; fails after {@code timeout}. */
+    public String awaitLogged(Predicate<String> line, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            var found = output.stream().filter(line).findFirst();
+            if (found.isPresent()) {
+                return found.get();
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        throw new AssertionError("no such line logged within " + timeout + ":\n" + output());
+    }
+
     private void pump() {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
                 var log = Files.newBufferedWriter(logFile)) {
