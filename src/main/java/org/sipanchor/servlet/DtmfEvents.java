@@ -25,7 +25,7 @@ public class DtmfEvents {
 
     @Inject
     public DtmfEvents(MediaConfig media, Event<DtmfEvent> observers) {
-        this.receiver = media.dtmfEvents().map(address -> DtmfEventReceiver.start(address, observers::fire));
+        this.receiver = media.dtmfEvents().map(address -> DtmfEventReceiver.start(address, DtmfEventReceiver.sourcesOf(media.rtpengine()), observers::fire));
         receiver.ifPresent(r -> LOG.info(() -> "DTMF events from RTPEngine on udp " + r.address()));
     }
 
