@@ -7,7 +7,10 @@ import java.util.regex.Pattern;
 /**
  * Masks key material in text about to be logged: SDES keys ({@code a=crypto}, and any {@code inline:} key
  * wherever it appears, so a garbled crypto line is masked too), {@code k=} keys, MIKEY data and the ICE
- * password. Works on one SDP line or on a whole SIP message, parseable or not. Keys never reach a log.
+ * password; and in SIP messages the credentials of {@code Authorization} and {@code Proxy-Authorization}
+ * (everything after the scheme except a Digest {@code username}: the response, nonce, cnonce and the rest are
+ * what an offline password guess needs) and all of {@code Authentication-Info} ({@code rspauth} is derived from
+ * the password too). Works on one SDP line or on a whole SIP message, parseable or not. Keys never reach a log.
  *
  * <pre>{@code
  * CryptoRedaction.redact("a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz|2^20|1:32")
@@ -19,6 +22,11 @@ public final class CryptoRedaction {
     private static final Pattern INLINE_KEY = Pattern.compile("(?i)inline:[^\\s;]+");
     private static final Pattern CRYPTO = Pattern.compile("(?i)^(a=crypto:\\S*\\s+\\S+\\s+)(\\S+).*$");
 
+    private static final Pattern CREDENTIALS = Pattern.compile("(?i)^((?:proxy-)?authorization\\s*:\\s*)(\\S*)(.*)$");
+    private static final Pattern AUTH_INFO = Pattern.compile("(?i)^(authentication-info\\s*:).*$");
+    private static final Pattern USERNAME = Pattern.compile("(?i)(?:^|[\\s,])(username\\s*=\\s*(?:\"(?:[^\"\\\\]|\\\\.)*\"|[^\\s,]+))");
+    private static final String MASK = "***";
+
     private CryptoRedaction() {
     }
 
@@ -29,11 +37,22 @@ public final class CryptoRedaction {
         }
         StringBuilder out = new StringBuilder(text.length());
         int start = 0;
+        boolean inCredentials = false;
         while (true) {
             int newline = text.indexOf('\n', start);
             int end = newline < 0 ? text.length() : newline;
             int contentEnd = end > start && text.charAt(end - 1) == '\r' ? end - 1 : end;
-            out.append(redactLine(text.substring(start, contentEnd))).append(text, contentEnd, end);
+            String line = text.substring(start, contentEnd);
+            // a header folded over several lines (RFC 3261 7.3.1) continues with white space: a credentials header's
+            // continuation is all credentials
+            boolean continuation = !line.isEmpty() && (line.charAt(0) == ' ' || line.charAt(0) == '\t');
+            if (inCredentials && continuation) {
+                out.append(line, 0, line.length() - line.stripLeading().length()).append(MASK);
+            } else {
+                inCredentials = isCredentialsHeader(line);
+                out.append(redactLine(line));
+            }
+            out.append(text, contentEnd, end);
             if (newline < 0) {
                 return out.toString();
             }
@@ -42,7 +61,40 @@ public final class CryptoRedaction {
         }
     }
 
-    /** One SDP line, without its ending. */
+    private static boolean isCredentialsHeader(String line) {
+        return CREDENTIALS.matcher(line).matches() || AUTH_INFO.matcher(line).matches();
+    }
+
+    /**
+     * One header line with its credentials masked, or the line unchanged when it is no credentials header.
+     * {@code Authorization: Digest username="bob", realm="x", nonce="n", response="r"} becomes
+     * {@code Authorization: Digest username="bob", ***}; {@code Authorization: Basic Ym9iOnNlY3JldA==} becomes
+     * {@code Authorization: Basic ***}.
+     */
+    public static String redactHeader(String line) {
+        Matcher info = AUTH_INFO.matcher(line);
+        if (info.matches()) {
+            return info.group(1) + " " + MASK;
+        }
+        Matcher m = CREDENTIALS.matcher(line);
+        if (!m.matches()) {
+            return line;
+        }
+        String scheme = m.group(2);
+        String rest = m.group(3);
+        if (scheme.isEmpty() && rest.isBlank()) {
+            return line;
+        }
+        if ("digest".equalsIgnoreCase(scheme)) {
+            Matcher user = USERNAME.matcher(rest);
+            if (user.find()) {
+                return m.group(1) + scheme + " " + user.group(1) + ", " + MASK;
+            }
+        }
+        return m.group(1) + scheme + " " + MASK;
+    }
+
+    /** One SDP line, or one SIP header line, without its ending. */
     public static String redactLine(String line) {
         String trimmed = line.stripLeading();
         String indent = line.substring(0, line.length() - trimmed.length());
@@ -64,6 +116,9 @@ public final class CryptoRedaction {
             out = space < 0 ? "a=key-mgmt:***" : trimmed.substring(0, space + 1) + "***";
         } else if (lower.startsWith("a=ice-pwd:")) {
             out = trimmed.substring(0, "a=ice-pwd:".length()) + "***";
+        } else if (lower.startsWith("authorization") || lower.startsWith("proxy-authorization")
+                || lower.startsWith("authentication-info")) {
+            out = redactHeader(trimmed);
         }
         return indent + INLINE_KEY.matcher(out).replaceAll("inline:***");
     }

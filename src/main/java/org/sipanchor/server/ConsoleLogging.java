@@ -20,7 +20,7 @@ import org.sipanchor.sdp.CryptoRedaction;
 /**
  * Sends every log line to standard output in one format, one event per line: sipanchor's and the application's
  * loggers (java.util.logging) at {@code log.level}, the container (log4j 1 in Restcomm, JULI in Tomcat, Weld) at
- * {@code log.container_level}, and any logger named in {@code log.loggers} at its own level.
+ * {@code log.container_level}, and any logger named in {@code log.loggers} at its own level. No line shows a secret, whatever the level: see {@link #mask}.
  */
 final class ConsoleLogging {
 
@@ -40,7 +40,46 @@ final class ConsoleLogging {
     /** The same line as {@link StdoutHandler}'s, in UTC whatever the JVM's time zone. */
     private static final String LOG4J_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSS'Z'}{UTC} %-5p [%c{1}] %m%n";
 
+    /**
+     * A value after a key naming a password or secret, as the container prints configuration: a {@code Properties}
+     * ({@code {javax.net.ssl.keyStorePassword=changeit, ...}}), {@code key: value}, {@code key="value"}.
+     */
+    private static final java.util.regex.Pattern SECRET_SETTING = java.util.regex.Pattern.compile(
+            "(?i)([\\w.\\-]*(?:password|passwd|passphrase|secret)[\\w.\\-]*\"?\\s*[=:]\\s*)(\"[^\"]*\"|[^,;}\\s]*)");
+    /** Values this process holds as secrets, masked wherever they appear, whatever key (or none) they come with. */
+    private static final java.util.Set<String> SECRETS = new java.util.concurrent.CopyOnWriteArraySet<>();
+    /**
+     * Shorter values would mask ordinary words and numbers all over the log; they are still masked where they follow
+     * a password key.
+     */
+    private static final int MIN_LITERAL_SECRET = 4;
+
     private ConsoleLogging() {
+    }
+
+    /**
+     * Declares {@code value} a secret (a key store password): from now on no log line shows it, at any level, from
+     * any logger, the container's included.
+     */
+    static void registerSecret(String value) {
+        if (value != null && value.length() >= MIN_LITERAL_SECRET) {
+            SECRETS.add(value);
+        }
+    }
+
+    /**
+     * Text about to be logged with every secret masked: SRTP keys and SIP credentials ({@link CryptoRedaction}), the
+     * value of any setting named like a password, and the registered secrets wherever they appear.
+     */
+    static String mask(String text) {
+        if (text == null || text.isEmpty()) {
+            return text;
+        }
+        String masked = CryptoRedaction.redact(text);
+        for (String secret : SECRETS) {
+            masked = masked.replace(secret, "***");
+        }
+        return SECRET_SETTING.matcher(masked).replaceAll("$1***");
     }
 
     static void install(LogConfig config) {
@@ -100,19 +139,20 @@ final class ConsoleLogging {
     }
 
     /**
-     * A message as one line with SRTP keys masked: the container logs whole SIP messages when it is
-     * unhappy with one, SDP with a=crypto included.
+     * A message as one line with secrets masked ({@link #mask}): the container logs whole SIP messages when it is
+     * unhappy with one, SDP with a=crypto included, and its SIP stack properties at INFO, the key store password
+     * included.
      */
     static String oneLine(String message) {
         if (message == null) {
             return "";
         }
-        String masked = CryptoRedaction.redact(message).strip();
+        String masked = mask(message).strip();
         return masked.replace("\r\n", " | ").replace('\n', ' ').replace('\r', ' ');
     }
 
     /** The container's log4j lines in the same shape as sipanchor's own. */
-    private static final class OneLineLayout extends EnhancedPatternLayout {
+    static final class OneLineLayout extends EnhancedPatternLayout {
         OneLineLayout() {
             super(LOG4J_PATTERN);
         }
@@ -124,7 +164,7 @@ final class ConsoleLogging {
             if (trace != null) {
                 // the container puts whole SIP messages into exception messages: masked like any other line
                 for (String traceLine : trace) {
-                    line.append("    ").append(CryptoRedaction.redact(traceLine)).append('\n');
+                    line.append("    ").append(mask(traceLine)).append('\n');
                 }
             }
             return line.toString();
@@ -153,7 +193,7 @@ final class ConsoleLogging {
             if (record.getThrown() != null) {
                 java.io.StringWriter trace = new java.io.StringWriter();
                 record.getThrown().printStackTrace(new java.io.PrintWriter(trace));
-                line.append(CryptoRedaction.redact(trace.toString()).indent(4));
+                line.append(mask(trace.toString()).indent(4));
             }
             return line.toString();
         }

@@ -191,6 +191,9 @@ final class EmbeddedSipContainer {
             properties.setProperty("gov.nist.javax.sip.SIP_MESSAGE_VALVE", WebSocketContactValve.class.getName());
         }
         sip.tls().ifPresent(tls -> {
+            // The container logs these properties at INFO ("sip stack properties : {...}"): its log lines mask them.
+            ConsoleLogging.registerSecret(tls.keystorePassword());
+            tls.truststorePassword().ifPresent(ConsoleLogging::registerSecret);
             properties.setProperty("javax.net.ssl.keyStore", tls.keystore().toString());
             properties.setProperty("javax.net.ssl.keyStorePassword", tls.keystorePassword());
             properties.setProperty("javax.net.ssl.keyStoreType", tls.keystoreType().javaName());

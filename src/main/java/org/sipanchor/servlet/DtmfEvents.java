@@ -30,7 +30,8 @@ public class DtmfEvents {
     @Inject
     public DtmfEvents(MediaConfig media, Event<DtmfEvent> observers) {
         this.destination = observers::fire;
-        this.receiver = media.dtmfEvents().map(address -> DtmfEventReceiver.start(address, event -> destination.accept(event)));
+        this.receiver = media.dtmfEvents().map(address -> DtmfEventReceiver.start(address,
+                DtmfEventReceiver.sourcesOf(media.rtpengine()), event -> destination.accept(event)));
         receiver.ifPresent(r -> LOG.info(() -> "DTMF events from RTPEngine on udp " + r.address()));
     }
 

@@ -1,6 +1,7 @@
 package org.sipanchor.servlet;
 
 import java.io.IOException;
+import java.util.Optional;
 import java.util.logging.Logger;
 
 import javax.servlet.sip.SipServletRequest;
@@ -10,16 +11,37 @@ import org.sipanchor.media.MalformedSdpException;
 import org.sipanchor.media.MediaException;
 import org.sipanchor.media.MediaRejectedException;
 import org.sipanchor.media.MediaUnavailableException;
+import org.sipanchor.media.SdpBody;
+import org.sipanchor.media.UnknownProfileException;
+import org.sipanchor.sdp.SdpException;
+import org.sipanchor.sdp.SessionDescription;
 
 /**
  * The SIP reply for a request whose media could not be anchored, in one place: 503 with Retry-After when no
  * RTPEngine could take it, 488 when its SDP is malformed or RTPEngine refused it, 500 for a profile nobody
- * defined. The reason goes into a Warning header (RFC 3261 section 20.43) and a log line with the Call-ID.
+ * defined.
+ *
+ * <p>The caller is told what failed in a Warning header (RFC 3261 section 20.43), never how: the reply goes to
+ * whoever sent the request, so it names no RTPEngine address, no daemon error text and no configuration. The one
+ * detail it keeps is the line at fault when the request's own SDP does not parse: that is the caller's text,
+ * and the caller needs it. The full reason, internal detail included, goes to a log line with the Call-ID.
+ *
+ * <pre>{@code
+ * 503 + Warning: 399 sipanchor "media relay unavailable"                 (log: which instances, why)
+ * 488 + Warning: 399 sipanchor "media relay refused the session"         (log: RTPEngine's error-reason)
+ * 488 + Warning: 399 sipanchor "malformed SDP: line 2 'x=y': ..."        (the caller's own line)
+ * 500 + Warning: 399 sipanchor "media profile not available"             (log: the profile and the known ones)
+ * }</pre>
  */
 public final class MediaFailureReply {
 
     /** Seconds a caller is asked to wait before retrying when no RTPEngine is available. */
     public static final int RETRY_AFTER_SECONDS = 5;
+
+    static final String UNAVAILABLE = "media relay unavailable";
+    static final String REFUSED = "media relay refused the session";
+    static final String NO_PROFILE = "media profile not available";
+    static final String NOT_ANCHORED = "media could not be anchored";
 
     private static final Logger LOG = Logger.getLogger(MediaFailureReply.class.getName());
 
@@ -37,16 +59,58 @@ public final class MediaFailureReply {
         return SipServletResponse.SC_SERVER_INTERNAL_ERROR;
     }
 
-    /** Rejects {@code request} because of {@code failure}, and logs why. */
+    /**
+     * The text of the Warning header that answers {@code failure} for a request whose SDP body is {@code requestSdp}:
+     * what failed, in words safe to tell any caller.
+     *
+     * <p>A {@link MalformedSdpException} may come from the request's SDP or from SDP sipanchor received elsewhere
+     * (RTPEngine's rewritten body, the other party's): the line is quoted only when the request's own body does
+     * not parse, and then the quoted line is the one found in that body.
+     */
+    public static String warningText(MediaException failure, Optional<byte[]> requestSdp) {
+        if (failure instanceof MediaUnavailableException) {
+            return UNAVAILABLE;
+        }
+        if (failure instanceof MediaRejectedException) {
+            return REFUSED;
+        }
+        if (failure instanceof UnknownProfileException) {
+            return NO_PROFILE;
+        }
+        if (failure instanceof MalformedSdpException) {
+            return requestSdp.flatMap(MediaFailureReply::parseFailure)
+                    .map(e -> "malformed SDP: line " + e.lineNumber()
+                            + (e.line().isEmpty() ? "" : " '" + e.line() + "'") + ": " + e.problem())
+                    .orElse(NOT_ANCHORED);
+        }
+        return NOT_ANCHORED;
+    }
+
+    private static Optional<SdpException> parseFailure(byte[] sdp) {
+        try {
+            SessionDescription.parse(sdp);
+            return Optional.empty();
+        } catch (SdpException e) {
+            return Optional.of(e);
+        }
+    }
+
+    /** Rejects {@code request} because of {@code failure}, and logs why in full. */
     public static void send(SipServletRequest request, MediaException failure) throws IOException {
         int status = status(failure);
+        String warning = warningText(failure, SdpBody.of(request));
         LOG.warning(() -> "call-id=" + request.getCallId() + " " + request.getMethod() + " rejected with " + status
-                + ": " + failure.reason());
+                + " (\"" + warning + "\"): " + failure.reason());
         SipServletResponse response = request.createResponse(status);
-        response.setHeader("Warning", "399 sipanchor \"" + failure.reason().replaceAll("[\"\\r\\n]", "'") + "\"");
+        response.setHeader("Warning", warningHeader(warning));
         if (status == SipServletResponse.SC_SERVICE_UNAVAILABLE) {
             response.setHeader("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
         }
         response.send();
+    }
+
+    /** A Warning header value (RFC 3261 warning-value) whose quoted text cannot be broken out of. */
+    static String warningHeader(String text) {
+        return "399 sipanchor \"" + text.replaceAll("[\"\\\\\\p{Cntrl}]", "'") + "\"";
     }
 }

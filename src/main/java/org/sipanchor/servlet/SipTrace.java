@@ -15,8 +15,10 @@ import org.sipanchor.sdp.CryptoRedaction;
 
 /**
  * The SIP message trace behind {@code log.sip_trace}: each message an application handles, whole, on one
- * log line per message. SRTP keys (a=crypto) are masked; the container's own message log stays off
- * because it cannot mask them.
+ * log line per message. Secrets are masked by {@link CryptoRedaction}: SRTP keys (a=crypto keep their suite),
+ * and the credentials of Authorization and Proxy-Authorization (the scheme and a Digest username are kept,
+ * everything after them masked) and Authentication-Info. The container's own message log stays off because it
+ * cannot mask them.
  */
 @Singleton
 public class SipTrace {

@@ -68,7 +68,8 @@ class MediaControlTest {
                 """.formatted(daemon.ngHostPort()), "test.yaml", Map.of()).media();
         engines = EnginePool.start(media.rtpengine(), media.healthCheckInterval(), new PrometheusRegistry());
         rtpengine = new RtpEngineService(engines, new MediaProfiles(media), media);
-        receiver = DtmfEventReceiver.start(new HostPort("127.0.0.1", DTMF_PORT), DIGITS::add);
+        receiver = DtmfEventReceiver.start(new HostPort("127.0.0.1", DTMF_PORT),
+                DtmfEventReceiver.sourcesOf(media.rtpengine()), DIGITS::add);
         tone = ToneFile.write("announcement-1s.wav", 8000, 1.0);
     }
 
