@@ -76,7 +76,7 @@ class SipTraceTest {
                 + "Content-Type: application/sdp\r\n\r\n"
                 + "v=0\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" + KEY + "|2^20|1:32\r\n";
 
-        new SipTrace(new LogConfig(LogLevel.INFO, LogLevel.WARN, true)).received(invite(message));
+        new SipTrace(new LogConfig(LogLevel.INFO, LogLevel.WARN, true, java.util.Map.of())).received(invite(message));
 
         assertEquals(1, logged.size());
         String line = logged.get(0);
@@ -92,7 +92,7 @@ class SipTraceTest {
     @Test
     @DisplayName("off: nothing is logged")
     void off() {
-        new SipTrace(new LogConfig(LogLevel.INFO, LogLevel.WARN, false)).received(invite("INVITE x SIP/2.0\r\n"));
+        new SipTrace(new LogConfig(LogLevel.INFO, LogLevel.WARN, false, java.util.Map.of())).received(invite("INVITE x SIP/2.0\r\n"));
         assertTrue(logged.isEmpty());
     }
 }
