@@ -1,30 +1,75 @@
 package org.sipanchor.media;
 
+import java.util.Collection;
+import java.util.TreeSet;
+
+import org.sipanchor.sdp.SdpException;
+
 /**
- * Media could not be anchored, changed or released for a call. Every subclass names the Call-ID, so one log
- * line finds the call; the servlet layer turns each kind into the SIP reply users expect.
+ * Media could not be anchored, changed or released for a call. It names the Call-ID, so that one log line finds
+ * the call, and says what kind of failure it was; the servlet bases turn each kind into the SIP reply users expect
+ * (503 with Retry-After, 488, 413, 500). It is unchecked: a servlet lets it reach the base, which answers the request.
+ *
+ * <pre>{@code
+ * try {
+ *     call.caller().play("/prompts/welcome.wav");
+ * } catch (MediaException e) {
+ *     if (e.kind() == MediaException.Kind.UNAVAILABLE) {
+ *         log.warning(e.getMessage());   // "call-id=a84b4c76e66710: no rtpengine took 'play media' ..."
+ *     }
+ * }
+ * }</pre>
  */
-public abstract class MediaException extends RuntimeException {
+public final class MediaException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** What went wrong, as far as the reply to the caller is concerned. */
+    public enum Kind {
+        /** SDP that does not parse; the reason names the line (with any key masked). */
+        MALFORMED_SDP,
+        /** SDP too large for the NG transport (UDP carries at most 65,507 bytes; TCP takes more). */
+        TOO_LARGE,
+        /** RTPEngine refused the request and said why (its {@code error-reason}). */
+        REFUSED,
+        /** No RTPEngine could take the request: none is up, all timed out, or all refused for capacity. */
+        UNAVAILABLE,
+        /** The call names a profile nobody defined. */
+        UNKNOWN_PROFILE,
+        /** sipanchor built a request RTPEngine's vocabulary does not allow: a bug or a bad profile, not the caller's doing. */
+        INTERNAL
+    }
+
+    private final Kind kind;
     private final String callId;
     private final String reason;
 
-    protected MediaException(String callId, String message) {
-        this(callId, message, null);
+    public MediaException(Kind kind, String callId, String reason, Throwable cause) {
+        super("call-id=" + callId + ": " + reason, cause);
+        this.kind = kind;
+        this.callId = callId;
+        this.reason = reason;
     }
 
-    protected MediaException(String callId, String message, Throwable cause) {
-        super("call-id=" + callId + ": " + message, cause);
-        this.callId = callId;
-        this.reason = message;
+    /** SDP that does not parse, naming its line. */
+    public static MediaException malformedSdp(String callId, SdpException cause) {
+        return new MediaException(Kind.MALFORMED_SDP, callId, "malformed SDP: " + cause.getMessage(), cause);
+    }
+
+    /** A profile nobody defined, with the names that exist (for the log only). */
+    public static MediaException unknownProfile(String callId, String profile, Collection<String> known) {
+        return new MediaException(Kind.UNKNOWN_PROFILE, callId, "unknown media profile \"" + profile + "\" (known: "
+                + String.join(", ", new TreeSet<>(known)) + ")", null);
+    }
+
+    public Kind kind() {
+        return kind;
     }
 
     public String callId() {
         return callId;
     }
 
-    /** The reason without the Call-ID prefix, fit for a SIP reason phrase or Warning header. */
+    /** The reason without the Call-ID prefix, for the log (it may name RTPEngine's addresses: not for the caller). */
     public String reason() {
         return reason;
     }

@@ -54,12 +54,12 @@ public class MediaProfiles {
     }
 
     /**
-     * @throws UnknownProfileException when no profile has that name
+     * @throws MediaException of kind {@code UNKNOWN_PROFILE} when no profile has that name
      */
-    public MediaProfile get(String name, String callId) throws UnknownProfileException {
+    MediaProfile get(String name, String callId) {
         MediaProfile profile = byName.get(name);
         if (profile == null) {
-            throw new UnknownProfileException(callId, name, byName.keySet());
+            throw MediaException.unknownProfile(callId, name, byName.keySet());
         }
         return profile;
     }

@@ -29,7 +29,9 @@ import org.sipanchor.engine.EngineReply;
 import org.sipanchor.engine.EngineUnavailableException;
 import org.sipanchor.ng.NgCommand;
 import org.sipanchor.ng.NgErrorException;
+import org.sipanchor.media.MediaException.Kind;
 import org.sipanchor.ng.NgException;
+import org.sipanchor.ng.NgRefusedException;
 import org.sipanchor.ng.NgReply;
 import org.sipanchor.ng.NgRequest;
 import org.sipanchor.sdp.SdpException;
@@ -217,7 +219,7 @@ public class RtpEngineService {
         if (received.isEmpty()) {
             return;
         }
-        MediaCall call = callOf(message).orElseThrow(() -> new MediaRejectedException(message.getCallId(),
+        MediaCall call = callOf(message).orElseThrow(() -> new MediaException(Kind.REFUSED, message.getCallId(),
                 "SDP in " + describe(message) + " but no offer of this call was anchored", null));
         byte[] sdp = shaped(call, received.get(), shaping);
         byte[] rewritten;
@@ -233,7 +235,7 @@ public class RtpEngineService {
                 call.offerPending(tag(response.getTo()));
             }
         } else {
-            String offerer = call.pendingOfferer().orElseThrow(() -> new MediaRejectedException(message.getCallId(),
+            String offerer = call.pendingOfferer().orElseThrow(() -> new MediaException(Kind.REFUSED, message.getCallId(),
                     "SDP in " + describe(message) + " answers no pending offer", null));
             rewritten = answer(call, Answer.of(offerer, tag(message.getFrom()), sdp));
             call.offerPending(null);
@@ -262,7 +264,7 @@ public class RtpEngineService {
      * RTPEngine could take it and {@code media.on_failure} is {@code relay}. Says so in the log with the Call-ID.
      */
     public boolean relaysUnanchored(SipServletRequest request, MediaException failure) {
-        if (!(failure instanceof MediaUnavailableException) || onFailure != MediaFailurePolicy.RELAY) {
+        if (failure.kind() != Kind.UNAVAILABLE || onFailure != MediaFailurePolicy.RELAY) {
             return false;
         }
         LOG.warning(() -> "call-id=" + request.getCallId() + " relayed with its media unanchored: " + failure.reason());
@@ -407,7 +409,7 @@ public class RtpEngineService {
 
     Subscription subscribe(MediaCall call, List<String> fromTags) {
         NgReply reply = command(call, NgRequest.builder(NgCommand.SUBSCRIBE_REQUEST).callId(call.callId()).fromTags(fromTags).build());
-        String tag = reply.toTag().orElseThrow(() -> new MediaRejectedException(call.callId(),
+        String tag = reply.toTag().orElseThrow(() -> new MediaException(Kind.REFUSED, call.callId(),
                 "RTPEngine's subscription offer has no to-tag", null));
         return new Subscription(this, call, tag, rewritten(call, reply));
     }
@@ -468,23 +470,36 @@ public class RtpEngineService {
                     + request.command().wireName() + " on " + reply.instance() + ": " + warning));
             return reply;
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof NgErrorException error && !error.isCapacityRefusal()) {
-                throw new MediaRejectedException(call.callId(), "RTPEngine refused " + request.command().wireName() + ": " + error.reason(), error);
-            }
-            if (cause instanceof EngineUnavailableException || cause instanceof NgException) {
-                throw new MediaUnavailableException(call.callId(), cause.getMessage(), cause);
-            }
-            throw new MediaUnavailableException(call.callId(), String.valueOf(cause), cause);
+            throw failure(call, request, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new MediaUnavailableException(call.callId(), request.command().wireName() + " interrupted", e);
+            throw new MediaException(Kind.UNAVAILABLE, call.callId(), request.command().wireName() + " interrupted", e);
         }
+    }
+
+    /** The kind of failure a pool request's failure is, for the reply: the one place NG failures become media ones. */
+    private static MediaException failure(MediaCall call, NgRequest request, ExecutionException failed) {
+        Throwable cause = failed.getCause();
+        String command = request.command().wireName();
+        if (cause instanceof NgErrorException error && !error.isCapacityRefusal()) {
+            return new MediaException(Kind.REFUSED, call.callId(), "RTPEngine refused " + command + ": " + error.reason(), error);
+        }
+        if (cause instanceof NgRefusedException refused && refused.kind() == NgRefusedException.Kind.TOO_LARGE) {
+            return new MediaException(Kind.TOO_LARGE, call.callId(), command + " not sent: " + refused.getMessage(), refused);
+        }
+        if (cause instanceof NgRefusedException refused && refused.kind() == NgRefusedException.Kind.INVALID) {
+            return new MediaException(Kind.INTERNAL, call.callId(), command + " not sent: " + refused.getMessage(), refused);
+        }
+        if (cause instanceof EngineUnavailableException || cause instanceof NgException) {
+            return new MediaException(Kind.UNAVAILABLE, call.callId(), cause.getMessage(), cause);
+        }
+        // the wait itself ran out (see waitFor): its message says how long
+        return new MediaException(Kind.UNAVAILABLE, call.callId(), failed.getMessage(), cause);
     }
 
     private byte[] rewritten(MediaCall call, NgReply reply) {
         if (!reply.hasSdp()) {
-            throw new MediaRejectedException(call.callId(), "RTPEngine replied without SDP", null);
+            throw new MediaException(Kind.REFUSED, call.callId(), "RTPEngine replied without SDP", null);
         }
         return parse(call, reply.sdp()).maskIdentity(sdpName).toBytes();
     }
@@ -497,7 +512,7 @@ public class RtpEngineService {
         try {
             return SessionDescription.parse(sdp);
         } catch (SdpException e) {
-            throw new MalformedSdpException(callId, e);
+            throw MediaException.malformedSdp(callId, e);
         }
     }
 }

@@ -22,7 +22,8 @@ import org.sipanchor.sdp.SessionDescription;
  * sdp.parse(toCallee).ifPresent(offer -> sdp.apply(offer.filterCodecs(List.of("PCMU", "PCMA")), toCallee));
  * }</pre>
  *
- * Malformed SDP is an unchecked {@link MalformedSdpException} naming the line; the servlet bases answer it 488.
+ * Malformed SDP is an unchecked {@link MediaException} of kind {@code MALFORMED_SDP} naming the line; the servlet
+ * bases answer it 488.
  */
 @Singleton
 public class SdpService {
@@ -30,7 +31,7 @@ public class SdpService {
     /**
      * The message's SDP, if it has any.
      *
-     * @throws MalformedSdpException naming the line that does not parse
+     * @throws MediaException of kind {@code MALFORMED_SDP}, naming the line that does not parse
      */
     public Optional<SessionDescription> parse(SipServletMessage message) {
         Optional<byte[]> body = SdpBody.of(message);
@@ -40,7 +41,7 @@ public class SdpService {
         try {
             return Optional.of(SessionDescription.parse(body.get()));
         } catch (SdpException e) {
-            throw new MalformedSdpException(message.getCallId(), e);
+            throw MediaException.malformedSdp(message.getCallId(), e);
         }
     }
 

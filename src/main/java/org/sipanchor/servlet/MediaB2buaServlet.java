@@ -26,7 +26,6 @@ import jakarta.inject.Inject;
 
 import org.sipanchor.config.AppConfig;
 import org.sipanchor.media.Answer;
-import org.sipanchor.media.MalformedSdpException;
 import org.sipanchor.media.MediaCall;
 import org.sipanchor.media.MediaException;
 import org.sipanchor.media.MediaSession;

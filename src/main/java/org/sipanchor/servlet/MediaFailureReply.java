@@ -7,19 +7,15 @@ import java.util.logging.Logger;
 import javax.servlet.sip.SipServletRequest;
 import javax.servlet.sip.SipServletResponse;
 
-import org.sipanchor.media.MalformedSdpException;
 import org.sipanchor.media.MediaException;
-import org.sipanchor.media.MediaRejectedException;
-import org.sipanchor.media.MediaUnavailableException;
 import org.sipanchor.media.SdpBody;
-import org.sipanchor.media.UnknownProfileException;
 import org.sipanchor.sdp.SdpException;
 import org.sipanchor.sdp.SessionDescription;
 
 /**
  * The SIP reply for a request whose media could not be anchored, in one place: 503 with Retry-After when no
- * RTPEngine could take it, 488 when its SDP is malformed or RTPEngine refused it, 500 for a profile nobody
- * defined.
+ * RTPEngine could take it, 488 when its SDP is malformed or RTPEngine refused it, 413 when its SDP is too large to
+ * anchor, 500 for a profile nobody defined or a request sipanchor built wrong.
  *
  * <p>The caller is told what failed in a Warning header (RFC 3261 section 20.43), never how: the reply goes to
  * whoever sent the request, so it names no RTPEngine address, no daemon error text and no configuration. The one
@@ -30,6 +26,7 @@ import org.sipanchor.sdp.SessionDescription;
  * 503 + Warning: 399 sipanchor "media relay unavailable"                 (log: which instances, why)
  * 488 + Warning: 399 sipanchor "media relay refused the session"         (log: RTPEngine's error-reason)
  * 488 + Warning: 399 sipanchor "malformed SDP: line 2 'x=y': ..."        (the caller's own line)
+ * 413 + Warning: 399 sipanchor "SDP too large to anchor"                 (log: its size and the transport's limit)
  * 500 + Warning: 399 sipanchor "media profile not available"             (log: the profile and the known ones)
  * }</pre>
  */
@@ -42,6 +39,7 @@ public final class MediaFailureReply {
     static final String REFUSED = "media relay refused the session";
     static final String NO_PROFILE = "media profile not available";
     static final String NOT_ANCHORED = "media could not be anchored";
+    static final String TOO_LARGE = "SDP too large to anchor";
 
     private static final Logger LOG = Logger.getLogger(MediaFailureReply.class.getName());
 
@@ -50,40 +48,34 @@ public final class MediaFailureReply {
 
     /** The status that answers {@code failure}. */
     public static int status(MediaException failure) {
-        if (failure instanceof MediaUnavailableException) {
-            return SipServletResponse.SC_SERVICE_UNAVAILABLE;
-        }
-        if (failure instanceof MalformedSdpException || failure instanceof MediaRejectedException) {
-            return SipServletResponse.SC_NOT_ACCEPTABLE_HERE;
-        }
-        return SipServletResponse.SC_SERVER_INTERNAL_ERROR;
+        return switch (failure.kind()) {
+            case UNAVAILABLE -> SipServletResponse.SC_SERVICE_UNAVAILABLE;
+            case MALFORMED_SDP, REFUSED -> SipServletResponse.SC_NOT_ACCEPTABLE_HERE;
+            case TOO_LARGE -> SipServletResponse.SC_REQUEST_ENTITY_TOO_LARGE;
+            case UNKNOWN_PROFILE, INTERNAL -> SipServletResponse.SC_SERVER_INTERNAL_ERROR;
+        };
     }
 
     /**
      * The text of the Warning header that answers {@code failure} for a request whose SDP body is {@code requestSdp}:
      * what failed, in words safe to tell any caller.
      *
-     * <p>A {@link MalformedSdpException} may come from the request's SDP or from SDP sipanchor received elsewhere
+     * <p>Malformed SDP may come from the request's SDP or from SDP sipanchor received elsewhere
      * (RTPEngine's rewritten body, the other party's): the line is quoted only when the request's own body does
      * not parse, and then the quoted line is the one found in that body.
      */
     public static String warningText(MediaException failure, Optional<byte[]> requestSdp) {
-        if (failure instanceof MediaUnavailableException) {
-            return UNAVAILABLE;
-        }
-        if (failure instanceof MediaRejectedException) {
-            return REFUSED;
-        }
-        if (failure instanceof UnknownProfileException) {
-            return NO_PROFILE;
-        }
-        if (failure instanceof MalformedSdpException) {
-            return requestSdp.flatMap(MediaFailureReply::parseFailure)
+        return switch (failure.kind()) {
+            case UNAVAILABLE -> UNAVAILABLE;
+            case REFUSED -> REFUSED;
+            case UNKNOWN_PROFILE -> NO_PROFILE;
+            case TOO_LARGE -> TOO_LARGE;
+            case INTERNAL -> NOT_ANCHORED;
+            case MALFORMED_SDP -> requestSdp.flatMap(MediaFailureReply::parseFailure)
                     .map(e -> "malformed SDP: line " + e.lineNumber()
                             + (e.line().isEmpty() ? "" : " '" + e.line() + "'") + ": " + e.problem())
                     .orElse(NOT_ANCHORED);
-        }
-        return NOT_ANCHORED;
+        };
     }
 
     private static Optional<SdpException> parseFailure(byte[] sdp) {

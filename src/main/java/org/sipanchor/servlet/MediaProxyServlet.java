@@ -18,7 +18,6 @@ import javax.servlet.sip.SipServletResponse;
 import jakarta.inject.Inject;
 
 import org.sipanchor.config.AppConfig;
-import org.sipanchor.media.MalformedSdpException;
 import org.sipanchor.media.MediaCall;
 import org.sipanchor.media.MediaException;
 import org.sipanchor.media.Offer;
@@ -157,7 +156,7 @@ public abstract class MediaProxyServlet extends SipAnchorServlet {
         byte[] shaped;
         try {
             shaped = RtpEngineService.shaped(request.getCallId(), sdp.get(), offer -> shapeOffer(request, offer));
-        } catch (MalformedSdpException e) {
+        } catch (MediaException e) {
             MediaFailureReply.send(request, e);
             return false;
         }
@@ -303,10 +302,12 @@ public abstract class MediaProxyServlet extends SipAnchorServlet {
         }
         try {
             rtpengine.offer(request, profileNamed(call.get().profile()), sdp -> shapeOffer(request, sdp));
-        } catch (MalformedSdpException e) {
-            MediaFailureReply.send(request, e);
         } catch (MediaException e) {
-            LOG.severe(() -> "call-id=" + request.getCallId() + " " + request.getMethod() + " relayed with its media unanchored: " + e.reason());
+            if (e.kind() == MediaException.Kind.MALFORMED_SDP || e.kind() == MediaException.Kind.TOO_LARGE) {
+                MediaFailureReply.send(request, e); // the offerer's own fault: refused, the session stays as it was
+            } else {
+                LOG.severe(() -> "call-id=" + request.getCallId() + " " + request.getMethod() + " relayed with its media unanchored: " + e.reason());
+            }
         }
     }
 

@@ -33,9 +33,21 @@ class MediaProfilesTest {
     @DisplayName("the four built-ins exist and an unknown name is a typed error naming the call")
     void builtIns() throws Exception {
         assertEquals(List.of("rtp_passthrough", "srtp_to_rtp", "ws_to_rtp", "wss_to_rtp"), List.copyOf(builtIn.names()));
-        UnknownProfileException unknown = assertThrows(UnknownProfileException.class, () -> builtIn.get("nope", "call-1"));
+        MediaException unknown = assertThrows(MediaException.class, () -> builtIn.get("nope", "call-1"));
+        assertEquals(MediaException.Kind.UNKNOWN_PROFILE, unknown.kind());
         assertEquals("call-1", unknown.callId());
         assertTrue(unknown.getMessage().contains("known: rtp_passthrough, srtp_to_rtp, ws_to_rtp, wss_to_rtp"));
+    }
+
+    @Test
+    @DisplayName("a profile is looked up by name once, at start-up: a name nobody defined fails there with the known names")
+    void namedAtStartUp() {
+        MediaProfiles withCustom = new MediaProfiles(media("media:\n  profiles:\n    ivr:\n      offer: { flags: [\"inject DTMF\"] }\n"));
+        assertEquals("ivr", withCustom.named("ivr").name());
+        assertEquals(Profile.SRTP_TO_RTP, withCustom.named("srtp_to_rtp"), "built-ins are the constants");
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> withCustom.named("ivrr"));
+        assertEquals("unknown media profile \"ivrr\" (known: ivr, rtp_passthrough, srtp_to_rtp, ws_to_rtp, wss_to_rtp)",
+                unknown.getMessage());
     }
 
     @Test

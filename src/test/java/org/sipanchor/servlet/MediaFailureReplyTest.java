@@ -24,11 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.sipanchor.media.MalformedSdpException;
 import org.sipanchor.media.MediaException;
-import org.sipanchor.media.MediaRejectedException;
-import org.sipanchor.media.MediaUnavailableException;
-import org.sipanchor.media.UnknownProfileException;
 import org.sipanchor.sdp.SdpException;
 import org.sipanchor.sdp.SessionDescription;
 import org.sipanchor.testing.SampleSdp;
@@ -66,15 +62,15 @@ class MediaFailureReplyTest {
         log.removeHandler(capture);
     }
 
-    private static MalformedSdpException malformed(String sdp) {
+    private static MediaException malformed(String sdp) {
         SdpException cause = assertThrows(SdpException.class, () -> SessionDescription.parse(sdp));
-        return new MalformedSdpException(CALL_ID, cause);
+        return MediaException.malformedSdp(CALL_ID, cause);
     }
 
     @Test
     @DisplayName("503: 'media relay unavailable', with Retry-After; the instances tried and why only in the log")
     void unavailable() throws Exception {
-        MediaException failure = new MediaUnavailableException(CALL_ID,
+        MediaException failure = new MediaException(MediaException.Kind.UNAVAILABLE, CALL_ID,
                 "offer: no RTPEngine answered: 10.1.2.3:22222 timed out after 1000 ms, 10.1.2.4:22222 down", null);
 
         Reply reply = Reply.to(failure, Optional.of(SampleSdp.plainAudio("u", 40000)));
@@ -92,7 +88,7 @@ class MediaFailureReplyTest {
     @Test
     @DisplayName("488: RTPEngine's refusal is 'media relay refused the session', its error-reason only in the log")
     void refused() throws Exception {
-        MediaException failure = new MediaRejectedException(CALL_ID,
+        MediaException failure = new MediaException(MediaException.Kind.REFUSED, CALL_ID,
                 "RTPEngine refused offer: Failed to allocate ports on 10.1.2.3 interface 'core'", null);
 
         Reply reply = Reply.to(failure, Optional.of(SampleSdp.plainAudio("r", 40000)));
@@ -118,7 +114,7 @@ class MediaFailureReplyTest {
     @DisplayName("488: malformed SDP from RTPEngine or the other party is not quoted to a caller whose SDP is fine")
     void someoneElsesMalformedSdp() {
         String enginesBrokenSdp = "v=0\r\no=- 1 1 IN IP4 10.1.2.3\r\ns=-\r\nc=IN IP4 10.1.2.3\r\nm=audio x RTP/AVP 0\r\n";
-        MalformedSdpException failure = malformed(enginesBrokenSdp);
+        MediaException failure = malformed(enginesBrokenSdp);
 
         assertEquals("media could not be anchored",
                 MediaFailureReply.warningText(failure, Optional.of(bytes(SampleSdp.plainAudio("ok", 40000)))));
@@ -128,12 +124,24 @@ class MediaFailureReplyTest {
     @Test
     @DisplayName("500: an unknown profile does not list the configured ones")
     void unknownProfile() throws Exception {
-        Reply reply = Reply.to(new UnknownProfileException(CALL_ID, "gold", Set.of("internal_secret_profile")),
+        Reply reply = Reply.to(MediaException.unknownProfile(CALL_ID, "gold", Set.of("internal_secret_profile")),
                 Optional.empty());
 
         assertEquals(500, reply.status);
         assertEquals("399 sipanchor \"media profile not available\"", reply.headers.get("Warning"));
         assertTrue(logged.get(0).contains("internal_secret_profile"), logged.get(0));
+    }
+
+    @Test
+    @DisplayName("413: SDP too large to anchor (RTPEngine over UDP takes at most 65,507 bytes), the size only in the log")
+    void tooLarge() throws Exception {
+        Reply reply = Reply.to(new MediaException(MediaException.Kind.TOO_LARGE, CALL_ID,
+                "offer not sent: 70012 bytes exceed the UDP limit of 127.0.0.1:22222", null), Optional.empty());
+
+        assertEquals(413, reply.status);
+        assertEquals("399 sipanchor \"SDP too large to anchor\"", reply.headers.get("Warning"));
+        assertFalse(reply.headers.toString().contains("127.0.0.1"), reply.headers.toString());
+        assertTrue(logged.get(0).contains("70012 bytes"), logged.get(0));
     }
 
     @Test
