@@ -775,7 +775,8 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet {
             bye.setHeader("Reason", "SIP;cause=" + cause + ";text=\"" + why + "\"");
             bye.send();
         }
-        LOG.info(() -> "call ended by sipanchor (" + why + "): both legs hung up, media released");
+        String callId = MediaCall.in(session).map(MediaCall::callId).orElse(session.getId());
+        LOG.info(() -> "call-id=" + callId + " call ended by sipanchor (" + why + "): both legs hung up, media released");
     }
 
     /** (Re)arms the session timer when a 2xx to INVITE or UPDATE settled a Session-Expires (RFC 4028 section 10). */

@@ -69,7 +69,10 @@ public class Ivr extends MediaB2buaServlet {
             case '1' -> announce(call);
             case '2' -> startTimer(call, Duration.ofMillis(500), "announce again");
             case '#' -> hangUp(call, "caller left the menu");
-            default -> from.playDtmf(String.valueOf(key.digit()));
+            default -> {
+                from.playDtmf(String.valueOf(key.digit()));
+                LOG.info(() -> "call-id=" + call.callId() + " " + key.digit() + " played back as a tone");
+            }
         }
     }
 

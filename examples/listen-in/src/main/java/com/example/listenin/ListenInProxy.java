@@ -17,26 +17,28 @@ import javax.servlet.sip.SipURI;
 import jakarta.inject.Inject;
 
 import org.sipanchor.config.AppSettings;
+import org.sipanchor.media.DtmfEvent;
 import org.sipanchor.media.MediaSession;
+import org.sipanchor.media.Party;
 import org.sipanchor.media.Subscription;
 import org.sipanchor.servlet.MediaProxyServlet;
 import org.sipanchor.servlet.ProxyTargets;
 
 /**
- * A recording proxy with a listener: every answered call is recorded on RTPEngine, and a monitor (a supervisor's
- * phone, a speech analytics engine) is called with an offer that carries both parties' media, and hung up when
+ * A recording proxy with a supervisor on call: every answered call is recorded on RTPEngine, and when the caller
+ * presses 0 a supervisor is called with an offer that carries both parties' media; the supervisor is hung up when
  * the call ends.
  */
 public class ListenInProxy extends MediaProxyServlet {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = Logger.getLogger(ListenInProxy.class.getName());
-    /** The call's application session attribute: the monitor's SIP session, while it listens. */
-    private static final String MONITOR = "monitor";
+    /** The call's application session attribute: the supervisor's leg, "sip session id@application session id". */
+    private static final String SUPERVISOR = "supervisor";
 
     @Inject
     private transient AppSettings settings;
-    /** Each monitor's subscription, by the monitor's application session. */
-    private final transient Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
+    /** Each supervisor's subscription, by the supervisor's application session. */
+    private final transient Map<String, Subscription> listening = new ConcurrentHashMap<>();
 
     @Override
     protected ProxyTargets targets(SipServletRequest request) throws ServletParseException {
@@ -47,55 +49,55 @@ public class ListenInProxy extends MediaProxyServlet {
     @Override
     protected void doResponse(SipServletResponse response) throws ServletException, IOException {
         super.doResponse(response);
-        boolean answered = "INVITE".equals(response.getMethod()) && response.getStatus() / 100 == 2;
-        if (answered && response.getRequest().isInitial()) {
-            if (subscriptions.containsKey(response.getApplicationSession().getId())) {
-                listening(response);
-            } else {
-                rtpengine().session(response).ifPresent(call -> startListening(call, response.getApplicationSession()));
-            }
+        if (!"INVITE".equals(response.getMethod()) || response.getStatus() / 100 != 2) {
+            return;
+        }
+        Subscription subscription = listening.get(response.getApplicationSession().getId());
+        if (subscription != null) {
+            subscription.answer(response.getRawContent()); // the supervisor's SDP: media starts flowing to it
+            response.createAck().send();
+            LOG.info(() -> "supervisor " + response.getTo().getURI() + " is listening");
+        } else if (response.getRequest().isInitial()) {
+            rtpengine().session(response).ifPresent(call -> {
+                call.record();
+                LOG.info(() -> "call-id=" + call.callId() + " answered: recording");
+            });
         }
     }
 
-    /** The call was answered: record it and call the monitor with an offer carrying both parties. */
-    private void startListening(MediaSession call, SipApplicationSession callSession) {
-        try {
-            call.record();
-            Subscription subscription = call.subscribe(call.caller(), call.callee());
-            SipApplicationSession monitorSession = sipFactory().createApplicationSession();
-            SipServletRequest invite = sipFactory().createRequest(monitorSession, "INVITE",
-                    "sip:listen-in@" + settings.string("own_host"), settings.string("monitor"));
-            invite.setContent(subscription.offer(), "application/sdp");
-            invite.getSession().setHandler(getServletName());
-            subscriptions.put(monitorSession.getId(), subscription);
-            callSession.setAttribute(MONITOR, invite.getSession().getId() + "@" + monitorSession.getId());
-            invite.send();
-            LOG.info(() -> "call-id=" + call.callId() + " recording, monitor called with subscription " + subscription.tag());
-        } catch (ServletException | IOException | RuntimeException e) {
-            LOG.warning(() -> "call-id=" + call.callId() + " no listen-in: " + e);
+    /** 0 from the caller brings in the supervisor: runs in the call's application session, so it may send SIP. */
+    @Override
+    protected void onDtmf(MediaSession call, Party from, DtmfEvent key) throws ServletException, IOException {
+        if (key.digit() != '0' || from.role() != Party.Role.CALLER
+                || applicationSession(call).getAttribute(SUPERVISOR) != null) {
+            return;
         }
+        Subscription subscription = call.subscribe(call.caller(), call.callee());
+        SipApplicationSession supervisorSession = sipFactory().createApplicationSession();
+        SipServletRequest invite = sipFactory().createRequest(supervisorSession, "INVITE",
+                "sip:listen-in@" + settings.string("own_host"), settings.string("supervisor"));
+        invite.setContent(subscription.offer(), "application/sdp");
+        invite.getSession().setHandler(getServletName());
+        listening.put(supervisorSession.getId(), subscription);
+        applicationSession(call).setAttribute(SUPERVISOR, invite.getSession().getId() + "@" + supervisorSession.getId());
+        invite.send();
+        LOG.info(() -> "call-id=" + call.callId() + " caller pressed 0: supervisor called");
     }
 
-    /** The monitor answered: its SDP completes the subscription. */
-    private void listening(SipServletResponse ok) throws IOException {
-        subscriptions.get(ok.getApplicationSession().getId()).answer(ok.getRawContent());
-        ok.createAck().send();
-        LOG.info(() -> "monitor " + ok.getTo().getURI() + " is listening");
-    }
-
-    /** The call ends: so does the monitor's (the subscription goes with the call's media). */
+    /** The call ends, and so does the supervisor's (the subscription goes with the call's media). */
     @Override
     protected void doBye(SipServletRequest bye) throws ServletException, IOException {
         super.doBye(bye);
-        Object monitor = bye.getApplicationSession().getAttribute(MONITOR);
-        if (monitor != null) {
-            String[] ids = monitor.toString().split("@", 2);
-            SipApplicationSession monitorSession = sipSessions().getApplicationSessionById(ids[1]);
-            SipSession leg = monitorSession == null ? null : monitorSession.getSipSession(ids[0]);
-            if (leg != null && leg.getState() == SipSession.State.CONFIRMED) {
-                leg.createRequest("BYE").send();
-            }
-            subscriptions.remove(ids[1]);
+        Object supervisor = bye.getApplicationSession().getAttribute(SUPERVISOR);
+        if (supervisor == null) {
+            return;
+        }
+        String[] ids = supervisor.toString().split("@", 2);
+        listening.remove(ids[1]);
+        SipApplicationSession session = sipSessions().getApplicationSessionById(ids[1]);
+        SipSession leg = session == null ? null : session.getSipSession(ids[0]);
+        if (leg != null && leg.getState() == SipSession.State.CONFIRMED) {
+            leg.createRequest("BYE").send();
         }
     }
 }

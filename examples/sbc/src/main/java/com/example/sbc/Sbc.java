@@ -28,6 +28,8 @@ public class Sbc extends MediaB2buaServlet {
 
     @Inject
     private transient AppSettings settings;
+    @Inject
+    private transient CodecPolicy codecs;
 
     @Override
     protected Optional<URI> target(SipServletRequest request) throws ServletParseException {
@@ -47,12 +49,12 @@ public class Sbc extends MediaB2buaServlet {
 
     @Override
     protected SessionDescription shapeOffer(SipServletMessage message, SessionDescription offer) {
-        return offer.filterCodecs(settings.list("codecs"));
+        return codecs.apply(offer);
     }
 
     @Override
     protected SessionDescription shapeAnswer(SipServletMessage message, SessionDescription answer) {
-        return answer.filterCodecs(settings.list("codecs"));
+        return codecs.apply(answer);
     }
 
     @Override
