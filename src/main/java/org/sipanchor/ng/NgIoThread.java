@@ -9,5 +9,8 @@ final class NgIoThread extends Thread {
     NgIoThread(Runnable task, String name) {
         super(task, name);
         setDaemon(true);
+        // not the creating application's class loader: the shared timer outlives any one application, and holding
+        // its loader would keep an undeployed application in memory (Tomcat warns of exactly that)
+        setContextClassLoader(NgIoThread.class.getClassLoader());
     }
 }

@@ -30,10 +30,12 @@ class IvrExampleIT {
             .replacing(ANNOUNCEMENT, ToneFile.write("ivr-welcome.wav", 8000, 1.0).toString());
 
     @Test
-    @DisplayName("1 announces, 2 announces again on a timer, 3 is played back as a tone, 9 hangs up both legs")
+    @DisplayName("1 announces, 2 announces again on a timer, 3 is played back as a tone, # hangs up both legs")
     void menu() {
         String callId;
-        try (Sipp callee = Sipp.scenario("uas-answer.xml").port(ivr.calleePort()).start();
+        // the back office talks: RTPEngine injects a tone toward the caller into the back office's stream
+        try (Sipp callee = Sipp.scenario("uas-answer-talking.xml").answer("pcma-answer.sdp").port(ivr.calleePort())
+                        .args("-mp", Integer.toString(LoopbackPorts.free())).start();
                 Sipp caller = Sipp.scenario("uac-ivr-menu.xml").service("bob").offer("g729-pcmu-offer.sdp")
                         .args("-mp", Integer.toString(LoopbackPorts.free())).remote(ivr.sipAddress()).start()) {
             caller.assertSucceeded(Duration.ofSeconds(30));

@@ -32,8 +32,9 @@ import org.sipanchor.servlet.ProxyTargets;
 public class ListenInProxy extends MediaProxyServlet {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = Logger.getLogger(ListenInProxy.class.getName());
-    /** The call's application session attribute: the supervisor's leg, "sip session id@application session id". */
+    /** The call's application session attributes: the supervisor's application session and SIP session. */
     private static final String SUPERVISOR = "supervisor";
+    private static final String SUPERVISOR_LEG = "supervisor-leg";
 
     @Inject
     private transient AppSettings settings;
@@ -79,7 +80,8 @@ public class ListenInProxy extends MediaProxyServlet {
         invite.setContent(subscription.offer(), "application/sdp");
         invite.getSession().setHandler(getServletName());
         listening.put(supervisorSession.getId(), subscription);
-        applicationSession(call).setAttribute(SUPERVISOR, invite.getSession().getId() + "@" + supervisorSession.getId());
+        applicationSession(call).setAttribute(SUPERVISOR, supervisorSession.getId());
+        applicationSession(call).setAttribute(SUPERVISOR_LEG, invite.getSession().getId());
         invite.send();
         LOG.info(() -> "call-id=" + call.callId() + " caller pressed 0: supervisor called");
     }
@@ -88,14 +90,13 @@ public class ListenInProxy extends MediaProxyServlet {
     @Override
     protected void doBye(SipServletRequest bye) throws ServletException, IOException {
         super.doBye(bye);
-        Object supervisor = bye.getApplicationSession().getAttribute(SUPERVISOR);
+        String supervisor = (String) bye.getApplicationSession().getAttribute(SUPERVISOR);
         if (supervisor == null) {
             return;
         }
-        String[] ids = supervisor.toString().split("@", 2);
-        listening.remove(ids[1]);
-        SipApplicationSession session = sipSessions().getApplicationSessionById(ids[1]);
-        SipSession leg = session == null ? null : session.getSipSession(ids[0]);
+        listening.remove(supervisor);
+        SipApplicationSession session = sipSessions().getApplicationSessionById(supervisor);
+        SipSession leg = session == null ? null : session.getSipSession((String) bye.getApplicationSession().getAttribute(SUPERVISOR_LEG));
         if (leg != null && leg.getState() == SipSession.State.CONFIRMED) {
             leg.createRequest("BYE").send();
         }
