@@ -191,6 +191,20 @@ class MediaControlTest {
         }
     }
 
+    @Test
+    @DisplayName("a subscription to both parties offers one stream per party, and the subscriber answers both")
+    void subscriptionToBoth() throws Exception {
+        establish("subscribe-2");
+        try (RtpEndpoint first = new RtpEndpoint(); RtpEndpoint second = new RtpEndpoint();
+                Subscription subscription = session.subscribe(session.caller(), session.callee())) {
+            String offer = new String(subscription.offer(), StandardCharsets.UTF_8);
+            assertEquals(2, offer.lines().filter(line -> line.startsWith("m=audio")).count(), offer);
+            String one = SampleSdp.plainAudio("subscribe-2", first.port(), "recvonly");
+            String two = one.substring(one.indexOf("m=audio")).replace("m=audio " + first.port(), "m=audio " + second.port());
+            subscription.answer(bytes(one + two));
+        }
+    }
+
     private static byte[] bytes(String sdp) {
         return sdp.getBytes(StandardCharsets.UTF_8);
     }
