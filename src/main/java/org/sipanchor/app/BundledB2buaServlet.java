@@ -19,8 +19,9 @@ import org.sipanchor.servlet.MediaB2buaServlet;
 /**
  * The bundled application in B2BUA mode ({@code app.mode: b2bua}): the same registrar as the proxy mode, and a
  * media-anchoring back-to-back user agent ({@link MediaB2buaServlet}) with {@code app.profile} and topology hiding.
- * A call goes to the most recently registered contact of its Request-URI, else to {@code app.next_hop} (with the
- * called user kept), else gets 404.
+ * A call rings every registered contact of its Request-URI at once (the first to answer takes it, the others are
+ * cancelled), else goes to {@code app.next_hop} (with the called user kept), else gets 404. A request outside a call
+ * (MESSAGE, OPTIONS) goes to the most recently registered contact.
  *
  * <p>As a WebRTC gateway ({@code ws_to_rtp}, {@code wss_to_rtp}), the party that speaks SIP over WebSocket is the
  * browser side (A) of the profile, whichever way the call goes: a browser calling gets DTLS-SRTP and ICE back and the
@@ -43,10 +44,16 @@ public class BundledB2buaServlet extends MediaB2buaServlet {
     @Inject
     private transient CallRouting routing;
 
+    /** A call rings all the contacts, as the proxy mode forks to them. */
+    @Override
+    protected List<URI> targets(SipServletRequest invite) throws ServletException {
+        return routing.targets(invite, sipFactory()).destinations();
+    }
+
+    /** A request outside a call is not forked: the contact registered last is the one most likely to take it. */
     @Override
     protected Optional<URI> target(SipServletRequest request) throws ServletException {
-        List<URI> destinations = routing.targets(request, sipFactory()).destinations();
-        // A B2BUA keeps one B-leg: the contact registered last is the one most likely to answer.
+        List<URI> destinations = targets(request);
         return destinations.isEmpty() ? Optional.empty() : Optional.of(destinations.get(destinations.size() - 1));
     }
 
@@ -60,9 +67,11 @@ public class BundledB2buaServlet extends MediaB2buaServlet {
             return Optional.of(Side.A);
         }
         try {
-            Optional<URI> target = target(invite);
-            if (target.isPresent() && target.get() instanceof SipURI uri && isWebSocket(uri.getTransportParam())) {
-                return Optional.of(Side.B);
+            // a call that rings a browser registered over WebSocket offers it the browser side
+            for (URI target : targets(invite)) {
+                if (target instanceof SipURI uri && isWebSocket(uri.getTransportParam())) {
+                    return Optional.of(Side.B);
+                }
             }
         } catch (ServletException e) {
             // no target: the call is refused anyway

@@ -3,6 +3,7 @@ package org.sipanchor.servlet;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -44,11 +45,16 @@ import org.sipanchor.media.Side;
  * <li>An initial INVITE is offered to RTPEngine and the B-leg INVITE carries the rewritten SDP; the B-leg's 18x/2xx
  * SDP is answered and relayed to the caller. A late offer (no SDP in the INVITE) is anchored from the 2xx, and its
  * answer from the ACK.</li>
+ * <li>With several {@link #targets} the call forks: one B-leg per target, all at once, each offered with its own
+ * via-branch. Their 18x reach the caller without SDP (several legs may have early media; none is chosen). The first
+ * 2xx wins: its leg becomes the callee's, the other B-legs are cancelled (a late 2xx is acknowledged and hung up)
+ * and their media released. When every B-leg fails, the caller gets the best failure: a 6xx at once, else the
+ * lowest class, within a class the lowest status.</li>
  * <li>BYE (from either side), CANCEL, re-INVITE and UPDATE (from either side, offers both ways), INFO, MESSAGE,
  * NOTIFY, REFER and OPTIONS inside the dialog are relayed to the other leg, and their responses back. A 2xx is
  * acknowledged on its own leg as soon as its answer is settled; when it carries an offer, the other party's ACK
  * (with the answer) is relayed instead.</li>
- * <li>The media is released exactly once, on the first of: a final failure of the B-leg, a CANCEL from the
+ * <li>The media is released exactly once, on the first of: a final failure of the (last) B-leg, a CANCEL from the
  * caller, the no-answer timeout, a BYE from either side, an expired session timer (RFC 4028: a call whose
  * negotiated refresh does not come is hung up on both legs), a 2xx that never gets its ACK (both legs hung up), or
  * the end of the application session.</li>
@@ -91,6 +97,10 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet {
     static final String PEER = MediaB2buaServlet.class.getName() + ".peer";
     /** A leg's session attribute: the INVITE sent on the other leg for the INVITE this leg is waiting on (to CANCEL it). */
     static final String RELAYED_INVITE = MediaB2buaServlet.class.getName() + ".relayedInvite";
+    /** A B-leg's session attribute: the initial INVITE sent on it (to CANCEL it when it loses or the call ends). */
+    static final String BRANCH_INVITE = MediaB2buaServlet.class.getName() + ".branchInvite";
+    /** The caller leg's session attribute: the best final failure of a forked call's B-legs so far. */
+    static final String BEST_FAILURE = MediaB2buaServlet.class.getName() + ".bestFailure";
     /** A leg's session attribute: the other leg's 2xx (carrying an offer) that this leg's ACK will acknowledge. */
     static final String AWAITED_ACK = MediaB2buaServlet.class.getName() + ".awaitedAck";
 
@@ -118,9 +128,21 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet {
     // ------------------------------------------------------------------ hooks
 
     /**
-     * Where the B-leg of a new call (or of another out-of-dialog request) goes: its Request-URI. Empty answers 404.
+     * Where the B-leg of a new call (or of another out-of-dialog request) goes: its Request-URI. Empty (the default)
+     * answers 404. Override this or {@link #targets}.
      */
-    protected abstract Optional<URI> target(SipServletRequest request) throws ServletException, IOException;
+    protected Optional<URI> target(SipServletRequest request) throws ServletException, IOException {
+        return Optional.empty();
+    }
+
+    /**
+     * Where a new call goes: one B-leg per target, all called at once. The first 2xx wins and the other B-legs are
+     * cancelled; when they all fail, the caller gets the best failure. Empty answers 404. By default {@link #target}
+     * (one B-leg).
+     */
+    protected List<URI> targets(SipServletRequest invite) throws ServletException, IOException {
+        return target(invite).map(List::of).orElse(List.of());
+    }
 
     /** The media profile of a new call: {@code app.profile} unless overridden, e.g. per direction. */
     protected Profile profile(SipServletRequest invite) {
@@ -242,8 +264,8 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet {
 
     /**
      * Relays a request other than INVITE, ACK, BYE, CANCEL and UPDATE: inside a dialog to the other leg, outside one
-     * (MESSAGE, OPTIONS, PUBLISH) to {@link #target}. Out-of-dialog SUBSCRIBE and REFER would create dialogs this
-     * B2BUA does not keep: 501.
+     * (MESSAGE, OPTIONS, PUBLISH) to {@link #target}, else the first of {@link #targets}: it is not forked.
+     * Out-of-dialog SUBSCRIBE and REFER would create dialogs this B2BUA does not keep: 501.
      */
     protected void relay(SipServletRequest request) throws ServletException, IOException {
         if (!request.isInitial()) {
@@ -267,12 +289,13 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet {
             refusal.send();
             return;
         }
-        Optional<URI> target = target(invite);
-        if (target.isEmpty()) {
+        List<URI> targets = targets(invite);
+        if (targets.isEmpty()) {
             LOG.fine(() -> "call-id=" + invite.getCallId() + " no route to " + invite.getRequestURI());
             invite.createResponse(SipServletResponse.SC_NOT_FOUND).send();
             return;
         }
+        boolean forked = targets.size() > 1;
         // RTPEngine is asked before the B-leg exists; the caller stops retransmitting meanwhile.
         invite.createResponse(SipServletResponse.SC_TRYING).send();
         SipApplicationSession session = invite.getApplicationSession();
@@ -280,7 +303,7 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet {
         B2buaCall call = new B2buaCall(callerTag, invite.getSession().getId());
         session.setAttribute(B2buaCall.ATTRIBUTE, call);
         MediaCall mediaCall = null;
-        byte[] toCallee = null;
+        List<byte[]> toCallees = new ArrayList<>(Collections.nCopies(targets.size(), (byte[]) null));
         Optional<byte[]> sdp = SdpBody.of(invite);
         if (anchors(invite)) {
             // a fresh state for every initial INVITE: an earlier attempt of the same Call-ID is released already
@@ -292,8 +315,16 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet {
             if (sdp.isPresent()) {
                 try {
                     byte[] shaped = rtpengine.shaped(mediaCall, sdp.get(), offer -> shapeOffer(invite, offer));
-                    toCallee = rtpengine.offerFirstOrDelete(mediaCall, offer(invite, callerTag, Optional.empty(), shaped));
+                    Offer offer = offer(invite, callerTag, Optional.empty(), shaped);
+                    for (int i = 0; i < targets.size(); i++) {
+                        // several B-legs: each its own via-branch, so that RTPEngine pairs each answer with its offer
+                        Offer toLeg = forked ? offer.withViaBranch(viaBranch(i)) : offer;
+                        toCallees.set(i, rtpengine.offerFirstOrDelete(mediaCall, toLeg));
+                    }
                 } catch (MediaException e) {
+                    // a later B-leg's failure leaves the earlier ones anchored: the whole call goes
+                    rtpengine.delete(mediaCall);
+                    Collections.fill(toCallees, null);
                     if (!firstOfferFailed(invite, e)) {
                         call.end();
                         return;
@@ -303,27 +334,43 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet {
         } else if (sdp.isPresent()) {
             try {
                 byte[] shaped = RtpEngineService.shaped(invite.getCallId(), sdp.get(), offer -> shapeOffer(invite, offer));
-                toCallee = shaped == sdp.get() ? null : shaped;
+                Collections.fill(toCallees, shaped == sdp.get() ? null : shaped);
             } catch (MediaException e) {
                 call.end();
                 MediaFailureReply.send(invite, e);
                 return;
             }
         }
-        SipServletRequest out = newLegRequest(invite, target.get());
-        copyBody(invite, out, toCallee);
-        invite.getB2buaHelper().linkSipSessions(invite.getSession(), out.getSession());
-        call.calleeSession(out.getSession().getId());
-        invite.getSession().setAttribute(RELAYED_INVITE, out);
-        try {
-            out.send();
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "call-id=" + invite.getCallId() + " B-leg to " + target.get() + " not sent: " + e);
+        int sent = 0;
+        for (int i = 0; i < targets.size(); i++) {
+            URI target = targets.get(i);
+            SipServletRequest out = newLegRequest(invite, target);
+            copyBody(invite, out, toCallees.get(i));
+            String leg = out.getSession().getId();
+            if (!forked) {
+                // a forked call's callee is the B-leg that answers first: linked then
+                invite.getB2buaHelper().linkSipSessions(invite.getSession(), out.getSession());
+                call.calleeSession(leg);
+            }
+            call.branch(leg, forked ? viaBranch(i) : null);
+            out.getSession().setAttribute(BRANCH_INVITE, out);
+            try {
+                out.send();
+                sent++;
+                LOG.fine(() -> "call-id=" + invite.getCallId() + " B-leg " + out.getCallId() + " to " + target);
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.WARNING, "call-id=" + invite.getCallId() + " B-leg to " + target + " not sent: " + e);
+                call.failed(leg);
+                if (forked && mediaCall != null) {
+                    rtpengine.releaseBranch(mediaCall, callerTag, viaBranch(i));
+                }
+            }
+        }
+        if (sent == 0) {
             call.end();
             if (mediaCall != null) {
                 rtpengine.delete(mediaCall);
             }
-            invite.getSession().removeAttribute(RELAYED_INVITE);
             SipServletResponse failure = invite.createResponse(SipServletResponse.SC_SERVER_INTERNAL_ERROR);
             failure.setHeader("Warning", "399 sipanchor \"the B-leg could not be sent\"");
             failure.send();
@@ -332,7 +379,6 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet {
         session.setAttribute(B2buaCall.ATTRIBUTE, call);
         ServletTimer timer = timerService().createTimer(session, noAnswerTimeoutSecs(invite) * 1000L, false, Timeout.NO_ANSWER);
         call.noAnswerTimer(timer.getId());
-        LOG.fine(() -> "call-id=" + invite.getCallId() + " B-leg " + out.getCallId() + " to " + target.get());
     }
 
     /** A re-INVITE or UPDATE: its offer (if any) is anchored with the sender as offerer, then relayed. */
@@ -393,24 +439,25 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet {
 
     /**
      * A BYE from either side releases the media and goes on to the other leg. A caller's BYE before the answer (in
-     * its early dialog) cancels the callee instead, and its INVITE gets 487.
+     * its early dialog) cancels every B-leg still ringing instead, and its INVITE gets 487.
      */
     private void hangUp(SipServletRequest bye) throws IOException {
         SipApplicationSession session = bye.getApplicationSession();
         Optional<B2buaCall> call = callOf(session);
         boolean early = call.isPresent() && call.get().isCallerLeg(bye.getSession()) && !call.get().isAnswered();
-        call.ifPresent(B2buaCall::end);
+        boolean ending = call.isPresent() && call.get().end();
         call.ifPresent(c -> cancelTimers(session, c));
         MediaCall.in(session).ifPresent(this::release);
-        SipServletRequest relayed = early ? (SipServletRequest) attribute(bye.getSession(), RELAYED_INVITE) : null;
-        if (relayed == null) {
+        List<SipServletRequest> ringing = early && ending ? ringingBranches(session, call.get(), null) : List.of();
+        if (ringing.isEmpty()) {
             relayInDialog(bye, null, true);
             return;
         }
-        bye.getSession().removeAttribute(RELAYED_INVITE);
-        sendCancel(relayed, bye);
+        for (SipServletRequest relayed : ringing) {
+            sendCancel(relayed, bye);
+        }
         bye.createResponse(SipServletResponse.SC_OK).send();
-        SipServletRequest invite = (SipServletRequest) relayed.getAttribute(PEER);
+        SipServletRequest invite = (SipServletRequest) ringing.get(0).getAttribute(PEER);
         if (invite != null && !invite.isCommitted()) {
             invite.createResponse(SipServletResponse.SC_REQUEST_TERMINATED).send();
         }
@@ -418,16 +465,22 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet {
 
     /**
      * The container has answered the CANCEL and the INVITE (487); the INVITE relayed to the other leg is cancelled
-     * too. A CANCEL of the initial INVITE ends the call and releases its media.
+     * too. A CANCEL of the initial INVITE ends the call, cancels every B-leg still ringing and releases the media.
      */
     private void cancel(SipServletRequest cancel) throws IOException {
         SipSession leg = cancel.getSession();
         SipApplicationSession session = cancel.getApplicationSession();
         Optional<B2buaCall> call = callOf(session);
-        if (call.isPresent() && call.get().isCallerLeg(leg) && !call.get().isAnswered() && call.get().end()) {
-            cancelTimers(session, call.get());
-            MediaCall.in(session).ifPresent(this::release);
-            LOG.fine(() -> "call-id=" + cancel.getCallId() + " cancelled by the caller: media released");
+        if (call.isPresent() && call.get().isCallerLeg(leg) && !call.get().isAnswered()) {
+            if (call.get().end()) {
+                cancelTimers(session, call.get());
+                MediaCall.in(session).ifPresent(this::release);
+                LOG.fine(() -> "call-id=" + cancel.getCallId() + " cancelled by the caller: media released");
+                for (SipServletRequest relayed : ringingBranches(session, call.get(), null)) {
+                    sendCancel(relayed, cancel);
+                }
+            }
+            return;
         }
         SipServletRequest relayed = (SipServletRequest) attribute(leg, RELAYED_INVITE);
         if (relayed != null) {
@@ -481,15 +534,20 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet {
         }
         Optional<URI> target = target(request);
         if (target.isEmpty()) {
+            // a request outside a call is not forked: it goes to one target
+            target = targets(request).stream().findFirst();
+        }
+        if (target.isEmpty()) {
             request.createResponse(SipServletResponse.SC_NOT_FOUND).send();
             return;
         }
-        SipServletRequest out = newLegRequest(request, target.get());
+        URI to = target.get();
+        SipServletRequest out = newLegRequest(request, to);
         copyBody(request, out, null);
         try {
             out.send();
         } catch (IOException | RuntimeException e) {
-            LOG.warning(() -> "call-id=" + request.getCallId() + " " + request.getMethod() + " to " + target.get() + " not sent: " + e);
+            LOG.warning(() -> "call-id=" + request.getCallId() + " " + request.getMethod() + " to " + to + " not sent: " + e);
             request.createResponse(SipServletResponse.SC_SERVER_INTERNAL_ERROR).send();
         }
     }
@@ -522,25 +580,31 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet {
         }
         B2buaCall call = found.get();
         int status = response.getStatus();
-        if (status < 300) {
+        String leg = response.getSession().getId();
+        if (status >= 300) {
+            calleeFails(response, invite, call);
+            return;
+        }
+        if (status >= 200 ? !call.win(leg) : call.isLoser(leg)) {
+            // another B-leg answered first: this one was cancelled then, and is closed at once if it answered too
+            if (status >= 200) {
+                LOG.info(() -> "call-id=" + invite.getCallId() + " a losing B-leg answered too: acknowledged and hung up");
+                response.createAck().send();
+                response.getSession().createRequest("BYE").send();
+            }
+            return;
+        }
+        if (!call.isForked() || status >= 200) {
+            // a forked call's callee is known by its 2xx: ringing legs are not parties of the media yet
             call.calleeTag(tag(response.getTo()));
             anchoredCall(session).ifPresent(media -> media.calleeTag(tag(response.getTo())));
         }
         if (status >= 200) {
             cancelTimer(session, call.noAnswerTimer());
             call.noAnswerTimer(null);
-            if (invite.getSession().isValid()) {
-                invite.getSession().removeAttribute(RELAYED_INVITE);
+            if (call.isForked() && !call.isEnded()) {
+                dropLosers(response, invite, call);
             }
-        }
-        if (status >= 300) {
-            boolean first = call.end();
-            MediaCall.in(session).ifPresent(this::release);
-            if (first && !invite.isCommitted()) {
-                relay(response, invite, null, true);
-            }
-            LOG.info(() -> "call-id=" + invite.getCallId() + " B-leg failed with " + status + ": media released");
-            return;
         }
         if (call.isEnded() || invite.isCommitted()) {
             if (status >= 200) {
@@ -551,13 +615,18 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet {
             }
             return;
         }
+        if (call.isForked() && status < 200) {
+            // several legs may ring at once, each with its own early media: the caller gets their 18x without SDP
+            relay(response, invite, null, true);
+            return;
+        }
         byte[] rewritten = null;
         Optional<byte[]> sdp = SdpBody.of(response);
         boolean offerInReply = sdp.isPresent() && SdpBody.of(response.getRequest()).isEmpty();
         Optional<MediaCall> mediaCall = anchoredCall(session);
         if (sdp.isPresent() && mediaCall.isPresent()) {
             try {
-                rewritten = mediaOfReply(mediaCall.get(), call, response, sdp.get(), offerInReply);
+                rewritten = mediaOfReply(mediaCall.get(), call, response, sdp.get(), offerInReply, call.viaBranchOf(leg));
             } catch (MediaException e) {
                 if (status < 200) {
                     LOG.warning(() -> "call-id=" + invite.getCallId() + " " + status + " relayed without its SDP, not anchored: " + e.reason());
@@ -583,6 +652,89 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet {
         }
     }
 
+    /**
+     * A final failure of a B-leg. While other B-legs of a forked call still ring, only this leg's media goes and
+     * the failure is kept if it is the best so far; the last failure (or a 6xx, which no other leg can better, RFC
+     * 3261 section 16.7) ends the call: the other legs are cancelled, the media released and the best failure
+     * relayed.
+     */
+    private void calleeFails(SipServletResponse response, SipServletRequest invite, B2buaCall call) throws IOException {
+        SipApplicationSession session = response.getApplicationSession();
+        String leg = response.getSession().getId();
+        int status = response.getStatus();
+        if (call.isLoser(leg)) {
+            return; // cancelled when another leg answered: its media went then
+        }
+        boolean last = call.failed(leg);
+        SipSession callerLeg = invite.getSession();
+        if (!last && status < 600 && !call.isEnded()) {
+            anchoredCall(session).ifPresent(media -> call.viaBranchOf(leg)
+                    .ifPresent(branch -> rtpengine.releaseBranch(media, call.callerTag(), branch)));
+            if (callerLeg.isValid() && isBetter(response, (SipServletResponse) attribute(callerLeg, BEST_FAILURE))) {
+                callerLeg.setAttribute(BEST_FAILURE, response);
+            }
+            LOG.fine(() -> "call-id=" + invite.getCallId() + " a B-leg failed with " + status
+                    + ", others ring: its media released");
+            return;
+        }
+        SipServletResponse best = response;
+        SipServletResponse earlier = (SipServletResponse) attribute(callerLeg, BEST_FAILURE);
+        if (status < 600 && earlier != null && isBetter(earlier, response)) {
+            best = earlier;
+        }
+        cancelTimer(session, call.noAnswerTimer());
+        call.noAnswerTimer(null);
+        boolean first = call.end();
+        if (first) {
+            for (SipServletRequest relayed : ringingBranches(session, call, leg)) {
+                sendCancel(relayed, null);
+            }
+        }
+        MediaCall.in(session).ifPresent(this::release);
+        if (first && !invite.isCommitted()) {
+            relay(best, invite, null, true);
+        }
+        int relayed = best.getStatus();
+        LOG.info(() -> "call-id=" + invite.getCallId() + " B-leg failed with " + status + " (" + relayed
+                + " relayed): media released");
+    }
+
+    /**
+     * Whether {@code candidate} is a better failure to give the caller than {@code best}: the lowest class wins, and
+     * within a class the lowest status, so that the choice never depends on which leg was quicker.
+     */
+    private static boolean isBetter(SipServletResponse candidate, SipServletResponse best) {
+        if (best == null) {
+            return true;
+        }
+        int byClass = Integer.compare(candidate.getStatus() / 100, best.getStatus() / 100);
+        return byClass < 0 || (byClass == 0 && candidate.getStatus() < best.getStatus());
+    }
+
+    /**
+     * The first 2xx of a forked call won: the other B-legs still ringing are cancelled (a late 2xx of theirs is
+     * acknowledged and hung up), the media of every other leg is released on RTPEngine, and the winner's session is
+     * linked to the caller's.
+     */
+    private void dropLosers(SipServletResponse winner, SipServletRequest invite, B2buaCall call) throws IOException {
+        SipApplicationSession session = winner.getApplicationSession();
+        String leg = winner.getSession().getId();
+        for (SipServletRequest relayed : ringingBranches(session, call, leg)) {
+            sendCancel(relayed, null);
+        }
+        anchoredCall(session).ifPresent(media -> {
+            for (String other : call.branchesOtherThan(leg)) {
+                call.viaBranchOf(other).ifPresent(branch -> rtpengine.releaseBranch(media, call.callerTag(), branch));
+            }
+        });
+        try {
+            invite.getB2buaHelper().linkSipSessions(invite.getSession(), winner.getSession());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            LOG.fine(() -> "call-id=" + invite.getCallId() + " winning B-leg not linked: " + e.getMessage());
+        }
+        LOG.fine(() -> "call-id=" + invite.getCallId() + " a B-leg answered: the others cancelled, their media released");
+    }
+
     /** A response to a request relayed inside the dialog (or out of dialog): back to the request it relays. */
     private void relayResponse(SipServletResponse response, SipServletRequest peer) throws IOException {
         int status = response.getStatus();
@@ -606,7 +758,7 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet {
         boolean offerInReply = sdp.isPresent() && SdpBody.of(response.getRequest()).isEmpty();
         if (offerAnswer && status < 300 && sdp.isPresent() && call.isPresent() && mediaCall.isPresent()) {
             try {
-                rewritten = mediaOfReply(mediaCall.get(), call.get(), response, sdp.get(), offerInReply);
+                rewritten = mediaOfReply(mediaCall.get(), call.get(), response, sdp.get(), offerInReply, Optional.empty());
             } catch (MediaException e) {
                 if (status < 200) {
                     relay(response, peer, null, true);
@@ -651,8 +803,8 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet {
      * The SDP a reply carries on to the other leg: the answer to the offer its request made, or (when the request
      * had none) the replying party's own offer, whose answer comes in the ACK.
      */
-    private byte[] mediaOfReply(MediaCall mediaCall, B2buaCall call, SipServletResponse reply, byte[] sdp, boolean offerInReply)
-            throws MediaException {
+    private byte[] mediaOfReply(MediaCall mediaCall, B2buaCall call, SipServletResponse reply, byte[] sdp, boolean offerInReply,
+            Optional<String> viaBranch) throws MediaException {
         SipSession replying = reply.getSession();
         String answerer = call.tagOf(replying);
         String offerer = call.otherTag(replying).orElse("");
@@ -664,7 +816,9 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet {
             return rtpengine.offer(mediaCall, Offer.of(answerer, shaped).withToTag(offerer));
         }
         byte[] shaped = rtpengine.shaped(mediaCall, sdp, answer -> shapeAnswer(reply, answer));
-        return rtpengine.answer(mediaCall, Answer.of(offerer, answerer, shaped));
+        Answer answer = Answer.of(offerer, answerer, shaped);
+        // the answer of one B-leg of a forked call names its via-branch: RTPEngine keeps that branch's offer
+        return rtpengine.answer(mediaCall, viaBranch.map(answer::withViaBranch).orElse(answer));
     }
 
     /** Relays {@code response}'s status, reason, crossing headers and body (or {@code body}) to {@code peer}. */
@@ -744,15 +898,15 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet {
             return;
         }
         MediaCall.in(session).ifPresent(this::release);
-        Optional<SipSession> callerLeg = liveSession(session, call.callerSessionId());
-        SipServletRequest relayed = callerLeg.map(leg -> (SipServletRequest) attribute(leg, RELAYED_INVITE)).orElse(null);
-        if (relayed == null) {
+        List<SipServletRequest> ringing = ringingBranches(session, call, null);
+        if (ringing.isEmpty()) {
             return;
         }
-        callerLeg.get().removeAttribute(RELAYED_INVITE);
-        SipServletRequest invite = (SipServletRequest) relayed.getAttribute(PEER);
+        SipServletRequest invite = (SipServletRequest) ringing.get(0).getAttribute(PEER);
         LOG.fine(() -> "call-id=" + invite.getCallId() + " no answer in time: cancelled, 408 to the caller");
-        sendCancel(relayed, null);
+        for (SipServletRequest relayed : ringing) {
+            sendCancel(relayed, null);
+        }
         if (!invite.isCommitted()) {
             invite.createResponse(SipServletResponse.SC_REQUEST_TIMEOUT).send();
         }
@@ -820,6 +974,19 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet {
         if (rtpengine.delete(mediaCall)) {
             LOG.fine(() -> "call-id=" + mediaCall.callId() + " media released");
         }
+    }
+
+    /** The initial INVITEs of the B-legs still waiting for their final response, but {@code except}'s. */
+    private static List<SipServletRequest> ringingBranches(SipApplicationSession session, B2buaCall call, String except) {
+        List<SipServletRequest> ringing = new ArrayList<>();
+        for (String id : call.pendingOtherThan(except)) {
+            liveSession(session, id).map(leg -> (SipServletRequest) attribute(leg, BRANCH_INVITE)).ifPresent(ringing::add);
+        }
+        return ringing;
+    }
+
+    private static String viaBranch(int index) {
+        return "sipanchor-" + index;
     }
 
     private static void sendCancel(SipServletRequest relayed, SipServletRequest cancel) throws IOException {
