@@ -22,6 +22,11 @@ public record SipAnchorConfig(SipConfig sip, AppConfig app, MediaConfig media, M
         return new ConfigLoader(System.getenv()).load(file);
     }
 
+    /** Reads and validates a file, with {@code ${VAR}} placeholders taken from {@code environment}. */
+    public static SipAnchorConfig load(Path file, Map<String, String> environment) {
+        return new ConfigLoader(environment).load(file);
+    }
+
     /** Reads and validates YAML text; {@code source} names it in error messages. */
     public static SipAnchorConfig parse(String yaml, String source, Map<String, String> environment) {
         return new ConfigLoader(environment).parse(yaml, source);

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.sipanchor.config.SipAnchorConfig;
+import org.sipanchor.testing.TestKeystore;
 
 /**
  * The README is the users' reference, so what it shows must be real: every Java, XML and YAML block in it is an
@@ -32,7 +33,8 @@ class ReadmeSnippetsTest {
     private static final Path README = Path.of("README.md");
     /** Where README code comes from: each file here is compiled by the build or loaded by a test. */
     private static final List<Path> SOURCES = List.of(Path.of("examples"), Path.of("src/main/java"), Path.of("server-config"),
-            Path.of("src/test/resources/readme"), Path.of("sip.xml"), Path.of("webapp"));
+            Path.of("src/test/resources/readme"), Path.of("src/test/java/org/sipanchor/readme"), Path.of("sip.xml"),
+            Path.of("webapp"));
     private static final Pattern BLOCK = Pattern.compile("(?ms)^```(java|xml|yaml)\\n(.*?)^```");
 
     @TestFactory
@@ -59,7 +61,7 @@ class ReadmeSnippetsTest {
     }
 
     @TestFactory
-    @DisplayName("takes YAML only from configurations that load")
+    @DisplayName("takes YAML only from configurations that load (key stores they name made for the test)")
     Stream<DynamicTest> yamlSourcesLoad() throws IOException {
         List<Path> files = new ArrayList<>();
         try (Stream<Path> readme = Files.list(Path.of("src/test/resources/readme"));
@@ -68,8 +70,17 @@ class ReadmeSnippetsTest {
             examples.map(dir -> dir.resolve("sipanchor.yaml")).filter(Files::exists).forEach(files::add);
         }
         files.add(Path.of("server-config/sipanchor.yaml"));
-        return files.stream().map(file -> DynamicTest.dynamicTest(file.toString(), () -> SipAnchorConfig.parse(
-                Files.readString(file), file.toString(), Map.of("SIPANCHOR_KEYSTORE_PASSWORD", "secret"))));
+        assertTrue(files.size() >= 8, "the README's configurations: " + files);
+        return files.stream().map(file -> DynamicTest.dynamicTest(file.toString(), () -> load(file)));
+    }
+
+    /** Loads a configuration as the launcher does, from a folder where the key store it may name exists. */
+    private static void load(Path file) throws IOException {
+        Path folder = Files.createTempDirectory("readme-config");
+        Path copy = Files.copy(file, folder.resolve("sipanchor.yaml"));
+        TestKeystore keys = TestKeystore.create("readme-keystore");
+        Files.copy(keys.path(), folder.resolve("gateway.p12"));
+        SipAnchorConfig.load(copy, Map.of("SIPANCHOR_KEYSTORE_PASSWORD", keys.password()));
     }
 
     /** The lines of a text without their common indentation, trailing blanks and empty lines. */
