@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
 
+import org.apache.catalina.Container;
 import org.apache.catalina.LifecycleException;
+import org.apache.catalina.Wrapper;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.core.StandardHost;
 import org.apache.coyote.http11.Http11Protocol;
@@ -126,6 +128,14 @@ final class EmbeddedSipContainer {
         }
         if (!context.getAvailable()) {
             throw new StartupException("application " + app.location() + " did not deploy (see the errors above)");
+        }
+        // A servlet whose init() failed (an unknown profile, a missing setting) leaves the application deployed
+        // but unable to take calls: that is a failed start, not a ready server.
+        for (Container child : context.findChildren()) {
+            if (child instanceof Wrapper servlet && servlet.isUnavailable()) {
+                throw new StartupException("servlet " + servlet.getName() + " of " + app.appName()
+                        + " did not start (see the error above)");
+            }
         }
     }
 

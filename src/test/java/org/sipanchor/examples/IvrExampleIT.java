@@ -5,13 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.sipanchor.testing.AnchoredSdp.assertAnchored;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sipanchor.testing.ExampleServer;
+import org.sipanchor.testing.Examples;
 import org.sipanchor.testing.LoopbackPorts;
+import org.sipanchor.testing.SipAnchorServer;
 import org.sipanchor.testing.SipMessageTrace;
 import org.sipanchor.testing.Sipp;
 import org.sipanchor.testing.ToneFile;
@@ -56,6 +61,21 @@ class IvrExampleIT {
         assertTrue(log.contains("call-id=" + callId + " 3 played back as a tone"), log);
         assertTrue(log.contains("call-id=" + callId + " call ended by sipanchor (caller left the menu)"), log);
         // and the extension checks that RTPEngine holds no session after the test
+    }
+
+    @Test
+    @DisplayName("a profile the servlet names in init() but nobody defined stops the server at start-up, naming the known ones")
+    void unknownProfileStopsTheStart() throws IOException {
+        int sipPort = LoopbackPorts.free();
+        String yaml = Files.readString(Path.of("examples/ivr/sipanchor.yaml"))
+                .replace("127.0.0.1:5060", "127.0.0.1:" + sipPort)
+                .replace("    ivr:\n      offer:", "    menu:\n      offer:");
+        try (SipAnchorServer server = SipAnchorServer.launch(yaml, sipPort, "--app", Examples.war("ivr").toString())) {
+            assertEquals(1, server.waitForExit(Duration.ofSeconds(60)), server.output());
+            assertTrue(server.output().contains("unknown media profile \"ivr\" (known: menu, rtp_passthrough, srtp_to_rtp,"),
+                    server.output());
+            assertTrue(server.output().contains("servlet ivr of ivr did not start"), server.output());
+        }
     }
 
     private static long count(String text, String needle) {
