@@ -14,26 +14,21 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sipanchor.config.HostPort;
 import org.sipanchor.config.MediaConfig;
 import org.sipanchor.config.SipAnchorConfig;
+import org.sipanchor.testing.LogCapture;
 import org.sipanchor.testing.LoopbackPorts;
 
 @DisplayName("DtmfEventReceiver at the edge: only RTPEngine's datagrams, bounded, and a slow observer blocks nothing")
@@ -46,34 +41,8 @@ class DtmfEventReceiverTest {
 
     private final HostPort listen = new HostPort("127.0.0.1", LoopbackPorts.free());
     private final BlockingQueue<DtmfEvent> delivered = new LinkedBlockingQueue<>();
-    private final List<String> warnings = new CopyOnWriteArrayList<>();
-    private final Logger log = Logger.getLogger(DtmfEventReceiver.class.getName());
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
-                warnings.add(record.getMessage());
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-
-    @BeforeEach
-    void captureLog() {
-        log.addHandler(capture);
-    }
-
-    @AfterEach
-    void releaseLog() {
-        log.removeHandler(capture);
-    }
+    @RegisterExtension
+    final LogCapture log = LogCapture.of(DtmfEventReceiver.class, Level.WARNING);
 
     private static InetAddress loopback(String address) {
         try {
@@ -157,7 +126,7 @@ class DtmfEventReceiverTest {
 
             // one in the observer, at most four waiting, the rest dropped
             assertTrue(receiver.drops().queueFull() >= 45, receiver.drops().toString());
-            assertEquals(1, warnings.size(), "one report for the whole flood: " + warnings);
+            assertEquals(1, log.messages().size(), "one report for the whole flood: " + log.messages());
         }
     }
 
@@ -190,7 +159,7 @@ class DtmfEventReceiverTest {
             assertEquals(22, receiver.drops().malformed());
             assertEquals(20, receiver.drops().foreign());
             assertNull(delivered.poll(), "nothing delivered");
-            assertEquals(1, warnings.size(), "one report an interval, not one per datagram: " + warnings);
+            assertEquals(1, log.messages().size(), "one report an interval, not one per datagram: " + log.messages());
         }
     }
 

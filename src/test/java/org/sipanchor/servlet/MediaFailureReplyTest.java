@@ -7,26 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import javax.servlet.sip.SipServletRequest;
 import javax.servlet.sip.SipServletResponse;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sipanchor.media.MediaException;
 import org.sipanchor.sdp.SdpException;
 import org.sipanchor.sdp.SessionDescription;
+import org.sipanchor.testing.LogCapture;
 import org.sipanchor.testing.SampleSdp;
 
 @DisplayName("MediaFailureReply: the caller learns what failed, never RTPEngine's addresses or errors; the log has it all")
@@ -35,32 +30,8 @@ class MediaFailureReplyTest {
     private static final String CALL_ID = "warn-1@caller";
     private static final String BROKEN_SDP = "v=0\r\no=broken\r\ns=x\r\n";
 
-    private final List<String> logged = new ArrayList<>();
-    private final Logger log = Logger.getLogger(MediaFailureReply.class.getName());
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            logged.add(record.getMessage());
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-
-    @BeforeEach
-    void captureLog() {
-        log.addHandler(capture);
-    }
-
-    @AfterEach
-    void releaseLog() {
-        log.removeHandler(capture);
-    }
+    @RegisterExtension
+    final LogCapture log = LogCapture.of(MediaFailureReply.class);
 
     private static MediaException malformed(String sdp) {
         SdpException cause = assertThrows(SdpException.class, () -> SessionDescription.parse(sdp));
@@ -80,9 +51,9 @@ class MediaFailureReplyTest {
         assertEquals("5", reply.headers.get("Retry-After"));
         assertFalse(reply.headers.toString().contains("10.1.2"), reply.headers.toString());
         assertTrue(reply.sent);
-        assertEquals(1, logged.size());
-        assertTrue(logged.get(0).contains("call-id=" + CALL_ID), logged.get(0));
-        assertTrue(logged.get(0).contains("10.1.2.3:22222 timed out after 1000 ms"), "full detail logged: " + logged);
+        assertEquals(1, log.messages().size());
+        assertTrue(log.messages().get(0).contains("call-id=" + CALL_ID), log.messages().get(0));
+        assertTrue(log.messages().get(0).contains("10.1.2.3:22222 timed out after 1000 ms"), "full detail logged: " + log.messages());
     }
 
     @Test
@@ -96,7 +67,7 @@ class MediaFailureReplyTest {
         assertEquals(488, reply.status);
         assertEquals("399 sipanchor \"media relay refused the session\"", reply.headers.get("Warning"));
         assertFalse(reply.headers.containsKey("Retry-After"));
-        assertTrue(logged.get(0).contains("Failed to allocate ports on 10.1.2.3"), logged.get(0));
+        assertTrue(log.messages().get(0).contains("Failed to allocate ports on 10.1.2.3"), log.messages().get(0));
     }
 
     @Test
@@ -129,7 +100,7 @@ class MediaFailureReplyTest {
 
         assertEquals(500, reply.status);
         assertEquals("399 sipanchor \"media profile not available\"", reply.headers.get("Warning"));
-        assertTrue(logged.get(0).contains("internal_secret_profile"), logged.get(0));
+        assertTrue(log.messages().get(0).contains("internal_secret_profile"), log.messages().get(0));
     }
 
     @Test
@@ -141,7 +112,7 @@ class MediaFailureReplyTest {
         assertEquals(413, reply.status);
         assertEquals("399 sipanchor \"SDP too large to anchor\"", reply.headers.get("Warning"));
         assertFalse(reply.headers.toString().contains("127.0.0.1"), reply.headers.toString());
-        assertTrue(logged.get(0).contains("70012 bytes"), logged.get(0));
+        assertTrue(log.messages().get(0).contains("70012 bytes"), log.messages().get(0));
     }
 
     @Test

@@ -5,21 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Proxy;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import javax.servlet.sip.SipServletRequest;
 import javax.servlet.sip.URI;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sipanchor.config.LogConfig;
 import org.sipanchor.config.LogLevel;
+
+import org.sipanchor.testing.LogCapture;
 
 @DisplayName("log.sip_trace: every message on one line, SRTP keys and credentials masked")
 class SipTraceTest {
@@ -27,32 +23,8 @@ class SipTraceTest {
     private static final String RESPONSE = "6629fae49393a05397450978507c4ef1";
     private static final String KEY = "WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz";
 
-    private final List<String> logged = new ArrayList<>();
-    private final Logger log = Logger.getLogger(SipTrace.class.getName());
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            logged.add(record.getMessage());
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-
-    @BeforeEach
-    void captureLog() {
-        log.addHandler(capture);
-    }
-
-    @AfterEach
-    void releaseLog() {
-        log.removeHandler(capture);
-    }
+    @RegisterExtension
+    final LogCapture log = LogCapture.of(SipTrace.class);
 
     private static SipServletRequest invite(String text) {
         URI uri = (URI) Proxy.newProxyInstance(SipTraceTest.class.getClassLoader(), new Class<?>[] {URI.class},
@@ -78,8 +50,8 @@ class SipTraceTest {
 
         new SipTrace(new LogConfig(LogLevel.INFO, LogLevel.WARN, true, java.util.Map.of())).received(invite(message));
 
-        assertEquals(1, logged.size());
-        String line = logged.get(0);
+        assertEquals(1, log.messages().size());
+        String line = log.messages().get(0);
         assertTrue(line.startsWith("call-id=trace-1 received INVITE sip:alice@example.com | "), line);
         assertFalse(line.contains(RESPONSE), line);
         assertFalse(line.contains("Ym9iOnMzY3JldC1wYXNz"), line);
@@ -93,6 +65,6 @@ class SipTraceTest {
     @DisplayName("off: nothing is logged")
     void off() {
         new SipTrace(new LogConfig(LogLevel.INFO, LogLevel.WARN, false, java.util.Map.of())).received(invite("INVITE x SIP/2.0\r\n"));
-        assertTrue(logged.isEmpty());
+        assertTrue(log.messages().isEmpty());
     }
 }
