@@ -193,7 +193,16 @@ public abstract class SipAnchorServlet extends SipServlet {
                 session.setAttribute(SipAnchorApplication.HANDLER, getServletName());
             }
         }
-        super.service(request, response);
+        try {
+            super.service(request, response);
+        } catch (MediaException e) {
+            // a hook or handler let a media failure through: the request still gets the reply that says why
+            if (request instanceof SipServletRequest sipRequest && !sipRequest.isCommitted() && !"ACK".equals(sipRequest.getMethod())) {
+                MediaFailureReply.send(sipRequest, e);
+            } else {
+                LOG.warning(() -> "call-id=" + message.getCallId() + " " + e.reason());
+            }
+        }
     }
 
     /**
