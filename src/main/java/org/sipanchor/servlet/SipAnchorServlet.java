@@ -185,7 +185,8 @@ public abstract class SipAnchorServlet extends SipServlet {
 
     @Override
     public void service(ServletRequest request, ServletResponse response) throws ServletException, IOException {
-        SipServletMessage message = (SipServletMessage) (request != null ? request : response);
+        // a response comes with no request (Restcomm passes null; Open Liberty a placeholder that is no SIP message)
+        SipServletMessage message = request instanceof SipServletMessage received ? received : (SipServletMessage) response;
         trace.received(message);
         if (request instanceof SipServletRequest sipRequest && sipRequest.isInitial()) {
             SipApplicationSession session = sipRequest.getApplicationSession();
