@@ -9,9 +9,9 @@ import java.util.Properties;
 
 import org.apache.catalina.Container;
 import org.apache.catalina.LifecycleException;
-import org.apache.catalina.Wrapper;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.core.StandardHost;
+import org.apache.catalina.core.StandardWrapper;
 import org.apache.coyote.http11.Http11Protocol;
 import org.apache.tomcat.util.scan.StandardJarScanner;
 import org.mobicents.servlet.sip.catalina.SipHostConfig;
@@ -131,8 +131,10 @@ final class EmbeddedSipContainer {
         }
         // A servlet whose init() failed (an unknown profile, a missing setting) leaves the application deployed
         // but unable to take calls: that is a failed start, not a ready server.
+        // (Tomcat logs a load-on-startup servlet whose init() threw and goes on: it then has no instance.)
         for (Container child : context.findChildren()) {
-            if (child instanceof Wrapper servlet && servlet.isUnavailable()) {
+            if (child instanceof StandardWrapper servlet && servlet.getLoadOnStartup() >= 0
+                    && (servlet.isUnavailable() || servlet.getServlet() == null)) {
                 throw new StartupException("servlet " + servlet.getName() + " of " + app.appName()
                         + " did not start (see the error above)");
             }
