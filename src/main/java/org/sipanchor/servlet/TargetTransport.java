@@ -10,22 +10,26 @@ import javax.servlet.sip.URI;
 
 /**
  * The transport a new request takes to its target, chosen as RFC 3263 section 4.1 says: the target's own
- * {@code transport} parameter; TLS for {@code sips:}; otherwise UDP, or TCP when the request is too large for UDP
- * (RFC 3261 section 18.1.1: within 200 bytes of an unknown path MTU, i.e. over 1300 bytes). The transport the
- * caller used plays no part.
+ * {@code transport} parameter; TLS for {@code sips:}; otherwise UDP, whatever transport the caller used. A request
+ * too large for a UDP datagram at all (over 65,507 bytes) goes over TCP.
  *
  * <p>The choice is written into the target as its {@code transport} parameter, because neither the container nor
  * the stack makes it: Restcomm 3.2.0-37's proxy sends a branch whose target names no transport over the transport of
  * its own Record-Route, which is the caller's (a TCP caller's call to a UDP-only callee failed with "Could not
  * connect"), and jain-sip sends whatever size it is given over the transport it is given.
  *
+ * <p>RFC 3261 section 18.1.1 would also move a request over 1300 bytes (an unknown path MTU less 200) to TCP, and
+ * back to UDP when the TCP connection is refused. That switch is not made here: without the fallback, which a proxy
+ * branch cannot do in Restcomm (a branch never sent stays pending until Timer C), it turns every call with an
+ * SRTP or WebRTC offer (1.3 to 2 KB) to a UDP-only callee into a 503, where UDP (fragmented) reaches it.
+ *
  * <p>A request that cannot be sent to its target at all (connection refused, send failure) is answered as RFC 3261
  * sections 8.1.3.1 and 16.9 say: as if the target had answered 503.
  */
 final class TargetTransport {
 
-    /** RFC 3261 section 18.1.1: the largest request sent over UDP when the path MTU is unknown (1500 - 200). */
-    static final int UDP_LIMIT = 1300;
+    /** The largest UDP payload over IPv4: a larger request cannot be sent as one datagram. */
+    static final int UDP_LIMIT = 65_507;
     /**
      * What the container still adds to a request once the application is done with it (the proxy's Via and one or
      * two Record-Routes with its routing parameters; the B2BUA's Via and Contact), counted before it is there.
