@@ -346,6 +346,7 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet {
             URI target = targets.get(i);
             SipServletRequest out = newLegRequest(invite, target);
             copyBody(invite, out, toCallees.get(i));
+            TargetTransport.pin(out, target);
             String leg = out.getSession().getId();
             if (!forked) {
                 // a forked call's callee is the B-leg that answers first: linked then
@@ -359,7 +360,8 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet {
                 sent++;
                 LOG.fine(() -> "call-id=" + invite.getCallId() + " B-leg " + out.getCallId() + " to " + target);
             } catch (IOException | RuntimeException e) {
-                LOG.log(Level.WARNING, "call-id=" + invite.getCallId() + " B-leg to " + target + " not sent: " + e);
+                // a B-leg that cannot be sent is a 503 from it (RFC 3261 section 8.1.3.1): the others go on
+                LOG.log(Level.WARNING, "call-id=" + invite.getCallId() + " B-leg to " + target + " not sent, taken as 503: " + e);
                 call.failed(leg);
                 if (forked && mediaCall != null) {
                     rtpengine.releaseBranch(mediaCall, callerTag, viaBranch(i));
@@ -371,9 +373,7 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet {
             if (mediaCall != null) {
                 rtpengine.delete(mediaCall);
             }
-            SipServletResponse failure = invite.createResponse(SipServletResponse.SC_SERVER_INTERNAL_ERROR);
-            failure.setHeader("Warning", "399 sipanchor \"the B-leg could not be sent\"");
-            failure.send();
+            TargetTransport.refuseUnreachable(invite);
             return;
         }
         session.setAttribute(B2buaCall.ATTRIBUTE, call);
@@ -521,7 +521,11 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet {
         } catch (IOException | RuntimeException e) {
             // the other leg is unreachable: a BYE still ends this leg, anything else fails here
             LOG.warning(() -> "call-id=" + request.getCallId() + " " + request.getMethod() + " not relayed: " + e);
-            request.createResponse(answerWhenAlone ? SipServletResponse.SC_OK : SipServletResponse.SC_SERVER_INTERNAL_ERROR).send();
+            if (answerWhenAlone) {
+                request.createResponse(SipServletResponse.SC_OK).send();
+            } else {
+                TargetTransport.refuseUnreachable(request);
+            }
             return null;
         }
         return out;
@@ -544,11 +548,12 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet {
         URI to = target.get();
         SipServletRequest out = newLegRequest(request, to);
         copyBody(request, out, null);
+        TargetTransport.pin(out, to);
         try {
             out.send();
         } catch (IOException | RuntimeException e) {
             LOG.warning(() -> "call-id=" + request.getCallId() + " " + request.getMethod() + " to " + to + " not sent: " + e);
-            request.createResponse(SipServletResponse.SC_SERVER_INTERNAL_ERROR).send();
+            TargetTransport.refuseUnreachable(request);
         }
     }
 

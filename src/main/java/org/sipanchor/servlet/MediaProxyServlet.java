@@ -111,7 +111,83 @@ public abstract class MediaProxyServlet extends SipAnchorServlet {
                 return;
             }
         }
-        proxy.startProxy();
+        for (int i = 0; i < branches.size(); i++) {
+            TargetTransport.pin(branches.get(i).getRequest(), targets.destinations().get(i));
+        }
+        start(request, proxy, branches);
+    }
+
+    /**
+     * Starts every branch. A branch that cannot be sent (connection refused, send failure) counts as a 503 from its
+     * target (RFC 3261 sections 16.9 and 8.1.3.1), not as the proxy's own failure: its media is released and the
+     * other branches go on; when no branch could be sent, the caller gets 503 and the call's media is released.
+     */
+    private void start(SipServletRequest request, Proxy proxy, List<ProxyBranch> branches) throws IOException {
+        List<ProxyBranch> unreachable = new ArrayList<>();
+        while (unreachable.size() < branches.size()) {
+            try {
+                proxy.startProxy();
+                break;
+            } catch (IllegalStateException e) {
+                // Restcomm starts the branches in turn and stops at the first it cannot send: that one is started but
+                // its request was never sent; starting the proxy again starts those after it
+                Optional<ProxyBranch> failed = branches.stream()
+                        .filter(branch -> branch.isStarted() && !branch.getRequest().isCommitted() && !unreachable.contains(branch))
+                        .findFirst();
+                if (failed.isEmpty()) {
+                    throw e;
+                }
+                unreachable.add(failed.get());
+                LOG.warning(() -> "call-id=" + request.getCallId() + " branch to " + failed.get().getRequest().getRequestURI()
+                        + " not sent, taken as 503: " + rootCause(e));
+                if (branches.stream().allMatch(ProxyBranch::isStarted)) {
+                    break;
+                }
+            }
+        }
+        if (unreachable.isEmpty()) {
+            return;
+        }
+        if (unreachable.size() < branches.size()) {
+            // the other branches decide the call; a branch never sent has no transaction, only Timer C ends it
+            releaseUnreachable(request, unreachable);
+            return;
+        }
+        if ("INVITE".equals(request.getMethod()) && rtpengine.delete(request)) {
+            LOG.fine(() -> "call-id=" + request.getCallId() + " no branch reachable: media released");
+        }
+        TargetTransport.refuseUnreachable(request);
+        // Only then: cancelling the last branch lets Restcomm clean up the request (and its transaction) away.
+        for (ProxyBranch branch : unreachable) {
+            try {
+                branch.cancel(); // stops its Timer C: the proxy must not answer again when it fires
+            } catch (IllegalStateException e) {
+                LOG.fine(() -> "call-id=" + request.getCallId() + " unsent branch not cancelled: " + e.getMessage());
+            }
+        }
+    }
+
+    /** Releases the media of branches that could not be sent while others go on. */
+    private void releaseUnreachable(SipServletRequest request, List<ProxyBranch> unreachable) {
+        Object viaBranches = request.getApplicationSession().getAttribute(VIA_BRANCHES);
+        Optional<MediaCall> call = rtpengine.callOf(request);
+        if (call.isEmpty() || !(viaBranches instanceof Map<?, ?> byBranch)) {
+            return;
+        }
+        for (ProxyBranch branch : unreachable) {
+            Object viaBranch = byBranch.get(branch);
+            if (viaBranch != null) {
+                rtpengine.releaseBranch(call.get(), request.getFrom().getParameter("tag"), (String) viaBranch);
+            }
+        }
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause.toString();
     }
 
     /**
