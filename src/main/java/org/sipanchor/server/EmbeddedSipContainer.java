@@ -193,6 +193,9 @@ final class EmbeddedSipContainer {
         properties.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", Integer.toString(1 << 20));
         properties.setProperty("gov.nist.javax.sip.SEND_UDP_BUFFER_SIZE", Integer.toString(1 << 20));
         properties.setProperty("org.mobicents.servlet.sip.SERVER_HEADER", "sipanchor");
+        // The stack's own parser drops the body of a datagram without Content-Length (RFC 3261 section 18.3 says it
+        // runs to the end of the datagram): an INVITE's offer would vanish and the call go on unanchored.
+        properties.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", DatagramBodyParserFactory.class.getName());
         limit(properties, sip.limits());
         if (sip.hasWebSocket()) {
             // Only the NIO message processors speak WebSocket; they also take over TCP, so they are used only here.

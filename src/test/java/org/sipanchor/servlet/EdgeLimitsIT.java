@@ -110,6 +110,21 @@ class EdgeLimitsIT {
         assertTrue(toCallee.media().get(0).port() != 16000, "the audio is anchored:\n" + invite.body());
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"proxy", "b2bua"})
+    @DisplayName("an INVITE over UDP without Content-Length keeps its offer (RFC 3261 18.3): anchored, the call completes")
+    void datagramWithoutContentLength(String mode) {
+        AnchoringServer.Calls calls = in(mode).call(Sipp.scenario("uac-call-no-content-length.xml").service("bob")
+                .offer("pcmu-offer.sdp"), Sipp.scenario("uas-answer.xml").answer("pcmu-answer.sdp"));
+        Message invite = calls.callee().received("INVITE").get(0);
+        assertFalse(invite.body().isBlank(), "the offer vanished on the way:\n" + invite);
+        SessionDescription toCallee = SessionDescription.parse(invite.body());
+        assertEquals(in(mode).sdpName(), toCallee.origin().username(), "anchored:\n" + invite.body());
+        assertTrue(toCallee.media().get(0).port() != 16000, "anchored:\n" + invite.body());
+        SessionDescription toCaller = SessionDescription.parse(calls.caller().receivedResponses(200, "INVITE").get(0).body());
+        assertEquals(in(mode).sdpName(), toCaller.origin().username(), "the answer is anchored too");
+    }
+
     @Test
     @DisplayName("a TCP peer trickling a huge Content-Length is cut off after sip.limits.tcp_read_timeout_secs, and the next call goes through")
     void tricklingPeerIsCutOff() throws IOException {
