@@ -114,8 +114,24 @@ final class ConfigLoader {
                         "a wss listener needs sip.tls with a keystore (the server's key and certificate)");
             }
         }
+        SipLimits limits = sipLimits(section.mappingOrEmpty("limits"));
         section.rejectUnknownKeys();
-        return new SipConfig(listen, tls);
+        return new SipConfig(listen, tls, limits);
+    }
+
+    private static SipLimits sipLimits(YamlMapping section) {
+        SipLimits defaults = SipLimits.DEFAULTS;
+        int maxMessage = positive(section, "max_message_bytes", defaults.maxMessageBytes(), SipLimits.MAX_MESSAGE_BYTES);
+        if (maxMessage < SipLimits.MIN_MESSAGE_BYTES) {
+            throw new ConfigException(section.locationOf("max_message_bytes"),
+                    "must be at least " + SipLimits.MIN_MESSAGE_BYTES + " (got " + maxMessage + ")");
+        }
+        Duration readTimeout = Duration.ofSeconds(positive(section, "tcp_read_timeout_secs",
+                (int) defaults.tcpReadTimeout().toSeconds(), SipLimits.MAX_TCP_READ_TIMEOUT.toSeconds()));
+        int maxConnections = positive(section, "max_tcp_connections", defaults.maxTcpConnections(), 65_535);
+        Duration idle = Duration.ofSeconds(positive(section, "tcp_idle_timeout_secs", (int) defaults.tcpIdleTimeout().toSeconds(), 86_400));
+        section.rejectUnknownKeys();
+        return new SipLimits(maxMessage, readTimeout, maxConnections, idle);
     }
 
     /** The key material of wss listeners, checked by opening it: a wrong password stops start-up at its line. */
@@ -230,8 +246,18 @@ final class ConfigLoader {
         Map<String, ProfileConfig> profiles = profiles(section.mappingOrEmpty("profiles"));
         MediaFailurePolicy onFailure = section.choice("on_failure", MediaFailurePolicy.class).orElse(MediaFailurePolicy.REJECT);
         Optional<HostPort> dtmfEvents = listenOnly(section.mappingOrEmpty("dtmf_events"));
+        MediaLimits limits = mediaLimits(section.mappingOrEmpty("limits"));
         section.rejectUnknownKeys();
-        return new MediaConfig(rtpengine, sdpName, health, profiles, onFailure, dtmfEvents);
+        return new MediaConfig(rtpengine, sdpName, health, profiles, onFailure, dtmfEvents, limits);
+    }
+
+    private static MediaLimits mediaLimits(YamlMapping section) {
+        MediaLimits defaults = MediaLimits.DEFAULTS;
+        int maxSdp = positive(section, "max_sdp_bytes", defaults.maxSdpBytes(), MediaLimits.MAX_SDP_BYTES);
+        int maxSections = positive(section, "max_media_sections", defaults.maxMediaSections(), MediaLimits.MAX_MEDIA_SECTIONS);
+        NonRtpSections nonRtp = section.choice("non_rtp_sections", NonRtpSections.class).orElse(defaults.nonRtpSections());
+        section.rejectUnknownKeys();
+        return new MediaLimits(maxSdp, maxSections, nonRtp);
     }
 
     private RtpEngineConfig rtpengine(YamlMapping section) {

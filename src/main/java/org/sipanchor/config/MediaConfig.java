@@ -12,9 +12,11 @@ import java.util.Optional;
  * @param profiles            custom profiles by name (the built-in ones are not listed here)
  * @param onFailure           what happens to a call no RTPEngine can anchor
  * @param dtmfEvents          where RTPEngine sends DTMF events ({@code --dtmf-log-dest}), if anywhere
+ * @param limits              what one offer may ask of RTPEngine
  */
 public record MediaConfig(RtpEngineConfig rtpengine, String sdpName, Duration healthCheckInterval,
-        Map<String, ProfileConfig> profiles, MediaFailurePolicy onFailure, Optional<HostPort> dtmfEvents) {
+        Map<String, ProfileConfig> profiles, MediaFailurePolicy onFailure, Optional<HostPort> dtmfEvents,
+        MediaLimits limits) {
 
     /**
      * Most {@code health_check_interval_secs} accepted: 300 s. Only an answered ping puts an instance that failed back

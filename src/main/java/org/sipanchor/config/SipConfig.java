@@ -4,10 +4,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The {@code sip:} section: where the container listens for SIP, and the TLS key material of its {@code wss}
- * listeners.
+ * The {@code sip:} section: where the container listens for SIP, the TLS key material of its {@code wss}
+ * listeners, and the limits the SIP stack enforces on every peer.
  */
-public record SipConfig(List<SipListen> listen, Optional<SipTlsConfig> tls) {
+public record SipConfig(List<SipListen> listen, Optional<SipTlsConfig> tls, SipLimits limits) {
 
     public SipConfig {
         listen = List.copyOf(listen);

@@ -67,6 +67,7 @@ public class RtpEngineService {
     private final MediaProfiles profiles;
     private final String sdpName;
     private final MediaFailurePolicy onFailure;
+    private final OfferCheck offerCheck;
     /** The application session of each call being anchored, by the Call-ID RTPEngine knows it by (DTMF events name only that). */
     private final Map<String, String> sessionsByCallId = new ConcurrentHashMap<>();
 
@@ -76,6 +77,7 @@ public class RtpEngineService {
         this.profiles = profiles;
         this.sdpName = media.sdpName();
         this.onFailure = media.onFailure();
+        this.offerCheck = new OfferCheck(media.limits());
     }
 
     // ------------------------------------------------------------------ SIP messages
@@ -140,8 +142,9 @@ public class RtpEngineService {
      * }</pre>
      */
     public void offer(SipServletRequest request, Profile profile, UnaryOperator<SessionDescription> shaping) {
+        // read before the call's media state exists: a refused offer leaves nothing to release
+        Optional<byte[]> sdp = offeredSdp(request);
         MediaCall call = begin(request, profile);
-        Optional<byte[]> sdp = SdpBody.of(request);
         if (sdp.isEmpty()) {
             return;
         }
@@ -150,6 +153,23 @@ public class RtpEngineService {
         } finally {
             saved(request, call);
         }
+    }
+
+    /**
+     * The SDP offer of {@code request} (INVITE, re-INVITE, UPDATE) as it may go to RTPEngine: held against
+     * {@code media.limits} by {@link OfferCheck}, with the sections RTPEngine cannot anchor disabled. Every offer a
+     * request makes is read here, before anything is sent, so a refusal costs RTPEngine nothing and never counts
+     * against its health.
+     *
+     * @return empty when the request carries no SDP (a late offer)
+     * @throws MediaException over a limit (413 or 488), SDP in a multipart body (415), malformed SDP (488), each
+     *                        naming the limit and the line at fault
+     */
+    public Optional<byte[]> offeredSdp(SipServletRequest request) {
+        if (SdpBody.isMultipartWithSdp(request)) {
+            throw OfferCheck.multipart(request.getCallId(), request.getContentType());
+        }
+        return SdpBody.of(request).map(sdp -> offerCheck.admitted(request.getCallId(), sdp));
     }
 
     /**

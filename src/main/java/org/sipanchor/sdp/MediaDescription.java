@@ -157,6 +157,20 @@ public final class MediaDescription {
         return formats;
     }
 
+    /** The {@code m=} line as written (keys cannot appear in it), e.g. {@code m=message 2855 TCP/MSRP *}. */
+    public String mediaLine() {
+        return mLine.redacted();
+    }
+
+    /**
+     * Whether the media runs over TCP ({@code TCP/MSRP}, {@code TCP/TLS/MSRP}, {@code TCP/BFCP}, {@code TCP/RTP/AVP},
+     * ...): RTPEngine relays UDP only, so it cannot anchor such a section.
+     */
+    public boolean isOverTcp() {
+        String p = protocol.toUpperCase(Locale.ROOT);
+        return p.equals("TCP") || p.startsWith("TCP/");
+    }
+
     /** Whether the protocol is an RTP profile (AVP, SAVP, AVPF, SAVPF, over UDP, TCP, TLS or DTLS). */
     public boolean isRtp() {
         return protocol.toUpperCase(Locale.ROOT).contains("RTP/");
@@ -273,6 +287,16 @@ public final class MediaDescription {
      */
     public MediaDescription disabled() {
         return withPort(0).withoutAttribute("bundle-only");
+    }
+
+    /**
+     * This section refused without a trace of the endpoint: port 0, and in place of its own lines a single
+     * {@code c=IN IP4 0.0.0.0}. {@link #disabled()} keeps the lines, which is not enough for a section that goes to
+     * RTPEngine unanchored: RTPEngine 10.5 passes {@code TCP/MSRP} through, adds the session's original address as
+     * the section's c= line, and keeps {@code a=path} with the endpoint's address in it.
+     */
+    public MediaDescription detached() {
+        return new MediaDescription(mLine.replacedBy(mLineText(0, formats)), List.of(Line.built("c=IN IP4 0.0.0.0", context.eol())), context);
     }
 
     /**

@@ -322,6 +322,21 @@ public final class SessionDescription {
         return m.isEnabled() && m.mid().isPresent() ? out.withoutBundleMids(Set.of(m.mid().get())) : out;
     }
 
+    /**
+     * Refuses the media section at that index leaving nothing of the endpoint in it ({@link MediaDescription#detached()}):
+     * port 0, no attributes, {@code c=IN IP4 0.0.0.0}, and its mid out of the BUNDLE group.
+     */
+    public SessionDescription detachMedia(int index) {
+        MediaDescription m = media.get(index);
+        SessionDescription out = withMedia(index, m.detached());
+        return m.mid().isPresent() ? out.withoutBundleMids(Set.of(m.mid().get())) : out;
+    }
+
+    /** The 1-based line number of the {@code m=} line of the media section at that index, as parsed. */
+    public int mediaLineNumber(int index) {
+        return lineNumberOf(index);
+    }
+
     /** This description with the media section at that index replaced. */
     public SessionDescription withMedia(int index, MediaDescription section) {
         Objects.requireNonNull(section, "section");

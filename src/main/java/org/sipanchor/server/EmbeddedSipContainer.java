@@ -24,6 +24,7 @@ import org.mobicents.servlet.sip.startup.SipContextConfig;
 import org.mobicents.servlet.sip.startup.SipStandardContext;
 import org.sipanchor.config.HostPort;
 import org.sipanchor.config.SipConfig;
+import org.sipanchor.config.SipLimits;
 import org.sipanchor.config.SipListen;
 
 /**
@@ -194,6 +195,10 @@ final class EmbeddedSipContainer {
         properties.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", Integer.toString(1 << 20));
         properties.setProperty("gov.nist.javax.sip.SEND_UDP_BUFFER_SIZE", Integer.toString(1 << 20));
         properties.setProperty("org.mobicents.servlet.sip.SERVER_HEADER", "sipanchor");
+        // The stack's own parser drops the body of a datagram without Content-Length (RFC 3261 section 18.3 says it
+        // runs to the end of the datagram): an INVITE's offer would vanish and the call go on unanchored.
+        properties.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", DatagramBodyParserFactory.class.getName());
+        limit(properties, sip.limits());
         if (sip.hasWebSocket()) {
             // Only the NIO message processors speak WebSocket; they also take over TCP, so they are used only here.
             properties.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", "gov.nist.javax.sip.stack.NioMessageProcessorFactory");
@@ -227,6 +232,23 @@ final class EmbeddedSipContainer {
             properties.store(out, "written by sipanchor at start-up");
         }
         return file;
+    }
+
+    /**
+     * The peer-facing limits of {@code sip.limits}, as the properties jain-sip-ri 1.3.0-32 reads (SipStackImpl). Without
+     * them a peer may announce any Content-Length and trickle it for ever, holding a connection and a reader thread,
+     * and may open connections without bound.
+     */
+    static void limit(Properties properties, SipLimits limits) {
+        // Every transport's parser counts the message against it: a stream connection that goes beyond is closed,
+        // a larger datagram dropped.
+        properties.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", Integer.toString(limits.maxMessageBytes()));
+        // Milliseconds from a message's first byte to its last (the stream parser's own timer closes the
+        // connection when it runs out), so trickling a body byte by byte does not keep a connection.
+        properties.setProperty("gov.nist.javax.sip.READ_TIMEOUT", Long.toString(limits.tcpReadTimeout().toMillis()));
+        properties.setProperty("gov.nist.javax.sip.MAX_CONNECTIONS", Integer.toString(limits.maxTcpConnections()));
+        // Read by the NIO processors only (those of ws and wss listeners, which then carry TCP as well).
+        properties.setProperty("gov.nist.javax.sip.NIO_MAX_SOCKET_IDLE_TIME", Long.toString(limits.tcpIdleTimeout().toMillis()));
     }
 
     private static Connector httpConnector(HostPort address) throws IOException {

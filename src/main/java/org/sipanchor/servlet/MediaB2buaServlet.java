@@ -304,8 +304,17 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet {
         session.setAttribute(B2buaCall.ATTRIBUTE, call);
         MediaCall mediaCall = null;
         List<byte[]> toCallees = new ArrayList<>(Collections.nCopies(targets.size(), (byte[]) null));
-        Optional<byte[]> sdp = SdpBody.of(invite);
-        if (anchors(invite)) {
+        Optional<byte[]> sdp;
+        boolean anchored = anchors(invite);
+        try {
+            // an anchored offer is held against media.limits before any media state exists: nothing to release
+            sdp = anchored ? rtpengine.offeredSdp(invite) : SdpBody.of(invite);
+        } catch (MediaException e) {
+            call.end();
+            MediaFailureReply.send(invite, e);
+            return;
+        }
+        if (anchored) {
             // a fresh state for every initial INVITE: an earlier attempt of the same Call-ID is released already
             mediaCall = rtpengine.begin(session, invite.getCallId(), callerTag, profile(invite));
             Optional<Side> side = callerSide(invite);
@@ -386,7 +395,13 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet {
         SipSession leg = request.getSession();
         Optional<B2buaCall> call = callOf(request.getApplicationSession());
         Optional<MediaCall> mediaCall = anchoredCall(request.getApplicationSession());
-        Optional<byte[]> sdp = SdpBody.of(request);
+        Optional<byte[]> sdp;
+        try {
+            sdp = call.isPresent() && mediaCall.isPresent() ? rtpengine.offeredSdp(request) : SdpBody.of(request);
+        } catch (MediaException e) {
+            MediaFailureReply.send(request, e); // refused before RTPEngine: the session stays as it was
+            return;
+        }
         byte[] rewritten = null;
         if (call.isPresent() && mediaCall.isPresent() && sdp.isPresent()) {
             try {

@@ -8,6 +8,7 @@ import javax.servlet.sip.SipServletRequest;
 import javax.servlet.sip.SipServletResponse;
 
 import org.sipanchor.media.MediaException;
+import org.sipanchor.media.OfferRefusedException;
 import org.sipanchor.media.SdpBody;
 import org.sipanchor.sdp.SdpException;
 import org.sipanchor.sdp.SessionDescription;
@@ -28,6 +29,9 @@ import org.sipanchor.sdp.SessionDescription;
  * 488 + Warning: 399 sipanchor "malformed SDP: line 2 'x=y': ..."        (the caller's own line)
  * 413 + Warning: 399 sipanchor "SDP too large to anchor"                 (log: its size and the transport's limit)
  * 500 + Warning: 399 sipanchor "media profile not available"             (log: the profile and the known ones)
+ * 413 / 488 / 415 for an offer refused before RTPEngine (media.limits, media over TCP, a multipart body): the
+ *     Warning names the limit and the caller's line, e.g. "too many media sections: line 30 'm=audio 5000 RTP/AVP 0'
+ *     is section 9 of 12 (at most 8)"
  * }</pre>
  */
 public final class MediaFailureReply {
@@ -48,6 +52,9 @@ public final class MediaFailureReply {
 
     /** The status that answers {@code failure}. */
     public static int status(MediaException failure) {
+        if (failure.getCause() instanceof OfferRefusedException refused && refused.rule() == OfferRefusedException.Rule.MULTIPART_BODY) {
+            return SipServletResponse.SC_UNSUPPORTED_MEDIA_TYPE;
+        }
         return switch (failure.kind()) {
             case UNAVAILABLE -> SipServletResponse.SC_SERVICE_UNAVAILABLE;
             case MALFORMED_SDP, REFUSED -> SipServletResponse.SC_NOT_ACCEPTABLE_HERE;
@@ -65,6 +72,9 @@ public final class MediaFailureReply {
      * not parse, and then the quoted line is the one found in that body.
      */
     public static String warningText(MediaException failure, Optional<byte[]> requestSdp) {
+        if (failure.getCause() instanceof OfferRefusedException refused) {
+            return refused.warning(); // the limit and the caller's own line, nothing of RTPEngine's
+        }
         return switch (failure.kind()) {
             case UNAVAILABLE -> UNAVAILABLE;
             case REFUSED -> REFUSED;
@@ -97,6 +107,9 @@ public final class MediaFailureReply {
         response.setHeader("Warning", warningHeader(warning));
         if (status == SipServletResponse.SC_SERVICE_UNAVAILABLE) {
             response.setHeader("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+        }
+        if (status == SipServletResponse.SC_UNSUPPORTED_MEDIA_TYPE) {
+            response.setHeader("Accept", "application/sdp"); // RFC 3261 section 21.4.13
         }
         response.send();
     }

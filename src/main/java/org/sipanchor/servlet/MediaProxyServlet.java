@@ -197,8 +197,15 @@ public abstract class MediaProxyServlet extends SipAnchorServlet {
      * @return whether to go on proxying
      */
     private boolean anchorBranches(SipServletRequest request, List<ProxyBranch> branches) throws IOException {
+        Optional<byte[]> sdp;
+        try {
+            // held against media.limits before the call's media state exists: a refused offer leaves nothing to release
+            sdp = rtpengine.offeredSdp(request);
+        } catch (MediaException e) {
+            MediaFailureReply.send(request, e);
+            return false;
+        }
         MediaCall call = rtpengine.begin(request, profile(request));
-        Optional<byte[]> sdp = SdpBody.of(request);
         if (sdp.isEmpty()) {
             return true; // a late offer: the 2xx brings it
         }

@@ -163,6 +163,28 @@ class ConfigLoaderTest {
         assertEquals(MediaConfig.MAX_HEALTH_CHECK_INTERVAL, config.media().healthCheckInterval());
     }
 
+    @Test
+    @DisplayName("has safe edge limits by default: 64 KiB SIP messages within 10 s, 1,024 connections, 16 KiB SDP, 8 sections, TCP media disabled")
+    void edgeLimitDefaults() {
+        SipAnchorConfig config = parse("");
+        assertEquals(SipLimits.DEFAULTS, config.sip().limits());
+        assertEquals(new SipLimits(65_535, Duration.ofSeconds(10), 1024, Duration.ofMinutes(5)), config.sip().limits());
+        assertEquals(new MediaLimits(16_384, 8, NonRtpSections.DISABLE), config.media().limits());
+    }
+
+    @Test
+    @DisplayName("reads sip.limits and media.limits")
+    void edgeLimits() {
+        SipAnchorConfig config = parse("""
+                sip:
+                  limits: { max_message_bytes: 8192, tcp_read_timeout_secs: 3, max_tcp_connections: 50, tcp_idle_timeout_secs: 60 }
+                media:
+                  limits: { max_sdp_bytes: 4000, max_media_sections: 2, non_rtp_sections: refuse }
+                """);
+        assertEquals(new SipLimits(8192, Duration.ofSeconds(3), 50, Duration.ofSeconds(60)), config.sip().limits());
+        assertEquals(new MediaLimits(4000, 2, NonRtpSections.REFUSE), config.media().limits());
+    }
+
     @Nested
     @DisplayName("is refused, with file, line and key path, when")
     class Refusals {
@@ -196,6 +218,14 @@ class ConfigLoaderTest {
                 ws and tcp share a port          | sip:\\n  listen:\\n    - { transport: tcp, address: "127.0.0.1:5060" }\\n    - { transport: ws, address: "127.0.0.1:5060" } | ws:127.0.0.1:5060 shares its TCP port with another stream listener
                 the keystore does not exist      | sip:\\n  tls:\\n    keystore: "/no/such.p12"\\n    keystore_password: x | sipanchor.yaml:3: sip.tls.keystore: no such file /no/such.p12
                 the keystore has no password     | sip:\\n  tls:\\n    keystore: "/no/such.p12"                     | sip.tls: keystore_password is required
+                a SIP message limit is tiny      | sip:\\n  limits:\\n    max_message_bytes: 100                | sipanchor.yaml:3: sip.limits.max_message_bytes: must be at least 4096 (got 100)
+                a SIP read timeout is zero       | sip:\\n  limits:\\n    tcp_read_timeout_secs: 0              | sipanchor.yaml:3: sip.limits.tcp_read_timeout_secs: must be greater than 0 (got 0)
+                a SIP read timeout is too long   | sip:\\n  limits:\\n    tcp_read_timeout_secs: 121            | sipanchor.yaml:3: sip.limits.tcp_read_timeout_secs: must be at most 120 (got 121)
+                a connection limit is negative   | sip:\\n  limits:\\n    max_tcp_connections: -1               | sipanchor.yaml:3: sip.limits.max_tcp_connections: must be greater than 0 (got -1)
+                a sip.limits key is unknown      | sip:\\n  limits:\\n    max_body: 1                           | sipanchor.yaml:3: sip.limits.max_body: unknown key
+                an SDP limit is over the NG one  | media:\\n  limits:\\n    max_sdp_bytes: 70000                | sipanchor.yaml:3: media.limits.max_sdp_bytes: must be at most 65000 (got 70000)
+                a section limit is zero          | media:\\n  limits:\\n    max_media_sections: 0               | sipanchor.yaml:3: media.limits.max_media_sections: must be greater than 0 (got 0)
+                a TCP media policy is unknown    | media:\\n  limits:\\n    non_rtp_sections: relay             | sipanchor.yaml:3: media.limits.non_rtp_sections: must be one of disable, refuse, not "relay"
                 a keystore type is unknown       | sip:\\n  tls:\\n    keystore: "k.p12"\\n    keystore_password: x\\n    keystore_type: pem | sipanchor.yaml:5: sip.tls.keystore_type: must be one of pkcs12, jks, not "pem"
                 """)
         void badValue(String why, String yaml, String expected) {
