@@ -8,7 +8,7 @@ import org.sipanchor.sdp.SdpException;
 /**
  * Media could not be anchored, changed or released for a call. It names the Call-ID, so that one log line finds
  * the call, and says what kind of failure it was; the servlet bases turn each kind into the SIP reply users expect
- * (503 with Retry-After, 488, 413, 500). It is unchecked: a servlet lets it reach the base, which answers the request.
+ * (503 with Retry-After, 488, 415, 413, 500). It is unchecked: a servlet lets it reach the base, which answers the request.
  *
  * <pre>{@code
  * try {
@@ -27,8 +27,12 @@ public final class MediaException extends RuntimeException {
     public enum Kind {
         /** SDP that does not parse; the reason names the line (with any key masked). */
         MALFORMED_SDP,
-        /** SDP too large for the NG transport (UDP carries at most 65,507 bytes; TCP takes more). */
+        /** SDP over {@code media.limits.max_sdp_bytes}, or too large for the NG transport (UDP carries 65,507 bytes). */
         TOO_LARGE,
+        /** An offer against a rule of {@code media.limits}: too many media sections, media RTPEngine cannot anchor. */
+        UNACCEPTABLE,
+        /** SDP in a body sipanchor does not rewrite (multipart). */
+        UNSUPPORTED_BODY,
         /** RTPEngine refused the request and said why (its {@code error-reason}). */
         REFUSED,
         /** No RTPEngine could take the request: none is up, all timed out, or all refused for capacity. */
@@ -42,12 +46,27 @@ public final class MediaException extends RuntimeException {
     private final Kind kind;
     private final String callId;
     private final String reason;
+    private final String callerWarning;
 
     public MediaException(Kind kind, String callId, String reason, Throwable cause) {
+        this(kind, callId, reason, null, cause);
+    }
+
+    private MediaException(Kind kind, String callId, String reason, String callerWarning, Throwable cause) {
         super("call-id=" + callId + ": " + reason, cause);
         this.kind = kind;
         this.callId = callId;
         this.reason = reason;
+        this.callerWarning = callerWarning;
+    }
+
+    /**
+     * An offer sipanchor refused itself, before any RTPEngine heard of it; {@code warning} is what the caller is told:
+     * the limit, and the caller's own line at fault (never anything of RTPEngine's); {@code rule} names the setting
+     * for the log.
+     */
+    public static MediaException refusedOffer(Kind kind, String callId, String warning, String rule) {
+        return new MediaException(kind, callId, "offer refused before RTPEngine (" + rule + "): " + warning, warning, null);
     }
 
     /** SDP that does not parse, naming its line. */
@@ -72,5 +91,10 @@ public final class MediaException extends RuntimeException {
     /** The reason without the Call-ID prefix, for the log (it may name RTPEngine's addresses: not for the caller). */
     public String reason() {
         return reason;
+    }
+
+    /** What the caller may be told, when the failure is about the caller's own offer (a limit, a line of it). */
+    public java.util.Optional<String> callerWarning() {
+        return java.util.Optional.ofNullable(callerWarning);
     }
 }

@@ -8,7 +8,6 @@ import java.util.logging.Logger;
 import org.sipanchor.config.MediaLimits;
 import org.sipanchor.config.NonRtpSections;
 import org.sipanchor.media.MediaException.Kind;
-import org.sipanchor.media.OfferRefusedException.Rule;
 import org.sipanchor.sdp.MediaDescription;
 import org.sipanchor.sdp.SdpException;
 import org.sipanchor.sdp.SessionDescription;
@@ -17,7 +16,7 @@ import org.sipanchor.sdp.SessionDescription;
  * The one place an offer from the network is held against {@code media.limits} before RTPEngine sees it, in the
  * proxy and the B2BUA alike: its size before it is even parsed, then its number of media sections, then its
  * sections RTPEngine cannot anchor (media over TCP), which are disabled or refuse the offer. A refused offer is a
- * {@link MediaException} whose cause is an {@link OfferRefusedException} naming the limit and the line at fault;
+ * {@link MediaException} whose caller warning names the limit and the line at fault;
  * nothing was sent, so it never counts against an RTPEngine's health.
  *
  * <pre>{@code
@@ -45,7 +44,7 @@ public final class OfferCheck {
      */
     public byte[] admitted(String callId, byte[] sdp) {
         if (sdp.length > limits.maxSdpBytes()) {
-            throw refused(Kind.TOO_LARGE, callId, Rule.SDP_TOO_LARGE, "SDP body of " + sdp.length
+            throw MediaException.refusedOffer(Kind.TOO_LARGE, callId, "SDP body of " + sdp.length
                     + " bytes is over the limit of " + limits.maxSdpBytes() + " bytes", "media.limits.max_sdp_bytes");
         }
         SessionDescription offer;
@@ -57,7 +56,7 @@ public final class OfferCheck {
         List<MediaDescription> sections = offer.media();
         if (sections.size() > limits.maxMediaSections()) {
             int first = limits.maxMediaSections();
-            throw refused(Kind.MALFORMED_SDP, callId, Rule.TOO_MANY_SECTIONS, "too many media sections: "
+            throw MediaException.refusedOffer(Kind.UNACCEPTABLE, callId, "too many media sections: "
                     + at(offer, first) + " is section " + (first + 1) + " of " + sections.size() + " (at most "
                     + limits.maxMediaSections() + ")", "media.limits.max_media_sections");
         }
@@ -72,7 +71,7 @@ public final class OfferCheck {
         }
         String firstOverTcp = at(offer, overTcp.get(0));
         if (limits.nonRtpSections() == NonRtpSections.REFUSE) {
-            throw refused(Kind.MALFORMED_SDP, callId, Rule.NON_RTP_SECTION, "media over TCP cannot be anchored: "
+            throw MediaException.refusedOffer(Kind.UNACCEPTABLE, callId, "media over TCP cannot be anchored: "
                     + firstOverTcp, "media.non_rtp_sections: refuse");
         }
         SessionDescription disabled = offer;
@@ -80,7 +79,7 @@ public final class OfferCheck {
             disabled = disabled.detachMedia(index);
         }
         if (!disabled.hasEnabledMedia()) {
-            throw refused(Kind.MALFORMED_SDP, callId, Rule.NO_MEDIA_LEFT, "no media left to anchor: "
+            throw MediaException.refusedOffer(Kind.UNACCEPTABLE, callId, "no media left to anchor: "
                     + firstOverTcp + " is media over TCP", "media.non_rtp_sections: disable");
         }
         List<String> lines = overTcp.stream().map(i -> at(offer, i)).toList();
@@ -95,7 +94,7 @@ public final class OfferCheck {
      */
     public static MediaException multipart(String callId, String contentType) {
         String type = contentType.split(";", 2)[0].trim();
-        return refused(Kind.MALFORMED_SDP, callId, Rule.MULTIPART_BODY, "SDP in a " + type
+        return MediaException.refusedOffer(Kind.UNSUPPORTED_BODY, callId, "SDP in a " + type
                 + " body is not anchored: send it as the whole body (application/sdp)", "multipart body");
     }
 
@@ -104,10 +103,5 @@ public final class OfferCheck {
         String line = offer.media().get(index).mediaLine();
         String quoted = line.length() > MAX_QUOTED ? line.substring(0, MAX_QUOTED) + "..." : line;
         return "line " + offer.mediaLineNumber(index) + " '" + quoted + "'";
-    }
-
-    private static MediaException refused(Kind kind, String callId, Rule rule, String warning, String limit) {
-        return new MediaException(kind, callId, "offer refused before RTPEngine (" + limit + "): " + warning,
-                new OfferRefusedException(rule, warning));
     }
 }

@@ -8,7 +8,6 @@ import javax.servlet.sip.SipServletRequest;
 import javax.servlet.sip.SipServletResponse;
 
 import org.sipanchor.media.MediaException;
-import org.sipanchor.media.OfferRefusedException;
 import org.sipanchor.media.SdpBody;
 import org.sipanchor.sdp.SdpException;
 import org.sipanchor.sdp.SessionDescription;
@@ -52,12 +51,10 @@ public final class MediaFailureReply {
 
     /** The status that answers {@code failure}. */
     public static int status(MediaException failure) {
-        if (failure.getCause() instanceof OfferRefusedException refused && refused.rule() == OfferRefusedException.Rule.MULTIPART_BODY) {
-            return SipServletResponse.SC_UNSUPPORTED_MEDIA_TYPE;
-        }
         return switch (failure.kind()) {
             case UNAVAILABLE -> SipServletResponse.SC_SERVICE_UNAVAILABLE;
-            case MALFORMED_SDP, REFUSED -> SipServletResponse.SC_NOT_ACCEPTABLE_HERE;
+            case MALFORMED_SDP, REFUSED, UNACCEPTABLE -> SipServletResponse.SC_NOT_ACCEPTABLE_HERE;
+            case UNSUPPORTED_BODY -> SipServletResponse.SC_UNSUPPORTED_MEDIA_TYPE;
             case TOO_LARGE -> SipServletResponse.SC_REQUEST_ENTITY_TOO_LARGE;
             case UNKNOWN_PROFILE, INTERNAL -> SipServletResponse.SC_SERVER_INTERNAL_ERROR;
         };
@@ -72,15 +69,15 @@ public final class MediaFailureReply {
      * not parse, and then the quoted line is the one found in that body.
      */
     public static String warningText(MediaException failure, Optional<byte[]> requestSdp) {
-        if (failure.getCause() instanceof OfferRefusedException refused) {
-            return refused.warning(); // the limit and the caller's own line, nothing of RTPEngine's
+        if (failure.callerWarning().isPresent()) {
+            return failure.callerWarning().get(); // the limit and the caller's own line, nothing of RTPEngine's
         }
         return switch (failure.kind()) {
             case UNAVAILABLE -> UNAVAILABLE;
             case REFUSED -> REFUSED;
             case UNKNOWN_PROFILE -> NO_PROFILE;
             case TOO_LARGE -> TOO_LARGE;
-            case INTERNAL -> NOT_ANCHORED;
+            case INTERNAL, UNACCEPTABLE, UNSUPPORTED_BODY -> NOT_ANCHORED;
             case MALFORMED_SDP -> requestSdp.flatMap(MediaFailureReply::parseFailure)
                     .map(e -> "malformed SDP: line " + e.lineNumber()
                             + (e.line().isEmpty() ? "" : " '" + e.line() + "'") + ": " + e.problem())
