@@ -22,6 +22,11 @@ public record Offer(String fromTag, Optional<String> toTag, Optional<String> via
         sdp = sdp.clone();
     }
 
+    /** The via-branch of a call's branch {@code index} (a proxy's branch, a B2BUA's B-leg) as sipanchor names it to RTPEngine. */
+    public static String branch(int index) {
+        return "sipanchor-" + index;
+    }
+
     /** An initial offer: a From tag and an SDP. */
     public static Offer of(String fromTag, byte[] sdp) {
         return new Offer(fromTag, Optional.empty(), Optional.empty(), sdp, Optional.empty());

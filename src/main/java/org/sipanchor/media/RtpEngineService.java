@@ -188,6 +188,27 @@ public class RtpEngineService {
         }
     }
 
+    /**
+     * Anchors a call's first offer once per branch: a forking proxy's branches, a B2BUA's B-legs. With {@code named}
+     * each branch's offer carries its own via-branch ({@link Offer#branch(int)}), so that RTPEngine pairs each answer
+     * with its offer. When any branch fails, the whole call is deleted, so that no branch stays anchored for a call
+     * that will not go on, and the failure is rethrown.
+     *
+     * @return the SDP to send on each branch, in order
+     */
+    public List<byte[]> offerBranches(MediaCall call, Offer offer, int branches, boolean named) {
+        List<byte[]> rewritten = new java.util.ArrayList<>(branches);
+        try {
+            for (int i = 0; i < branches; i++) {
+                rewritten.add(offerFirstOrDelete(call, named ? offer.withViaBranch(Offer.branch(i)) : offer));
+            }
+        } catch (MediaException e) {
+            delete(call);
+            throw e;
+        }
+        return rewritten;
+    }
+
     /** The SDP of a message after {@code shaping}; malformed SDP fails naming its line. */
     public byte[] shaped(MediaCall call, byte[] sdp, UnaryOperator<SessionDescription> shaping) {
         return shaped(call.callId(), sdp, shaping);

@@ -324,16 +324,10 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet {
             if (sdp.isPresent()) {
                 try {
                     byte[] shaped = rtpengine.shaped(mediaCall, sdp.get(), offer -> shapeOffer(invite, offer));
-                    Offer offer = offer(invite, callerTag, Optional.empty(), shaped);
-                    for (int i = 0; i < targets.size(); i++) {
-                        // several B-legs: each its own via-branch, so that RTPEngine pairs each answer with its offer
-                        Offer toLeg = forked ? offer.withViaBranch(viaBranch(i)) : offer;
-                        toCallees.set(i, rtpengine.offerFirstOrDelete(mediaCall, toLeg));
-                    }
+                    // several B-legs: each its own via-branch, so that RTPEngine pairs each answer with its offer
+                    toCallees = rtpengine.offerBranches(mediaCall, offer(invite, callerTag, Optional.empty(), shaped),
+                            targets.size(), forked);
                 } catch (MediaException e) {
-                    // a later B-leg's failure leaves the earlier ones anchored: the whole call goes
-                    rtpengine.delete(mediaCall);
-                    Collections.fill(toCallees, null);
                     if (!firstOfferFailed(invite, e)) {
                         call.end();
                         return;
@@ -362,7 +356,7 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet {
                 invite.getB2buaHelper().linkSipSessions(invite.getSession(), out.getSession());
                 call.calleeSession(leg);
             }
-            call.branch(leg, forked ? viaBranch(i) : null);
+            call.branch(leg, forked ? Offer.branch(i) : null);
             out.getSession().setAttribute(BRANCH_INVITE, out);
             try {
                 out.send();
@@ -373,7 +367,7 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet {
                 LOG.log(Level.WARNING, "call-id=" + invite.getCallId() + " B-leg to " + target + " not sent, taken as 503: " + e);
                 call.failed(leg);
                 if (forked && mediaCall != null) {
-                    rtpengine.releaseBranch(mediaCall, callerTag, viaBranch(i));
+                    rtpengine.releaseBranch(mediaCall, callerTag, Offer.branch(i));
                 }
             }
         }
@@ -1003,10 +997,6 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet {
             liveSession(session, id).map(leg -> (SipServletRequest) attribute(leg, BRANCH_INVITE)).ifPresent(ringing::add);
         }
         return ringing;
-    }
-
-    private static String viaBranch(int index) {
-        return "sipanchor-" + index;
     }
 
     private static void sendCancel(SipServletRequest relayed, SipServletRequest cancel) throws IOException {

@@ -209,22 +209,18 @@ public abstract class MediaProxyServlet extends SipAnchorServlet {
         if (sdp.isEmpty()) {
             return true; // a late offer: the 2xx brings it
         }
-        List<byte[]> rewritten = new ArrayList<>();
+        List<byte[]> rewritten;
         try {
             Offer offer = rtpengine.offerIn(request, rtpengine.shaped(call, sdp.get(), received -> shapeOffer(request, received)));
-            for (int i = 0; i < branches.size(); i++) {
-                rewritten.add(rtpengine.offerFirstOrDelete(call, offer.withViaBranch(viaBranch(i))));
-            }
+            rewritten = rtpengine.offerBranches(call, offer, branches.size(), true);
         } catch (MediaException e) {
-            // a later branch's failure leaves the earlier ones anchored: the whole call goes
-            rtpengine.delete(call);
             return firstOfferFailed(request, e);
         }
         Map<ProxyBranch, String> viaBranches = new IdentityHashMap<>();
         for (int i = 0; i < branches.size(); i++) {
             SipServletRequest branchRequest = branches.get(i).getRequest();
             SdpBody.replace(branchRequest, rewritten.get(i));
-            viaBranches.put(branches.get(i), viaBranch(i));
+            viaBranches.put(branches.get(i), Offer.branch(i));
         }
         request.getApplicationSession().setAttribute(VIA_BRANCHES, viaBranches);
         return true;
@@ -424,9 +420,5 @@ public abstract class MediaProxyServlet extends SipAnchorServlet {
             return Optional.empty();
         }
         return Optional.ofNullable((String) byBranch.get(branch));
-    }
-
-    private static String viaBranch(int index) {
-        return "sipanchor-" + index;
     }
 }
