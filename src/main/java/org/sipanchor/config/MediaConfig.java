@@ -12,9 +12,14 @@ import java.util.Optional;
  * @param profiles            custom profiles by name (the built-in ones are not listed here)
  * @param onFailure           what happens to a call no RTPEngine can anchor
  * @param dtmfEvents          where RTPEngine sends DTMF events ({@code --dtmf-log-dest}), if anywhere
+ * @param nodeId              names this server in the label it puts on every call it offers ({@code media.node_id},
+ *                            default host name and first SIP listening address), so that RTPEngines shared by
+ *                            several servers can tell whose call is whose
+ * @param reconcile           the periodic comparison of RTPEngine's calls with this server's ({@code media.reconcile})
  */
 public record MediaConfig(RtpEngineConfig rtpengine, String sdpName, Duration healthCheckInterval,
-        Map<String, ProfileConfig> profiles, MediaFailurePolicy onFailure, Optional<HostPort> dtmfEvents) {
+        Map<String, ProfileConfig> profiles, MediaFailurePolicy onFailure, Optional<HostPort> dtmfEvents,
+        String nodeId, ReconcileConfig reconcile) {
 
     /**
      * Most {@code health_check_interval_secs} accepted: 300 s. Only an answered ping puts an instance that failed back
