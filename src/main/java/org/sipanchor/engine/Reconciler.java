@@ -69,6 +69,7 @@ public final class Reconciler implements AutoCloseable {
     /** Unowned calls seen, per instance and Call-ID: since when, and with what activity. Only the reconcile thread writes. */
     private final Map<Key, Observation> observed = new ConcurrentHashMap<>();
     private final ScheduledThreadPoolExecutor scheduler;
+    private final java.util.concurrent.atomic.AtomicLong rounds = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closed;
 
     private record Key(String instance, String callId) {
@@ -164,8 +165,8 @@ public final class Reconciler implements AutoCloseable {
         if (config.enabled()) {
             long nanos = config.interval().toNanos();
             r.scheduler.scheduleWithFixedDelay(r::roundSafely, nanos, nanos, TimeUnit.NANOSECONDS);
-            LOG.log(System.Logger.Level.INFO, "reconciliation with RTPEngine every " + config.interval().toSeconds()
-                    + " s, grace " + config.grace().toSeconds() + " s, as " + mark.label());
+            LOG.log(System.Logger.Level.INFO, "reconciliation with RTPEngine every " + config.interval().toMillis()
+                    + " ms, grace " + config.grace().toMillis() + " ms, as " + mark.label());
         } else {
             LOG.log(System.Logger.Level.INFO, "reconciliation with RTPEngine is off (media.reconcile: off)");
         }
@@ -190,6 +191,12 @@ public final class Reconciler implements AutoCloseable {
             reconcile(instance);
         }
         // Instances that are down now keep their observations: their calls are judged again when they are back.
+        rounds.incrementAndGet();
+    }
+
+    /** Rounds completed so far (for tests and diagnostics). */
+    long rounds() {
+        return rounds.get();
     }
 
     private void reconcile(String instance) {
