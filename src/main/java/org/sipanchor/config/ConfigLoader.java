@@ -72,8 +72,9 @@ final class ConfigLoader {
         }
         YamlMapping top = YamlMapping.of(document, root, new Placeholders(environment));
         SipConfig sip = sip(top.mappingOrEmpty("sip"));
-        MediaConfig media = media(top.mappingOrEmpty("media"));
+        MediaConfig media = media(top.mappingOrEmpty("media"), sip);
         AppConfig app = app(top.mappingOrEmpty("app"), media);
+        checkGraceOutlastsRinging(top, media, app);
         MetricsConfig metrics = new MetricsConfig(listenOnly(top.mappingOrEmpty("metrics")));
         HttpConfig http = new HttpConfig(listenOnly(top.mappingOrEmpty("http")));
         LogConfig log = log(top.mappingOrEmpty("log"));
@@ -235,7 +236,7 @@ final class ConfigLoader {
         return new RegistrarConfig(min, max, fallback);
     }
 
-    private MediaConfig media(YamlMapping section) {
+    private MediaConfig media(YamlMapping section, SipConfig sip) {
         RtpEngineConfig rtpengine = rtpengine(section.mappingOrEmpty("rtpengine"));
         String sdpName = section.string("sdp_name", "sipanchor");
         if (sdpName.isBlank() || sdpName.chars().anyMatch(c -> c <= ' ' || c == 127)) {
@@ -247,8 +248,13 @@ final class ConfigLoader {
         MediaFailurePolicy onFailure = section.choice("on_failure", MediaFailurePolicy.class).orElse(MediaFailurePolicy.REJECT);
         Optional<HostPort> dtmfEvents = listenOnly(section.mappingOrEmpty("dtmf_events"));
         MediaLimits limits = mediaLimits(section.mappingOrEmpty("limits"));
+        String nodeId = section.string("node_id").map(String::trim).orElseGet(() -> defaultNodeId(sip));
+        if (nodeId.isEmpty() || nodeId.length() > 100 || nodeId.chars().anyMatch(c -> c <= ' ' || c == 127)) {
+            throw new ConfigException(section.locationOf("node_id"), "must be one word of at most 100 visible characters");
+        }
+        ReconcileConfig reconcile = reconcile(section);
         section.rejectUnknownKeys();
-        return new MediaConfig(rtpengine, sdpName, health, profiles, onFailure, dtmfEvents, limits);
+        return new MediaConfig(rtpengine, sdpName, health, profiles, onFailure, dtmfEvents, limits, nodeId, reconcile);
     }
 
     private static MediaLimits mediaLimits(YamlMapping section) {
@@ -258,6 +264,52 @@ final class ConfigLoader {
         NonRtpSections nonRtp = section.choice("non_rtp_sections", NonRtpSections.class).orElse(defaults.nonRtpSections());
         section.rejectUnknownKeys();
         return new MediaLimits(maxSdp, maxSections, nonRtp);
+    }
+
+    /** This host's name and the first SIP listening address: unique per server of a cluster, stable across restarts. */
+    private static String defaultNodeId(SipConfig sip) {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = Optional.ofNullable(System.getenv("HOSTNAME")).orElse("localhost");
+        }
+        return (host + "/" + sip.listen().get(0).address()).replaceAll("[\\s\\x7f]", "");
+    }
+
+    /** {@code media.reconcile}: a mapping, or {@code off}. */
+    private static ReconcileConfig reconcile(YamlMapping section) {
+        Optional<Object> plain = section.plain("reconcile");
+        if (plain.isEmpty()) {
+            return ReconcileConfig.DEFAULTS;
+        }
+        Object value = plain.get();
+        if (Boolean.FALSE.equals(value) || "off".equals(value)) {
+            return ReconcileConfig.OFF;
+        }
+        if (!(value instanceof Map<?, ?>)) {
+            throw new ConfigException(section.locationOf("reconcile"), "must be off or a mapping { interval_secs, grace_secs }");
+        }
+        YamlMapping reconcile = section.mappingOrEmpty("reconcile");
+        Duration interval = Duration.ofSeconds(positive(reconcile, "interval_secs",
+                (int) ReconcileConfig.DEFAULT_INTERVAL.toSeconds(), 86_400));
+        Duration grace = Duration.ofSeconds(positive(reconcile, "grace_secs",
+                (int) ReconcileConfig.DEFAULT_GRACE.toSeconds(), 86_400));
+        reconcile.rejectUnknownKeys();
+        return new ReconcileConfig(true, interval, grace);
+    }
+
+    /**
+     * Reconciliation deletes a call no node owns once it has had no media for the grace period; a call still ringing
+     * (on any node, whose configuration is presumably the same) has none yet, so the grace must outlast ringing.
+     */
+    private static void checkGraceOutlastsRinging(YamlMapping top, MediaConfig media, AppConfig app) {
+        ReconcileConfig reconcile = media.reconcile();
+        if (reconcile.enabled() && reconcile.grace().toSeconds() <= app.noAnswerTimeoutSecs()) {
+            ConfigLocation at = top.mappingOrEmpty("media").mappingOrEmpty("reconcile").locationOf("grace_secs");
+            throw new ConfigException(at, "must be longer than app.no_answer_timeout_secs (" + app.noAnswerTimeoutSecs()
+                    + "): a call still ringing has no media and must not be taken for a dead one");
+        }
     }
 
     private RtpEngineConfig rtpengine(YamlMapping section) {

@@ -13,10 +13,14 @@ import java.util.Optional;
  * @param onFailure           what happens to a call no RTPEngine can anchor
  * @param dtmfEvents          where RTPEngine sends DTMF events ({@code --dtmf-log-dest}), if anywhere
  * @param limits              what one offer may ask of RTPEngine
+ * @param nodeId              names this server in the label it puts on every call it offers ({@code media.node_id},
+ *                            default host name and first SIP listening address), so that RTPEngines shared by
+ *                            several servers can tell whose call is whose
+ * @param reconcile           the periodic comparison of RTPEngine's calls with this server's ({@code media.reconcile})
  */
 public record MediaConfig(RtpEngineConfig rtpengine, String sdpName, Duration healthCheckInterval,
         Map<String, ProfileConfig> profiles, MediaFailurePolicy onFailure, Optional<HostPort> dtmfEvents,
-        MediaLimits limits) {
+        MediaLimits limits, String nodeId, ReconcileConfig reconcile) {
 
     /**
      * Most {@code health_check_interval_secs} accepted: 300 s. Only an answered ping puts an instance that failed back

@@ -29,6 +29,9 @@ import org.sipanchor.ng.NgReply;
  * sipanchor_ng_stray_replies_total{instance,reason}                replies dropped: wrong_address, unknown_cookie,
  *                                                                  duplicate, malformed
  * sipanchor_rtpengine_orphan_deletes_total{instance}               calls deleted on an instance that kept them
+ * sipanchor_media_pending_releases                                 gauge: call releases not confirmed yet, retried
+ * sipanchor_media_releases_given_up_total                          releases no RTPEngine confirmed in 24 h, or not
+ *                                                                  kept (store full, pool closed)
  * </pre>
  *
  * <p>The up gauges are computed at scrape time from the pool's state, so they can never disagree with
@@ -45,6 +48,8 @@ final class EngineMetrics {
     static final String RETRANSMISSIONS = "sipanchor_ng_retransmissions";
     static final String STRAY = "sipanchor_ng_stray_replies";
     static final String ORPHAN_DELETES = "sipanchor_rtpengine_orphan_deletes";
+    static final String PENDING_RELEASES = "sipanchor_media_pending_releases";
+    static final String RELEASES_GIVEN_UP = "sipanchor_media_releases_given_up";
 
     /** From a loopback round trip (~0.2 ms) to a request that used up a long timeout. */
     private static final double[] LATENCY_BUCKETS = {0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1,
@@ -58,8 +63,10 @@ final class EngineMetrics {
     private final Counter retransmissions;
     private final Counter stray;
     private final Counter orphanDeletes;
+    private final Counter releasesGivenUp;
 
-    EngineMetrics(PrometheusRegistry registry, IntSupplier upCount, Supplier<List<EngineStatus>> statuses) {
+    EngineMetrics(PrometheusRegistry registry, IntSupplier upCount, Supplier<List<EngineStatus>> statuses,
+            IntSupplier pendingReleases) {
         this.registry = registry;
         GaugeWithCallback instancesUp = GaugeWithCallback.builder()
                 .name(INSTANCES_UP)
@@ -110,7 +117,18 @@ final class EngineMetrics {
                 .labelNames("instance")
                 .withoutExemplars()
                 .build();
-        collectors = List.of(instancesUp, up, requests, duration, failovers, retransmissions, stray, orphanDeletes);
+        GaugeWithCallback pending = GaugeWithCallback.builder()
+                .name(PENDING_RELEASES)
+                .help("Call releases no RTPEngine has confirmed yet; each is deleted again with backoff")
+                .callback(cb -> cb.call(pendingReleases.getAsInt()))
+                .build();
+        releasesGivenUp = Counter.builder()
+                .name(RELEASES_GIVEN_UP)
+                .help("Call releases never confirmed: given up after 24 h, or not kept (store full, pool closed)")
+                .withoutExemplars()
+                .build();
+        collectors = List.of(instancesUp, up, requests, duration, failovers, retransmissions, stray, orphanDeletes,
+                pending, releasesGivenUp);
         int registered = 0;
         try {
             for (Collector c : collectors) {
@@ -130,6 +148,10 @@ final class EngineMetrics {
 
     void failover(String instance) {
         failovers.labelValues(instance).inc();
+    }
+
+    void releaseGivenUp() {
+        releasesGivenUp.inc();
     }
 
     void orphanDeleted(String instance) {

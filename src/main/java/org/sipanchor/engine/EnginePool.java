@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.sipanchor.config.EngineInstanceConfig;
 import org.sipanchor.config.EngineTransport;
@@ -75,6 +76,13 @@ import org.sipanchor.ng.NgTransportKind;
  * nobody owns. The same holds for a {@code delete} that timed out, and for an unanchored delete while an instance
  * was down.
  *
+ * <h2>Releases are confirmed: {@link #release}</h2>
+ * A call's media is released when an RTPEngine confirms the delete, or answers that it does not know the call. A
+ * delete that gets neither (it timed out, was refused by the client's bound on requests in flight, found no client,
+ * no instance up, a closed connection) is kept ({@link PendingReleases}, at most 100,000 calls) and sent again with
+ * backoff (1 s, doubling, at most 1 min) until it is confirmed; a call still unconfirmed after 24 hours is given up
+ * with a log line naming it. {@code sipanchor_media_pending_releases} counts the calls kept.
+ *
  * <h2>Health</h2>
  * Every instance is pinged every {@code healthInterval} (the first round at start, which waits at most one timeout
  * for it; instances that do not answer are down, not fatal). A failed ping (timeout or error), and any request that
@@ -116,6 +124,18 @@ public final class EnginePool implements AutoCloseable {
      * tried; the instances that timed out are out of rotation by then, so the next call goes elsewhere at once.
      */
     static final Duration FAILOVER_CAP = Duration.ofSeconds(3);
+    /** Unconfirmed releases kept for another try; beyond that a Call-ID is logged as possibly leaking. */
+    private static final int PENDING_RELEASE_CAPACITY = 100_000;
+    /**
+     * Backoff of unconfirmed releases: soon after a short stall, then no more than once a minute per call. Given up
+     * after a day: by then RTPEngine's own timeouts (no media: 60 s, on hold: 1 h by default) and reconciliation have
+     * long removed the call, or the instance is gone for good.
+     */
+    private static final Duration RELEASE_RETRY_FIRST = Duration.ofSeconds(1);
+    private static final Duration RELEASE_RETRY_MAX = Duration.ofMinutes(1);
+    private static final Duration RELEASE_GIVE_UP = Duration.ofHours(24);
+    private static final Duration RELEASE_RETRY_TICK = Duration.ofMillis(250);
+    private static final int RELEASE_RETRY_BATCH = 64;
 
     private final List<EngineInstance> instances;
     private final Map<String, EngineInstance> byName;
@@ -125,6 +145,7 @@ public final class EnginePool implements AutoCloseable {
     private final ScheduledThreadPoolExecutor scheduler;
     private final Duration timeout;
     private final Duration budget;
+    private final PendingReleases pendingReleases;
     private volatile boolean closed;
 
     private EnginePool(RtpEngineConfig config, PrometheusRegistry registry) {
@@ -147,7 +168,9 @@ public final class EnginePool implements AutoCloseable {
         this.instances = List.copyOf(list);
         this.budget = budget(timeout, instances.size());
         this.byName = Map.copyOf(names);
-        this.metrics = new EngineMetrics(registry, this::upCount, this::instances);
+        this.pendingReleases = new PendingReleases(PENDING_RELEASE_CAPACITY, RELEASE_RETRY_FIRST, RELEASE_RETRY_MAX,
+                RELEASE_GIVE_UP, System::nanoTime);
+        this.metrics = new EngineMetrics(registry, this::upCount, this::instances, pendingReleases::size);
         this.rotation = new SmoothWeightedRoundRobin<>(instances, EngineInstance::weight);
         this.anchors = new CallAnchors<>(ANCHOR_CAPACITY, ANCHOR_IDLE_TIMEOUT, System::nanoTime);
         this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
@@ -325,6 +348,118 @@ public final class EnginePool implements AutoCloseable {
             default -> locate(NgRequest.query(callId), callId).thenCompose(found ->
                     sendAnchored(byName.get(found.instance()), request, callId));
         };
+    }
+
+    // ------------------------------------------------------------------ confirmed releases
+
+    /**
+     * Releases a whole call: sends its {@code delete} like {@link #send} (to {@code anchor}, else the local table's
+     * instance, else every up instance) and completes, within {@link #budget()}, with what the first delete achieved.
+     * Never completes exceptionally: a delete that was not confirmed ({@link ReleaseResult#PENDING}) is kept and sent
+     * again with backoff until an RTPEngine confirms it (see the class documentation). Release each call once.
+     *
+     * @param anchor {@link EngineReply#instance()} of the call's offer, as kept with the call
+     */
+    public CompletableFuture<ReleaseResult> release(String callId, Optional<String> anchor) {
+        Objects.requireNonNull(callId, "callId");
+        Objects.requireNonNull(anchor, "anchor");
+        return attemptRelease(callId, anchor).thenApply(result -> {
+            if (result == ReleaseResult.PENDING) {
+                keepUnconfirmed(callId, anchor);
+            }
+            return result;
+        });
+    }
+
+    /** Calls whose release no RTPEngine has confirmed yet, being retried. */
+    public int pendingReleases() {
+        return pendingReleases.size();
+    }
+
+    /** Whether the release of {@code callId} is waiting for an RTPEngine's confirmation. */
+    public boolean isReleasePending(String callId) {
+        return pendingReleases.contains(callId);
+    }
+
+    private void keepUnconfirmed(String callId, Optional<String> anchor) {
+        if (closed) {
+            LOG.log(System.Logger.Level.WARNING, "Call-ID " + callId + ": media release not confirmed and the pool is "
+                    + "closed; RTPEngine's own timeout or another node's reconciliation must remove it");
+            metrics.releaseGivenUp();
+        } else if (!pendingReleases.add(callId, anchor)) {
+            LOG.log(System.Logger.Level.WARNING, "Call-ID " + callId + ": media release not confirmed, and "
+                    + pendingReleases.size() + " releases are pending already: not retried, it may leak");
+            metrics.releaseGivenUp();
+        }
+    }
+
+    /** One delete of a whole call, its outcome classified; never completes exceptionally. */
+    private CompletableFuture<ReleaseResult> attemptRelease(String callId, Optional<String> anchor) {
+        CompletableFuture<EngineReply> sent;
+        try {
+            sent = send(NgRequest.delete(callId), anchor);
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedFuture(e);
+        }
+        return sent.handle((reply, failure) -> {
+            if (failure == null) {
+                return reply.reply().warning().isPresent() ? ReleaseResult.NOT_FOUND : ReleaseResult.DELETED;
+            }
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (cause instanceof NgErrorException || cause instanceof UnknownCallException) {
+                // An answer: 10.5 says "not found" with ok + warning, or with an error when asked to be strict.
+                return ReleaseResult.NOT_FOUND;
+            }
+            LOG.log(System.Logger.Level.DEBUG, () -> "Call-ID " + callId + ": delete not confirmed, kept for another"
+                    + " try: " + describe(cause));
+            return ReleaseResult.PENDING;
+        });
+    }
+
+    /** One tick of the retries: every unconfirmed release that is due is deleted again. */
+    private void retryPendingReleases() {
+        if (closed) {
+            return;
+        }
+        List<PendingReleases.Pending> givenUp = new ArrayList<>();
+        for (PendingReleases.Pending p : pendingReleases.takeDue(RELEASE_RETRY_BATCH, givenUp)) {
+            attemptRelease(p.callId(), p.anchor()).thenAccept(result -> {
+                if (result.isConfirmed()) {
+                    pendingReleases.confirmed(p.callId());
+                    LOG.log(System.Logger.Level.INFO, "Call-ID " + p.callId() + ": media release confirmed ("
+                            + result.name().toLowerCase(java.util.Locale.ROOT) + ") after " + p.attempts()
+                            + " deletes");
+                }
+            });
+        }
+        for (PendingReleases.Pending p : givenUp) {
+            metrics.releaseGivenUp();
+            LOG.log(System.Logger.Level.WARNING, "Call-ID " + p.callId() + ": media release given up after "
+                    + p.attempts() + " deletes over " + RELEASE_GIVE_UP.toHours() + " h without an answer"
+                    + p.anchor().map(a -> " from " + a).orElse(""));
+        }
+    }
+
+    // ------------------------------------------------------------------ one instance, by name (reconciliation)
+
+    /** The names of the instances that are up now, in configuration order. */
+    List<String> upInstanceNames() {
+        return instances.stream().filter(EngineInstance::isUp).map(EngineInstance::name).toList();
+    }
+
+    /** Sends {@code request} to the instance named {@code instance}, counting and judging it like any request. */
+    CompletableFuture<NgReply> sendTo(String instance, NgRequest request) {
+        EngineInstance inst = byName.get(instance);
+        if (inst == null) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(instance + " is not configured"));
+        }
+        return dispatch(inst, request);
+    }
+
+    /** The NG timeout of every request. */
+    Duration timeout() {
+        return timeout;
     }
 
     private Optional<EngineInstance> configured(String anchor) {
@@ -612,6 +747,14 @@ public final class EnginePool implements AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, "rtpengine health check round failed", e);
             }
         }, nanos, nanos, TimeUnit.NANOSECONDS);
+        long tick = RELEASE_RETRY_TICK.toNanos();
+        scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                retryPendingReleases();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "rtpengine release retry round failed", e);
+            }
+        }, tick, tick, TimeUnit.NANOSECONDS);
         try {
             first.get(timeout.toMillis() + 250, TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
@@ -683,6 +826,11 @@ public final class EnginePool implements AutoCloseable {
         }
         closed = true;
         scheduler.shutdownNow();
+        if (pendingReleases.size() > 0) {
+            // Nothing here can retry them any more: RTPEngine's own timeouts and reconciliation elsewhere must.
+            LOG.log(System.Logger.Level.WARNING, "rtpengine pool closed with " + pendingReleases.size() + " media "
+                    + "releases unconfirmed, e.g. Call-IDs " + pendingReleases.sample(10));
+        }
         instances.forEach(EngineInstance::close);
         metrics.close();
     }

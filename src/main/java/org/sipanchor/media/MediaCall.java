@@ -204,7 +204,10 @@ public final class MediaCall implements Serializable {
         this.pendingOfferer = offererTag;
     }
 
-    /** Marks the whole call released; false if it already was, so a call is deleted once. */
+    /**
+     * Marks the whole call released; false if it already was, so a call is deleted once. Released means handed over:
+     * the pool then deletes it until RTPEngine confirms ({@code EnginePool.release}), whatever the first delete did.
+     */
     synchronized boolean release() {
         if (released) {
             return false;
@@ -213,6 +216,7 @@ public final class MediaCall implements Serializable {
         return true;
     }
 
+    /** Whether the call's release was requested (its delete is then confirmed, or being retried by the pool). */
     public synchronized boolean isReleased() {
         return released;
     }

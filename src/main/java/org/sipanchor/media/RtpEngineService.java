@@ -27,6 +27,8 @@ import org.sipanchor.config.MediaFailurePolicy;
 import org.sipanchor.engine.EnginePool;
 import org.sipanchor.engine.EngineReply;
 import org.sipanchor.engine.EngineUnavailableException;
+import org.sipanchor.engine.NodeMark;
+import org.sipanchor.engine.ReleaseResult;
 import org.sipanchor.ng.NgCommand;
 import org.sipanchor.ng.NgErrorException;
 import org.sipanchor.media.MediaException.Kind;
@@ -68,8 +70,23 @@ public class RtpEngineService {
     private final String sdpName;
     private final MediaFailurePolicy onFailure;
     private final OfferCheck offerCheck;
-    /** The application session of each call being anchored, by the Call-ID RTPEngine knows it by (DTMF events name only that). */
-    private final Map<String, String> sessionsByCallId = new ConcurrentHashMap<>();
+    /** The label every offer carries, so that reconciliation on a shared RTPEngine can tell this process's calls. */
+    private final NodeMark mark;
+    /**
+     * Every call this server is anchoring, from its first offer (or {@link #begin}) until its release, by the Call-ID
+     * RTPEngine knows it by: DTMF events name only that, and reconciliation asks whether a call RTPEngine holds is
+     * live here ({@link #isLive}).
+     */
+    private final Map<String, LiveCall> sessionsByCallId = new ConcurrentHashMap<>();
+    /**
+     * The same calls by the id of their SIP application session, for {@code MediaSessionGuard}: Restcomm removes a
+     * session's attributes before it reports the session destroyed (explicit invalidation, undeployment).
+     */
+    private final Map<String, MediaCall> callsByApplicationSession = new ConcurrentHashMap<>();
+
+    /** A call in the registry, and the id of its SIP application session if it was begun with one. */
+    private record LiveCall(MediaCall call, Optional<String> applicationSessionId) {
+    }
 
     @Inject
     public RtpEngineService(EnginePool engines, MediaProfiles profiles, MediaConfig media) {
@@ -78,6 +95,7 @@ public class RtpEngineService {
         this.sdpName = media.sdpName();
         this.onFailure = media.onFailure();
         this.offerCheck = new OfferCheck(media.limits());
+        this.mark = NodeMark.of(media.nodeId());
     }
 
     // ------------------------------------------------------------------ SIP messages
@@ -94,7 +112,31 @@ public class RtpEngineService {
 
     /** The id of the SIP application session of the call RTPEngine knows by {@code callId}, while it is anchored. */
     public Optional<String> applicationSessionOf(String callId) {
-        return Optional.ofNullable(sessionsByCallId.get(callId));
+        return Optional.ofNullable(sessionsByCallId.get(callId)).flatMap(LiveCall::applicationSessionId);
+    }
+
+    /**
+     * The media state of the call in the SIP application session with id {@code applicationSessionId}, until it is
+     * released, even when the session no longer holds it (a container may remove a session's attributes before it
+     * reports the session's end).
+     */
+    public Optional<MediaCall> callOfApplicationSession(String applicationSessionId) {
+        return Optional.ofNullable(callsByApplicationSession.get(applicationSessionId));
+    }
+
+    /** Whether this server is anchoring the call RTPEngine knows by {@code callId} (offered or begun, not released). */
+    public boolean isLive(String callId) {
+        return sessionsByCallId.containsKey(callId);
+    }
+
+    /** How many calls this server is anchoring now. */
+    public int liveCalls() {
+        return sessionsByCallId.size();
+    }
+
+    /** The mark (RTPEngine {@code label}) this process puts on every offer. */
+    public NodeMark mark() {
+        return mark;
     }
 
     /** The media state of the call {@code message} belongs to, if sipanchor began anchoring it. */
@@ -120,7 +162,8 @@ public class RtpEngineService {
     public MediaCall begin(SipApplicationSession session, String callId, String callerTag, Profile profile) {
         MediaCall call = new MediaCall(callId, profile.name(), callerTag);
         session.setAttribute(MediaCall.ATTRIBUTE, call);
-        sessionsByCallId.put(callId, session.getId());
+        sessionsByCallId.put(callId, new LiveCall(call, Optional.of(session.getId())));
+        callsByApplicationSession.put(session.getId(), call);
         return call;
     }
 
@@ -326,6 +369,8 @@ public class RtpEngineService {
         MediaProfile profile = profiles.get(call.profile(), call.callId());
         Side offerer = call.placeOfferer(offer.fromTag(), profile.sideOf(sdp));
         NgRequest.Builder builder = NgRequest.builder(NgCommand.OFFER);
+        // This process's mark first, so that a profile's own label wins (such a call then counts as another's).
+        builder.label(mark.label());
         profile.offerToward(offerer.other()).forEach(builder::param);
         // the tags go through param(): a message without one fails validation naming the key
         builder.callId(call.callId()).param("from-tag", offer.fromTag());
@@ -333,6 +378,10 @@ public class RtpEngineService {
         offer.viaBranch().ifPresent(builder::viaBranch);
         offer.receivedFrom().ifPresent(builder::receivedFrom);
         NgRequest request = builder.sdp(body).build();
+        if (!call.isReleased()) {
+            // live from now, also when the application made the MediaCall itself rather than with begin()
+            sessionsByCallId.putIfAbsent(call.callId(), new LiveCall(call, Optional.empty()));
+        }
         EngineReply reply = await(call, request, engines.offer(request, call.anchor()));
         call.anchoredOn(reply.instance());
         offer.viaBranch().ifPresent(call::branchOffered);
@@ -372,7 +421,9 @@ public class RtpEngineService {
 
     /**
      * Releases the whole call on RTPEngine, once: later calls for the same {@link MediaCall} do nothing. Never
-     * throws: a failure is logged with the Call-ID (RTPEngine's own timeout reaps what could not be deleted).
+     * throws. Waits (at most the pool's budget) for the first delete; a delete RTPEngine did not confirm is kept by
+     * the pool and sent again with backoff until RTPEngine confirms it or says the call is gone
+     * ({@link EnginePool#release}), so the call is released exactly once for the caller and never forgotten.
      *
      * @return whether this call released it (false when it was already released)
      */
@@ -380,10 +431,39 @@ public class RtpEngineService {
         if (!call.release()) {
             return false;
         }
-        sessionsByCallId.remove(call.callId());
+        forget(call);
         // Without a from-tag RTPEngine deletes every branch and monologue of the call.
-        deleteQuietly(call, NgRequest.delete(call.callId()));
+        CompletableFuture<ReleaseResult> released = engines.release(call.callId(), call.anchor());
+        try {
+            ReleaseResult result = released.get(engines.budget().toMillis() + BUDGET_MARGIN_MILLIS, TimeUnit.MILLISECONDS);
+            if (result == ReleaseResult.PENDING) {
+                LOG.warning(() -> "call-id=" + call.callId() + " media release not confirmed by RTPEngine yet: "
+                        + "deleting it again until it is");
+            } else if (result == ReleaseResult.NOT_FOUND) {
+                LOG.fine(() -> "call-id=" + call.callId() + " delete: RTPEngine no longer had the call");
+            }
+        } catch (TimeoutException | ExecutionException e) {
+            // The pool completes within its budget and keeps what it could not confirm: only a starved timer gets here.
+            LOG.warning(() -> "call-id=" + call.callId() + " media release not confirmed within "
+                    + engines.budget().toMillis() + " ms; the pool goes on with it");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.warning("call-id=" + call.callId() + " media release interrupted while waiting; the pool goes on with it");
+        }
         return true;
+    }
+
+    /**
+     * Removes a released call from the registry (both lookups). The registry may hold another copy of the same call
+     * (one the container deserialized, or the original when this is the copy): that one counts as released too, so the
+     * call is deleted once whichever copy is released first.
+     */
+    private void forget(MediaCall call) {
+        LiveCall live = sessionsByCallId.remove(call.callId());
+        if (live != null) {
+            live.call().release();
+            live.applicationSessionId().ifPresent(id -> callsByApplicationSession.remove(id, live.call()));
+        }
     }
 
     /**

@@ -8,10 +8,13 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 import org.sipanchor.config.MediaConfig;
 import org.sipanchor.engine.EnginePool;
+import org.sipanchor.engine.Reconciler;
+import org.sipanchor.media.RtpEngineService;
 
 /**
- * The application's RTPEngine pool and its metrics registry, one of each per application: started when first
- * needed (the servlets need them at deployment), closed when CDI shuts down.
+ * The application's RTPEngine pool, its metrics registry and its reconciliation with RTPEngine, one of each per
+ * application: started when first needed (the servlets need them at deployment, {@link SipAnchorCdi} starts the
+ * reconciliation), closed when CDI shuts down.
  */
 @Singleton
 public class EngineBeans {
@@ -30,5 +33,16 @@ public class EngineBeans {
 
     void close(@Disposes EnginePool engines) {
         engines.close();
+    }
+
+    @Produces
+    @Singleton
+    Reconciler reconciler(EnginePool engines, RtpEngineService rtpengine, MediaConfig media, PrometheusRegistry registry) {
+        return Reconciler.start(engines, media.reconcile(), rtpengine.mark(), rtpengine::isLive, rtpengine::liveCalls,
+                registry);
+    }
+
+    void close(@Disposes Reconciler reconciler) {
+        reconciler.close();
     }
 }

@@ -11,7 +11,8 @@ import org.sipanchor.media.RtpEngineService;
 
 /**
  * The last line against leaked media sessions: when a call's SIP application session ends for any reason
- * (invalidated, or destroyed after expiry), whatever media is still anchored is released. An expiring session
+ * (invalidated, or destroyed after expiry), whatever media is still anchored is released; the call is found in the
+ * session, or, when the container has already emptied it, in {@link RtpEngineService}'s registry by the session's id. An expiring session
  * whose call is still alive on RTPEngine is extended instead, so a long call keeps its media. Declare it in
  * {@code sip.xml}:
  *
@@ -57,8 +58,11 @@ public class MediaSessionGuard implements SipApplicationSessionListener {
     }
 
     private void release(SipApplicationSession session, String why) {
-        MediaCall call = MediaCall.in(session).orElse(null);
-        if (call != null && !call.isReleased() && rtpengine().delete(call)) {
+        // Restcomm removes the attributes of an invalidated (or undeployed) session before it reports it destroyed:
+        // then only the service's registry still knows the call.
+        RtpEngineService rtpengine = rtpengine();
+        MediaCall call = MediaCall.in(session).or(() -> rtpengine.callOfApplicationSession(session.getId())).orElse(null);
+        if (call != null && !call.isReleased() && rtpengine.delete(call)) {
             LOG.info(() -> "call-id=" + call.callId() + " " + why + " with media still anchored: released");
         }
     }

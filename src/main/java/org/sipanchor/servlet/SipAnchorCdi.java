@@ -94,9 +94,10 @@ public final class SipAnchorCdi implements ServletContextListener {
         WeldContainer container = weld.initialize();
         context.setAttribute(CONTAINER_ATTRIBUTE, container);
         BY_LOADER.put(loader, container);
-        // started now rather than on first use: health checks, metrics and DTMF events run from deployment
+        // started now rather than on first use: health checks, metrics, DTMF events and reconciliation run from deployment
         container.select(MetricsServer.class).get();
         container.select(DtmfEvents.class).get();
+        container.select(org.sipanchor.engine.Reconciler.class).get();
         LOG.info(() -> "CDI started for " + context.getServletContextName() + " with configuration " + configFile);
     }
 

@@ -185,6 +185,40 @@ class ConfigLoaderTest {
         assertEquals(new MediaLimits(4000, 2, NonRtpSections.REFUSE), config.media().limits());
     }
 
+    @Test
+    @DisplayName("reconciliation is on by default (every 60 s, grace 300 s), and the node id names host and SIP address")
+    void reconcileDefaults() {
+        SipAnchorConfig config = parse("sip:\n  listen:\n    - { transport: udp, address: \"127.0.0.1:5070\" }\n");
+        assertEquals(new ReconcileConfig(true, Duration.ofSeconds(60), Duration.ofSeconds(300)), config.media().reconcile());
+        assertTrue(config.media().nodeId().endsWith("/127.0.0.1:5070"), config.media().nodeId());
+    }
+
+    @Test
+    @DisplayName("media.reconcile takes an interval and a grace, or off; media.node_id names the node")
+    void reconcileSettings() {
+        SipAnchorConfig config = parse("""
+                media:
+                  node_id: "edge-1"
+                  reconcile: { interval_secs: 30, grace_secs: 240 }
+                """);
+        assertEquals(new ReconcileConfig(true, Duration.ofSeconds(30), Duration.ofSeconds(240)), config.media().reconcile());
+        assertEquals("edge-1", config.media().nodeId());
+        assertFalse(parse("media:\n  reconcile: off\n").media().reconcile().enabled());
+    }
+
+    @Test
+    @DisplayName("a grace no longer than app.no_answer_timeout_secs is refused: a ringing call has no media yet")
+    void graceOutlastsRinging() {
+        ConfigException error = rejected("""
+                app:
+                  no_answer_timeout_secs: 180
+                media:
+                  reconcile: { grace_secs: 120 }
+                """);
+        assertTrue(error.getMessage().startsWith("sipanchor.yaml:4: media.reconcile.grace_secs: must be longer than "
+                + "app.no_answer_timeout_secs (180)"), error.getMessage());
+    }
+
     @Nested
     @DisplayName("is refused, with file, line and key path, when")
     class Refusals {

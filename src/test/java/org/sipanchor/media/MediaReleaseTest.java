@@ -1,0 +1,107 @@
+package org.sipanchor.media;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.sipanchor.config.MediaConfig;
+import org.sipanchor.config.SipAnchorConfig;
+import org.sipanchor.engine.EnginePool;
+import org.sipanchor.ng.NgClient;
+import org.sipanchor.ng.NgReply;
+import org.sipanchor.ng.NgRequest;
+import org.sipanchor.testing.RtpEngineDaemon;
+import org.sipanchor.testing.SampleSdp;
+
+/** A call's release through {@link RtpEngineService}: once for the caller, and never forgotten until RTPEngine confirms. */
+@DisplayName("Releasing a call's media")
+class MediaReleaseTest {
+
+    @RegisterExtension
+    final RtpEngineDaemon daemon = RtpEngineDaemon.builder().build();
+
+    private EnginePool engines;
+    private RtpEngineService rtpengine;
+
+    @BeforeEach
+    void start() {
+        MediaConfig media = SipAnchorConfig.parse("""
+                media:
+                  node_id: "release-test"
+                  rtpengine:
+                    address: "%s"
+                    timeout_ms: 300
+                  health_check_interval_secs: 1
+                """.formatted(daemon.ngHostPort()), "test.yaml", Map.of()).media();
+        engines = EnginePool.start(media.rtpengine(), media.healthCheckInterval(), new PrometheusRegistry());
+        rtpengine = new RtpEngineService(engines, new MediaProfiles(media), media);
+    }
+
+    @AfterEach
+    void stop() {
+        engines.close();
+    }
+
+    @Test
+    @DisplayName("an offered call is live and carries this process's label at RTPEngine until it is released")
+    void liveAndLabelled() throws Exception {
+        MediaCall call = offered("labelled-1");
+        assertTrue(rtpengine.isLive("labelled-1"));
+        assertEquals(1, rtpengine.liveCalls());
+        try (NgClient client = NgClient.builder().address(daemon.ngAddress()).build()) {
+            NgReply query = client.execute(NgRequest.query("labelled-1"));
+            Map<?, ?> caller = (Map<?, ?>) query.tags().get("caller");
+            assertEquals(rtpengine.mark().label(), new String((byte[]) caller.get("label"), StandardCharsets.UTF_8));
+            assertTrue(rtpengine.mark().label().startsWith("sipanchor:release-test:"), rtpengine.mark().label());
+        }
+        assertTrue(rtpengine.delete(call));
+        assertFalse(rtpengine.isLive("labelled-1"));
+        assertEquals(0, daemon.sessionCount());
+    }
+
+    @Test
+    @DisplayName("a delete while RTPEngine is frozen releases the call once, and it is deleted once RTPEngine is back")
+    void frozenRtpEngine() throws Exception {
+        MediaCall call = offered("frozen-1");
+        daemon.pause();
+        try {
+            assertTrue(rtpengine.delete(call), "released by this call");
+            assertFalse(rtpengine.delete(call), "and by no other");
+            assertTrue(call.isReleased());
+            assertFalse(rtpengine.isLive("frozen-1"));
+            assertEquals(1, engines.pendingReleases(), "not confirmed: kept for another delete");
+        } finally {
+            daemon.resume();
+        }
+        await(() -> engines.pendingReleases() == 0, 15_000);
+        assertEquals(0, daemon.sessionCount());
+    }
+
+    private MediaCall offered(String callId) {
+        MediaCall call = new MediaCall(callId, "rtp_passthrough", "caller");
+        rtpengine.offer(call, Offer.of("caller", SampleSdp.plainAudio(callId, 40000).getBytes(StandardCharsets.UTF_8)));
+        return call;
+    }
+
+    private static void await(BooleanSupplier condition, long timeoutMs) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within " + timeoutMs + " ms");
+            }
+            Thread.sleep(10);
+        }
+    }
+}
