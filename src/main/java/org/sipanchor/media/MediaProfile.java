@@ -25,7 +25,7 @@ import org.sipanchor.sdp.SessionDescription;
  * @param answerTowardB   likewise for side B
  * @param looksLikeSideA  whether an offer comes from side A, by what it carries (SRTP, ICE, DTLS...)
  */
-public record MediaProfile(String name, Map<String, Object> offerTowardA, Map<String, Object> answerTowardA,
+record MediaProfile(String name, Map<String, Object> offerTowardA, Map<String, Object> answerTowardA,
         Map<String, Object> offerTowardB, Map<String, Object> answerTowardB, Predicate<SessionDescription> looksLikeSideA) {
 
     public MediaProfile {

@@ -24,7 +24,7 @@ import org.sipanchor.sdp.SessionDescription;
  * byte[] toAnchor = check.admitted("a84b4c76e66710", sdp);   // m=message ... TCP/MSRP now has port 0
  * }</pre>
  */
-public final class OfferCheck {
+final class OfferCheck {
 
     private static final Logger LOG = Logger.getLogger(OfferCheck.class.getName());
     /** An m= line quoted to the caller is cut here: it has as many formats as the sender liked. */
