@@ -45,10 +45,13 @@ public final class DigestAuthenticator {
 
     private final AuthConfig config;
     private final Nonces nonces;
+    /** {@code app.auth.algorithms}, in order of preference. */
+    private final List<DigestAlgorithm> algorithms;
 
     public DigestAuthenticator(AuthConfig config, Clock clock) {
         this.config = config;
         this.nonces = new Nonces(clock, config.nonceLifetime(), REMEMBERED_NONCES);
+        this.algorithms = config.algorithms().stream().map(name -> DigestAlgorithm.named(name).orElseThrow()).toList();
     }
 
     /** The realm of the challenges. */
@@ -67,7 +70,7 @@ public final class DigestAuthenticator {
             return new Outcome.Challenge(false);
         }
         DigestCredentials credentials = found.get();
-        Optional<DigestAlgorithm> algorithm = DigestAlgorithm.named(credentials.get("algorithm").orElse(null));
+        Optional<DigestAlgorithm> algorithm = DigestAlgorithm.named(credentials.get("algorithm").orElse(null)).filter(algorithms::contains);
         Optional<String> nonce = credentials.get("nonce");
         Optional<String> uri = credentials.get("uri");
         Optional<String> response = credentials.get("response");
@@ -100,22 +103,29 @@ public final class DigestAuthenticator {
     }
 
     /**
-     * The values of WWW-Authenticate (or Proxy-Authenticate) for a new challenge, one per algorithm in order of
-     * preference (RFC 8760 section 2.4), all with one new nonce. For a known {@code user}, only the algorithms it
-     * has a secret for.
+     * The values of WWW-Authenticate (or Proxy-Authenticate) for a new challenge, one per algorithm of
+     * {@code app.auth.algorithms} in that order of preference (RFC 8760 section 2.4), all with one new nonce. For a
+     * known {@code user}, only the algorithms it has a secret for (never none: then all of them, and it fails).
      */
     public List<String> challenges(boolean stale, Optional<String> user) {
         String nonce = nonces.issue();
         UserSecret secret = user.map(config.users()::get).orElse(null);
         List<String> values = new ArrayList<>();
-        for (DigestAlgorithm algorithm : DigestAlgorithm.values()) {
+        for (DigestAlgorithm algorithm : algorithms) {
             if (secret != null && ha1(user.get(), config.realm(), secret, algorithm).isEmpty()) {
                 continue;
             }
-            values.add("Digest realm=\"" + config.realm() + "\", nonce=\"" + nonce + "\", algorithm=" + algorithm.token()
-                    + ", qop=\"auth\"" + (stale ? ", stale=true" : ""));
+            values.add(challenge(nonce, algorithm, stale));
+        }
+        if (values.isEmpty()) {
+            algorithms.forEach(algorithm -> values.add(challenge(nonce, algorithm, stale)));
         }
         return values;
+    }
+
+    private String challenge(String nonce, DigestAlgorithm algorithm, boolean stale) {
+        return "Digest realm=\"" + config.realm() + "\", nonce=\"" + nonce + "\", algorithm=" + algorithm.token()
+                + ", qop=\"auth\"" + (stale ? ", stale=true" : "");
     }
 
     /** {@code H(username:realm:password)}, or the precomputed one (RFC 7616 section 3.4.2). */

@@ -23,8 +23,13 @@ import java.util.Map;
  * @param users         user name to secret
  * @param trusted       sources whose requests other than REGISTER need no credentials
  * @param nonceLifetime how long a nonce is accepted; older ones get a new challenge with {@code stale=true}
+ * @param algorithms    the digest algorithms offered and accepted, in order of preference ({@code SHA-256}, {@code MD5})
  */
-public record AuthConfig(boolean enabled, String realm, Map<String, UserSecret> users, List<IpRange> trusted, Duration nonceLifetime) {
+public record AuthConfig(boolean enabled, String realm, Map<String, UserSecret> users, List<IpRange> trusted, Duration nonceLifetime,
+        List<String> algorithms) {
+
+    /** The algorithms there are, and the default order: the stronger first (RFC 8760 section 2.4). */
+    public static final List<String> ALGORITHMS = List.of("SHA-256", "MD5");
 
     public static final String DEFAULT_REALM = "sipanchor";
     public static final Duration DEFAULT_NONCE_LIFETIME = Duration.ofSeconds(300);
@@ -32,13 +37,14 @@ public record AuthConfig(boolean enabled, String realm, Map<String, UserSecret> 
     public static final List<IpRange> DEFAULT_TRUSTED = List.of(IpRange.parse("127.0.0.0/8"), IpRange.parse("::1"));
 
     /** {@code app.auth: off}: anyone may register any user and call from anywhere. */
-    public static final AuthConfig OFF = new AuthConfig(false, DEFAULT_REALM, Map.of(), List.of(), DEFAULT_NONCE_LIFETIME);
+    public static final AuthConfig OFF = new AuthConfig(false, DEFAULT_REALM, Map.of(), List.of(), DEFAULT_NONCE_LIFETIME, ALGORITHMS);
     /** No {@code app.auth} section: on, no users, loopback trusted. */
-    public static final AuthConfig DEFAULTS = new AuthConfig(true, DEFAULT_REALM, Map.of(), DEFAULT_TRUSTED, DEFAULT_NONCE_LIFETIME);
+    public static final AuthConfig DEFAULTS = new AuthConfig(true, DEFAULT_REALM, Map.of(), DEFAULT_TRUSTED, DEFAULT_NONCE_LIFETIME, ALGORITHMS);
 
     public AuthConfig {
         users = Map.copyOf(users);
         trusted = List.copyOf(trusted);
+        algorithms = List.copyOf(algorithms);
     }
 
     /** The start-up line that says which it is; never a secret. */

@@ -265,8 +265,16 @@ final class ConfigLoader {
         }).orElse(AuthConfig.DEFAULT_TRUSTED);
         Duration nonceLifetime = Duration.ofSeconds(positive(section, "nonce_lifetime_secs",
                 (int) AuthConfig.DEFAULT_NONCE_LIFETIME.toSeconds(), 3600));
+        List<String> algorithms = section.list("algorithms", (node, at) -> {
+            String name = section.scalar(node, at).trim();
+            return AuthConfig.ALGORITHMS.stream().filter(known -> known.equalsIgnoreCase(name)).findFirst()
+                    .orElseThrow(() -> new ConfigException(at, "must be one of " + String.join(", ", AuthConfig.ALGORITHMS) + ", not \"" + name + "\""));
+        }).orElse(AuthConfig.ALGORITHMS);
+        if (algorithms.isEmpty() || algorithms.size() != Set.copyOf(algorithms).size()) {
+            throw new ConfigException(section.locationOf("algorithms"), "must name SHA-256 and/or MD5, each once");
+        }
         section.rejectUnknownKeys();
-        return new AuthConfig(true, realm, users, trusted, nonceLifetime);
+        return new AuthConfig(true, realm, users, trusted, nonceLifetime, algorithms);
     }
 
     private static UserSecret secret(YamlMapping entry) {

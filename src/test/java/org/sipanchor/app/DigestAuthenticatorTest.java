@@ -31,7 +31,7 @@ class DigestAuthenticatorTest {
     private final DigestAuthenticator digest = new DigestAuthenticator(new AuthConfig(true, REALM, Map.of(
             "alice", UserSecret.password("wonderland"),
             "bob", new UserSecret(Optional.empty(), Optional.of(md5("bob:" + REALM + ":builder")), Optional.empty())),
-            AuthConfig.DEFAULT_TRUSTED, Duration.ofSeconds(300)), clock);
+            AuthConfig.DEFAULT_TRUSTED, Duration.ofSeconds(300), AuthConfig.ALGORITHMS), clock);
 
     @Nested
     @DisplayName("computes the response as RFC 7616 section 3.9.1 does")
@@ -151,6 +151,21 @@ class DigestAuthenticatorTest {
         assertEquals(new Outcome.Challenge(true),
                 digest.verify("REGISTER", List.of(authorization("alice", "wonderland", "SHA-256", nonce, 1, "REGISTER"))));
         assertTrue(digest.challenges(true, Optional.empty()).get(0).endsWith(", stale=true"));
+    }
+
+    @Test
+    @DisplayName("offers and accepts only the algorithms of app.auth.algorithms, in their order")
+    void configuredAlgorithms() {
+        DigestAuthenticator md5Only = new DigestAuthenticator(new AuthConfig(true, REALM, Map.of("alice", UserSecret.password("wonderland")),
+                List.of(), Duration.ofSeconds(300), List.of("MD5")), clock);
+        List<String> challenges = md5Only.challenges(false, Optional.empty());
+        assertEquals(1, challenges.size());
+        assertTrue(challenges.get(0).contains("algorithm=MD5"));
+        String nonce = nonceOf(challenges.get(0));
+        assertEquals(new Outcome.Challenge(false),
+                md5Only.verify("REGISTER", List.of(authorization("alice", "wonderland", "SHA-256", nonce, 1, "REGISTER"))));
+        assertEquals(new Outcome.Authenticated("alice"),
+                md5Only.verify("REGISTER", List.of(authorization("alice", "wonderland", "MD5", nonce, 2, "REGISTER"))));
     }
 
     /** What a user agent sends, computed here from RFC 7616 section 3.4.1 without the code under test. */

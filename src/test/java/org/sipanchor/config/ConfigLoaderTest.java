@@ -108,6 +108,7 @@ class ConfigLoaderTest {
             assertEquals(AuthConfig.DEFAULTS, app.auth());
             assertTrue(app.auth().enabled());
             assertEquals(Map.of(), app.auth().users());
+            assertEquals(List.of("SHA-256", "MD5"), app.auth().algorithms());
             assertTrue(app.auth().describe().startsWith("authentication on: realm sipanchor, 0 users, trusted 127.0.0.0/8"));
             assertEquals(8, app.maxBranches());
             assertEquals(new RegistrarConfig(60, 7200, 3600, 10, 100_000), app.registrar());
@@ -133,6 +134,7 @@ class ConfigLoaderTest {
                           bob: { ha1: "0123456789ABCDEF0123456789abcdef" }
                         trusted: ["10.0.0.0/8", "192.0.2.7", "2001:db8::/32"]
                         nonce_lifetime_secs: 120
+                        algorithms: [md5, sha-256]
                       max_branches: 4
                       registrar: { max_contacts_per_user: 3, max_bindings: 1000 }
                     """, "sipanchor.yaml", Map.of("ALICE_PASSWORD", "wonderland"));
@@ -142,6 +144,7 @@ class ConfigLoaderTest {
             assertEquals(Optional.of("0123456789abcdef0123456789abcdef"), auth.users().get("bob").ha1Md5());
             assertEquals(List.of(IpRange.parse("10.0.0.0/8"), IpRange.parse("192.0.2.7/32"), IpRange.parse("2001:db8::/32")), auth.trusted());
             assertEquals(Duration.ofSeconds(120), auth.nonceLifetime());
+            assertEquals(List.of("MD5", "SHA-256"), auth.algorithms());
             assertEquals(4, config.app().maxBranches());
             assertEquals(3, config.app().registrar().maxContactsPerUser());
             assertEquals(1000, config.app().registrar().maxBindings());
@@ -266,6 +269,8 @@ class ConfigLoaderTest {
                 a user has no secret             | app:\\n  auth:\\n    users:\\n      bob: {}                          | app.auth.users.bob: needs password, or ha1 and/or ha1_sha256
                 a trusted source is a host name  | app:\\n  auth:\\n    trusted: ["core.example.org"]               | sipanchor.yaml:3: app.auth.trusted[0]: "core.example.org" is not an IP address
                 a trusted prefix is too long     | app:\\n  auth:\\n    trusted: ["10.0.0.0/33"]                    | app.auth.trusted[0]: "10.0.0.0/33": the prefix length must be 0 to 32
+                an algorithm is unknown          | app:\\n  auth:\\n    algorithms: [SHA-512]                       | sipanchor.yaml:3: app.auth.algorithms[0]: must be one of SHA-256, MD5, not "SHA-512"
+                no algorithm at all              | app:\\n  auth:\\n    algorithms: []                              | app.auth.algorithms: must name SHA-256 and/or MD5, each once
                 max_branches is zero             | app:\\n  max_branches: 0                                             | sipanchor.yaml:2: app.max_branches: must be greater than 0
                 max_bindings is zero             | app:\\n  registrar: { max_bindings: 0 }                             | app.registrar.max_bindings: must be greater than 0
                 a keystore type is unknown       | sip:\\n  tls:\\n    keystore: "k.p12"\\n    keystore_password: x\\n    keystore_type: pem | sipanchor.yaml:5: sip.tls.keystore_type: must be one of pkcs12, jks, not "pem"
