@@ -6,7 +6,6 @@ import java.util.Locale;
 import java.util.Optional;
 
 import javax.servlet.ServletException;
-import javax.servlet.sip.SipServlet;
 import javax.servlet.sip.SipServletRequest;
 import javax.servlet.sip.SipURI;
 import javax.servlet.sip.URI;
@@ -51,10 +50,7 @@ public class BundledB2buaServlet extends MediaB2buaServlet {
     protected void doRequest(SipServletRequest request) throws ServletException, IOException {
         if (request.isInitial() && !"REGISTER".equals(request.getMethod())) {
             boolean toServer = "OPTIONS".equals(request.getMethod()) && registrar.isForThisServer(request);
-            Object interfaces = getServletContext().getAttribute(SipServlet.OUTBOUND_INTERFACES);
-            @SuppressWarnings("unchecked")
-            List<SipURI> own = interfaces instanceof List<?> list ? (List<SipURI>) list : List.of();
-            if (!registrar.gatekeeper().admit(request, Gatekeeper.ownAddresses(own, request), toServer)) {
+            if (!registrar.gatekeeper().admit(request, Gatekeeper.ownAddresses(getServletContext(), request), toServer)) {
                 return;
             }
         }

@@ -1,14 +1,11 @@
 package org.sipanchor.app;
 
 import java.io.IOException;
-import java.util.List;
 import java.util.OptionalInt;
 
 import javax.servlet.ServletException;
-import javax.servlet.sip.SipServlet;
 import javax.servlet.sip.SipServletRequest;
 import javax.servlet.sip.SipServletResponse;
-import javax.servlet.sip.SipURI;
 
 import jakarta.inject.Inject;
 
@@ -40,7 +37,7 @@ public class BundledProxyServlet extends MediaProxyServlet {
     protected void doRequest(SipServletRequest request) throws ServletException, IOException {
         if (request.isInitial() && !"REGISTER".equals(request.getMethod())) {
             boolean toServer = "OPTIONS".equals(request.getMethod()) && registrar.isForThisServer(request);
-            if (!registrar.gatekeeper().admit(request, ownAddresses(request), toServer)) {
+            if (!registrar.gatekeeper().admit(request, Gatekeeper.ownAddresses(getServletContext(), request), toServer)) {
                 return;
             }
             if (!toServer && !"ACK".equals(request.getMethod()) && !"CANCEL".equals(request.getMethod()) && !shareBreadth(request)) {
@@ -75,11 +72,6 @@ public class BundledProxyServlet extends MediaProxyServlet {
         return true;
     }
 
-    @SuppressWarnings("unchecked")
-    private List<String> ownAddresses(SipServletRequest request) {
-        Object interfaces = getServletContext().getAttribute(SipServlet.OUTBOUND_INTERFACES);
-        return Gatekeeper.ownAddresses(interfaces instanceof List<?> list ? (List<SipURI>) list : List.of(), request);
-    }
 
     /** Answers OPTIONS sent to this server; relays the rest. */
     @Override

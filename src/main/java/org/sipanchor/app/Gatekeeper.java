@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Logger;
 
+import javax.servlet.ServletContext;
+import javax.servlet.sip.SipServlet;
 import javax.servlet.sip.SipServletRequest;
 import javax.servlet.sip.SipServletResponse;
 import javax.servlet.sip.SipURI;
@@ -96,7 +98,8 @@ public class Gatekeeper {
             return true;
         }
         if (looped(request, ownAddresses)) {
-            LOG.fine(() -> "call-id=" + request.getCallId() + " looped back: 482");
+            // a loop is a routing mistake (a contact or next hop pointing back here) the operator should see
+            LOG.info(() -> "call-id=" + request.getCallId() + " " + method + " to " + request.getRequestURI() + " looped back here: 482");
             request.createResponse(SipServletResponse.SC_LOOP_DETECTED).send();
             return false;
         }
@@ -210,10 +213,18 @@ public class Gatekeeper {
         return hasPort ? hostPort : hostPort + ":5060";
     }
 
-    /** This server's sent-by values: the host:port of each outbound interface and of the one a request came in on. */
-    public static List<String> ownAddresses(List<SipURI> interfaces, SipServletRequest request) {
+    /**
+     * This server's sent-by values: the host:port of each of the container's outbound interfaces
+     * ({@link SipServlet#OUTBOUND_INTERFACES}) and of the one a request came in on.
+     */
+    public static List<String> ownAddresses(ServletContext context, SipServletRequest request) {
         List<String> own = new ArrayList<>();
-        for (SipURI uri : interfaces) {
+        Object interfaces = context.getAttribute(SipServlet.OUTBOUND_INTERFACES);
+        List<?> uris = interfaces instanceof List<?> list ? list : List.of();
+        for (Object each : uris) {
+            if (!(each instanceof SipURI uri)) {
+                continue;
+            }
             own.add(sentBy("SIP/2.0/UDP " + hostPort(uri.getHost(), uri.getPort())));
         }
         own.add(sentBy("SIP/2.0/UDP " + hostPort(request.getLocalAddr(), request.getLocalPort())));

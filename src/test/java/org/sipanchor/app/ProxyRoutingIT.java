@@ -77,6 +77,14 @@ class ProxyRoutingIT {
                 .remote(server.sipAddress()).run();
     }
 
+    @Test
+    @DisplayName("answers 482 to an INVITE that comes back to it unchanged (a contact registered at the proxy itself)")
+    void loopDetected() {
+        String serverPort = server.sipAddress().substring(server.sipAddress().lastIndexOf(':') + 1);
+        Sipp.scenario("register.xml").set("contact_port", serverPort).service("loop").remote(server.sipAddress()).run();
+        Sipp.scenario("uac-expect-status.xml").set("status", "482").service("loop").remote(server.sipAddress()).run();
+    }
+
     /** The caller's BYE carries the proxy's Record-Route as its Route, so the proxy stays in the dialog. */
     private void assertFollowsRecordRoute(SipMessageTrace callerTrace) {
         String proxyUri = "<sip:" + server.sipAddress();
