@@ -19,8 +19,9 @@ import org.sipanchor.servlet.MediaB2buaServlet;
 /**
  * The bundled application in B2BUA mode ({@code app.mode: b2bua}): the same registrar as the proxy mode, and a
  * media-anchoring back-to-back user agent ({@link MediaB2buaServlet}) with {@code app.profile} and topology hiding.
- * A call rings every registered contact of its Request-URI at once (the first to answer takes it, the others are
- * cancelled), else goes to {@code app.next_hop} (with the called user kept), else gets 404. A request outside a call
+ * A new request passes the {@link Gatekeeper} first (credentials from untrusted sources). A call rings the registered
+ * contacts of its Request-URI at once (at most {@code app.max_branches}, the most recent; the first to answer takes
+ * it, the others are cancelled), else goes to {@code app.next_hop} (with the called user kept), else gets 404. A request outside a call
  * (MESSAGE, OPTIONS) goes to the most recently registered contact.
  *
  * <p>As a WebRTC gateway ({@code ws_to_rtp}, {@code wss_to_rtp}), the party that speaks SIP over WebSocket is the
@@ -43,6 +44,18 @@ public class BundledB2buaServlet extends MediaB2buaServlet {
     private transient Registrar registrar;
     @Inject
     private transient CallRouting routing;
+
+    /** New requests pass the gatekeeper (loops, and credentials from untrusted sources) before a B-leg exists. */
+    @Override
+    protected void doRequest(SipServletRequest request) throws ServletException, IOException {
+        if (request.isInitial() && !"REGISTER".equals(request.getMethod())) {
+            boolean toServer = "OPTIONS".equals(request.getMethod()) && registrar.isForThisServer(request);
+            if (!registrar.gatekeeper().admit(request, Gatekeeper.ownAddresses(getServletContext(), request), toServer)) {
+                return;
+            }
+        }
+        super.doRequest(request);
+    }
 
     /** A call rings all the contacts, as the proxy mode forks to them. */
     @Override

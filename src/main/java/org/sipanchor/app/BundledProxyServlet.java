@@ -1,9 +1,11 @@
 package org.sipanchor.app;
 
 import java.io.IOException;
+import java.util.OptionalInt;
 
 import javax.servlet.ServletException;
 import javax.servlet.sip.SipServletRequest;
+import javax.servlet.sip.SipServletResponse;
 
 import jakarta.inject.Inject;
 
@@ -14,15 +16,62 @@ import org.sipanchor.servlet.ProxyTargets;
  * The bundled application in proxy mode: a registrar and a media-anchoring, record-routing proxy
  * ({@link MediaProxyServlet}). REGISTER stores contacts; every other initial request goes to the registered
  * contacts of its Request-URI (in parallel when there are several), else to {@code app.next_hop}, else gets
- * 404. OPTIONS addressed to the server itself is answered here.
+ * 404. OPTIONS addressed to the server itself is answered here. Every other new request passes the {@link Gatekeeper}
+ * first (loops, and credentials from untrusted sources), and a fork honours Max-Breadth (RFC 5393).
  */
 public class BundledProxyServlet extends MediaProxyServlet {
     private static final long serialVersionUID = 1L;
+    /** RFC 5393's status, which the servlet API names no constant for. */
+    static final int SC_MAX_BREADTH_EXCEEDED = 440;
 
     @Inject
     private transient Registrar registrar;
     @Inject
     private transient CallRouting routing;
+
+    /** The targets worked out while checking Max-Breadth, so the relay forks to exactly those. */
+    private static final String TARGETS = BundledProxyServlet.class.getName() + ".targets";
+
+    /** New requests pass the gatekeeper and the Max-Breadth check before anything is relayed or anchored. */
+    @Override
+    protected void doRequest(SipServletRequest request) throws ServletException, IOException {
+        if (request.isInitial() && !"REGISTER".equals(request.getMethod())) {
+            boolean toServer = "OPTIONS".equals(request.getMethod()) && registrar.isForThisServer(request);
+            if (!registrar.gatekeeper().admit(request, Gatekeeper.ownAddresses(getServletContext(), request), toServer)) {
+                return;
+            }
+            if (!toServer && !"ACK".equals(request.getMethod()) && !"CANCEL".equals(request.getMethod()) && !shareBreadth(request)) {
+                return;
+            }
+        }
+        super.doRequest(request);
+    }
+
+    /**
+     * Divides the request's Max-Breadth among its branches (RFC 5393 section 5.3): each branch carries its share, and
+     * a fork wider than the breadth left gets 440, a malformed value 400.
+     *
+     * @return whether to go on
+     */
+    private boolean shareBreadth(SipServletRequest request) throws ServletException, IOException {
+        OptionalInt received = MaxBreadth.received(request.getHeader(MaxBreadth.HEADER));
+        if (received.isEmpty()) {
+            request.createResponse(SipServletResponse.SC_BAD_REQUEST, "Bad Max-Breadth").send();
+            return false;
+        }
+        ProxyTargets targets = routing.targets(request, sipFactory());
+        OptionalInt share = MaxBreadth.perBranch(received.getAsInt(), targets.destinations().size());
+        if (share.isEmpty()) {
+            request.createResponse(SC_MAX_BREADTH_EXCEEDED, "Max-Breadth Exceeded").send();
+            return false;
+        }
+        if (targets.destinations().size() > 1 || request.getHeader(MaxBreadth.HEADER) != null) {
+            request.setHeader(MaxBreadth.HEADER, Integer.toString(share.getAsInt()));
+        }
+        request.setAttribute(TARGETS, targets);
+        return true;
+    }
+
 
     /** Answers OPTIONS sent to this server; relays the rest. */
     @Override
@@ -36,6 +85,9 @@ public class BundledProxyServlet extends MediaProxyServlet {
 
     @Override
     protected ProxyTargets targets(SipServletRequest request) throws ServletException {
+        if (request.getAttribute(TARGETS) instanceof ProxyTargets decided) {
+            return decided;
+        }
         return routing.targets(request, sipFactory());
     }
 

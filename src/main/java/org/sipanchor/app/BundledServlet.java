@@ -1,6 +1,7 @@
 package org.sipanchor.app;
 
 import java.io.IOException;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import javax.servlet.ServletException;
@@ -39,6 +40,8 @@ public class BundledServlet extends SipAnchorServlet {
         mode = app.mode() == AppMode.B2BUA ? new BundledB2buaServlet() : new BundledProxyServlet();
         mode.init(getServletConfig());
         LOG.info(() -> "bundled application in " + app.mode().name().toLowerCase() + " mode");
+        // an operator must see at once whether anyone may register anyone
+        LOG.log(app.auth().enabled() ? Level.INFO : Level.WARNING, app.auth().describe());
     }
 
     /** Every message goes to the mode's servlet, which traces it. */

@@ -18,8 +18,9 @@ import org.sipanchor.servlet.ProxyTargets;
 
 /**
  * Where the bundled applications send a new call: the registered contacts of the Request-URI's
- * address (forking when there are several), else {@code app.next_hop} with the called user kept
- * ({@code sip:bob@example.com} goes to {@code sip:bob@<next hop>}), else nowhere (404).
+ * address (forking when there are several, to at most {@code app.max_branches}: the most recently registered or
+ * refreshed, so that one user's many contacts cannot make one INVITE a flood), else {@code app.next_hop} with the
+ * called user kept ({@code sip:bob@example.com} goes to {@code sip:bob@<next hop>}), else nowhere (404).
  */
 @Singleton
 public class CallRouting {
@@ -33,9 +34,12 @@ public class CallRouting {
         this.app = app;
     }
 
+    /** The destinations of a new request: see the class comment. */
     public ProxyTargets targets(SipServletRequest request, SipFactory factory) throws ServletParseException {
+        List<Binding> bindings = locations.lookup(request.getRequestURI().toString());
+        // the lookup lists the contact refreshed longest ago first: the last ones are the live phones
         List<URI> contacts = new ArrayList<>();
-        for (Binding binding : locations.lookup(request.getRequestURI().toString())) {
+        for (Binding binding : bindings.subList(Math.max(0, bindings.size() - app.maxBranches()), bindings.size())) {
             contacts.add(factory.createURI(binding.contact()));
         }
         if (!contacts.isEmpty() || app.nextHop().isEmpty()) {

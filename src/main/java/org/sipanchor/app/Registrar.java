@@ -42,15 +42,29 @@ public class Registrar {
 
     private final LocationService locations;
     private final AppConfig app;
+    private final Gatekeeper gatekeeper;
 
     @Inject
     public Registrar(LocationService locations, AppConfig app) {
         this.locations = locations;
         this.app = app;
+        this.gatekeeper = new Gatekeeper(app);
     }
 
-    /** Answers a REGISTER: 200 with the address's bindings, 423 below the minimum expiry, 400 for a bad wildcard. */
+    /** What every new request passes first: the same for REGISTER and for the requests the servlets relay. */
+    public Gatekeeper gatekeeper() {
+        return gatekeeper;
+    }
+
+    /**
+     * Answers a REGISTER: 401 until it authenticates, 403 for wrong credentials or another user's address, then 200
+     * with the address's bindings, 423 below the minimum expiry, 400 for a bad wildcard, 403 for more contacts than a
+     * user may have, 503 with Retry-After when the registrar is full.
+     */
     public void register(SipServletRequest request, SipFactory factory) throws ServletException, IOException {
+        if (gatekeeper.admitRegister(request).isEmpty()) {
+            return;
+        }
         String aor = request.getTo().getURI().toString();
         int expiresHeader = request.getExpires();
         List<LocationService.ContactUpdate> updates = new ArrayList<>();
@@ -82,6 +96,7 @@ public class Registrar {
             if (e.status() == SipServletResponse.SC_INTERVAL_TOO_BRIEF) {
                 response.setHeader("Min-Expires", Integer.toString(app.registrar().minExpires()));
             }
+            e.retryAfterSecs().ifPresent(seconds -> response.setHeader("Retry-After", Integer.toString(seconds)));
             response.send();
             return;
         }

@@ -217,8 +217,10 @@ final class ConfigLoader {
             Map<String, Object> values = (Map<String, Object>) map;
             return new AppSettings(values);
         }).orElse(AppSettings.EMPTY);
+        AuthConfig auth = auth(section);
+        int maxBranches = positive(section, "max_branches", AppConfig.DEFAULT_MAX_BRANCHES);
         section.rejectUnknownKeys();
-        return new AppConfig(mode, nextHop, profile, registrar, noAnswerTimeout, settings);
+        return new AppConfig(mode, nextHop, profile, registrar, noAnswerTimeout, settings, auth, maxBranches);
     }
 
     private RegistrarConfig registrar(YamlMapping section) {
@@ -232,8 +234,90 @@ final class ConfigLoader {
         if (fallback < min || fallback > max) {
             throw new ConfigException(section.locationOf("default_expires"), "must lie between min_expires and max_expires");
         }
+        int maxContacts = positive(section, "max_contacts_per_user", defaults.maxContactsPerUser());
+        int maxBindings = positive(section, "max_bindings", defaults.maxBindings());
         section.rejectUnknownKeys();
-        return new RegistrarConfig(min, max, fallback);
+        return new RegistrarConfig(min, max, fallback, maxContacts, maxBindings);
+    }
+
+    /**
+     * {@code app.auth}: {@code off}, or a mapping; absent is on with its defaults (no users, loopback trusted), so
+     * that turning it off is always a visible line in the file.
+     */
+    private static AuthConfig auth(YamlMapping app) {
+        if (app.isScalar("auth")) {
+            if (app.bool("auth").orElse(true)) {
+                throw new ConfigException(app.locationOf("auth"), "must be off or a mapping (realm, users, trusted)");
+            }
+            return AuthConfig.OFF;
+        }
+        if (!app.has("auth")) {
+            app.mapping("auth"); // marks it read
+            return AuthConfig.DEFAULTS;
+        }
+        YamlMapping section = app.mappingOrEmpty("auth");
+        String realm = section.string("realm", AuthConfig.DEFAULT_REALM).trim();
+        if (realm.isEmpty() || realm.chars().anyMatch(c -> c < ' ' || c == '"' || c == '\\' || c == 127)) {
+            throw new ConfigException(section.locationOf("realm"), "must be visible characters without quotes or backslashes");
+        }
+        Map<String, UserSecret> users = new LinkedHashMap<>();
+        section.mapping("users").ifPresent(named -> {
+            for (String name : named.keys()) {
+                if (!name.matches("[A-Za-z0-9._~!$&'()*+,;=%-]+")) {
+                    throw new ConfigException(named.locationOf(name), "is not a SIP user name");
+                }
+                YamlMapping entry = named.mapping(name)
+                        .orElseThrow(() -> new ConfigException(named.locationOf(name), "needs password, or ha1 and/or ha1_sha256"));
+                users.put(name, secret(entry));
+            }
+            named.rejectUnknownKeys();
+        });
+        List<IpRange> trusted = section.list("trusted", (node, at) -> {
+            String text = section.scalar(node, at);
+            try {
+                return IpRange.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(at, e.getMessage());
+            }
+        }).orElse(AuthConfig.DEFAULT_TRUSTED);
+        Duration nonceLifetime = Duration.ofSeconds(positive(section, "nonce_lifetime_secs",
+                (int) AuthConfig.DEFAULT_NONCE_LIFETIME.toSeconds(), 3600));
+        List<String> algorithms = section.list("algorithms", (node, at) -> {
+            String name = section.scalar(node, at).trim();
+            return AuthConfig.ALGORITHMS.stream().filter(known -> known.equalsIgnoreCase(name)).findFirst()
+                    .orElseThrow(() -> new ConfigException(at, "must be one of " + String.join(", ", AuthConfig.ALGORITHMS) + ", not \"" + name + "\""));
+        }).orElse(AuthConfig.ALGORITHMS);
+        if (algorithms.isEmpty() || algorithms.size() != Set.copyOf(algorithms).size()) {
+            throw new ConfigException(section.locationOf("algorithms"), "must name SHA-256 and/or MD5, each once");
+        }
+        section.rejectUnknownKeys();
+        return new AuthConfig(true, realm, users, trusted, nonceLifetime, algorithms);
+    }
+
+    private static UserSecret secret(YamlMapping entry) {
+        Optional<String> password = entry.string("password");
+        Optional<String> ha1 = entry.string("ha1").map(value -> hex(entry, "ha1", value, 32));
+        Optional<String> ha1Sha256 = entry.string("ha1_sha256").map(value -> hex(entry, "ha1_sha256", value, 64));
+        entry.rejectUnknownKeys();
+        if (password.isPresent() && (ha1.isPresent() || ha1Sha256.isPresent())) {
+            throw new ConfigException(entry.locationOf("password"), "give password, or ha1/ha1_sha256, not both");
+        }
+        if (password.isEmpty() && ha1.isEmpty() && ha1Sha256.isEmpty()) {
+            throw new ConfigException(entry.location(), "needs password, or ha1 and/or ha1_sha256");
+        }
+        if (password.isPresent() && password.get().isEmpty()) {
+            throw new ConfigException(entry.locationOf("password"), "must not be empty");
+        }
+        return new UserSecret(password, ha1, ha1Sha256);
+    }
+
+    /** A digest in lower-case hex; the value itself is never quoted back, it is a secret. */
+    private static String hex(YamlMapping entry, String key, String value, int length) {
+        String trimmed = value.trim().toLowerCase();
+        if (!trimmed.matches("[0-9a-f]{" + length + "}")) {
+            throw new ConfigException(entry.locationOf(key), "must be " + length + " hexadecimal digits");
+        }
+        return trimmed;
     }
 
     private MediaConfig media(YamlMapping section, SipConfig sip) {

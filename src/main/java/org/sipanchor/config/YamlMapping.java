@@ -66,6 +66,12 @@ final class YamlMapping {
         return tuple == null ? location.child(key, location.line()) : location.child(key, line(tuple.getValueNode()));
     }
 
+    /** Whether the key holds a single value (as {@code auth: off}) rather than a mapping or a list. */
+    boolean isScalar(String key) {
+        NodeTuple tuple = entries.get(key);
+        return tuple != null && tuple.getValueNode() instanceof ScalarNode && !isNull(tuple.getValueNode());
+    }
+
     Set<String> keys() {
         return entries.keySet();
     }

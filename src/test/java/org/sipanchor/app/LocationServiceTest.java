@@ -2,11 +2,10 @@ package org.sipanchor.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 
 import org.junit.jupiter.api.DisplayName;
@@ -18,7 +17,7 @@ import org.sipanchor.config.RegistrarConfig;
 class LocationServiceTest {
 
     private final MutableClock clock = new MutableClock();
-    private final LocationService locations = new LocationService(new RegistrarConfig(60, 3600, 600), clock);
+    private final LocationService locations = new LocationService(new RegistrarConfig(60, 3600, 600, 3, 5), clock);
 
     @Test
     @DisplayName("stores a contact with the expiry it asked for, and forgets it when that lapses")
@@ -87,30 +86,74 @@ class LocationServiceTest {
         locations.update("sip:a@x", List.of(new ContactUpdate("sip:a@1.1.1.1", -1)), -1, "other-call-id", 1);
     }
 
-    private List<String> contacts(String aor) {
-        return locations.lookup(aor).stream().map(Binding::contact).toList();
+    @Test
+    @DisplayName("keeps at most max_contacts_per_user contacts: a new one pushes out the one refreshed longest ago")
+    void contactsPerUserBounded() throws Exception {
+        register("sip:a@x", "sip:a@1.1.1.1", "c1");
+        register("sip:a@x", "sip:a@1.1.1.2", "c2");
+        register("sip:a@x", "sip:a@1.1.1.3", "c3");
+        register("sip:a@x", "sip:a@1.1.1.1", "c4"); // a refresh: now the most recent
+        register("sip:a@x", "sip:a@1.1.1.4", "c5");
+        assertEquals(List.of("sip:a@1.1.1.3", "sip:a@1.1.1.1", "sip:a@1.1.1.4"), contacts("sip:a@x"));
+        assertEquals(3, locations.size());
     }
 
-    private static final class MutableClock extends Clock {
-        private Instant now = Instant.parse("2026-11-26T10:00:00Z");
+    @Test
+    @DisplayName("refuses with 403 one REGISTER that alone carries more contacts than a user may have")
+    void tooManyContactsAtOnce() {
+        List<ContactUpdate> four = List.of(new ContactUpdate("sip:a@1.1.1.1", -1), new ContactUpdate("sip:a@1.1.1.2", -1),
+                new ContactUpdate("sip:a@1.1.1.3", -1), new ContactUpdate("sip:a@1.1.1.4", -1));
+        RegistrationRejected rejected = assertThrows(RegistrationRejected.class, () -> locations.update("sip:a@x", four, -1, "c", 1));
+        assertEquals(403, rejected.status());
+        assertEquals(List.of(), contacts("sip:a@x"));
+    }
 
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
+    @Test
+    @DisplayName("past max_bindings in all, refuses new contacts with 503 and Retry-After, but refreshes and removals go on")
+    void totalBounded() throws Exception {
+        register("sip:a@x", "sip:a@1.1.1.1", "a");
+        register("sip:a@x", "sip:a@1.1.1.2", "a2");
+        register("sip:b@x", "sip:b@1.1.1.1", "b");
+        register("sip:c@x", "sip:c@1.1.1.1", "c");
+        register("sip:d@x", "sip:d@1.1.1.1", "d");
+        RegistrationRejected full = assertThrows(RegistrationRejected.class, () -> register("sip:e@x", "sip:e@1.1.1.1", "e"));
+        assertEquals(503, full.status());
+        assertTrue(full.retryAfterSecs().isPresent());
+        assertThrows(RegistrationRejected.class, () -> register("sip:a@x", "sip:a@1.1.1.3", "a3"), "a new contact of a known user too");
+        assertEquals(List.of(), contacts("sip:e@x"));
 
-        @Override
-        public Instant instant() {
-            return now;
-        }
+        locations.update("sip:b@x", List.of(new ContactUpdate("sip:b@1.1.1.1", 600)), -1, "b", 2);
+        assertEquals(5, locations.size(), "a refresh takes no room");
+        locations.update("sip:b@x", List.of(new ContactUpdate("sip:b@1.1.1.1", 0)), -1, "b", 3);
+        register("sip:e@x", "sip:e@1.1.1.1", "e");
+        assertEquals(List.of("sip:e@1.1.1.1"), contacts("sip:e@x"));
+    }
 
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
+    @Test
+    @DisplayName("purges lapsed bindings of addresses nobody looks up, giving their room back")
+    void purgeWithoutLookup() throws Exception {
+        locations.update("sip:a@x", List.of(new ContactUpdate("sip:a@1.1.1.1", 120)), -1, "a", 1);
+        locations.update("sip:b@x", List.of(new ContactUpdate("sip:b@1.1.1.1", 600)), -1, "b", 1);
+        clock.advance(Duration.ofSeconds(120));
+        assertEquals(1, locations.purgeExpired());
+        assertEquals(1, locations.size());
+        assertEquals(List.of("sip:b@1.1.1.1"), contacts("sip:b@x"));
+    }
 
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
+    @Test
+    @DisplayName("counts lapsed bindings it drops on lookup out of the total")
+    void lookupKeepsTotal() throws Exception {
+        locations.update("sip:a@x", List.of(new ContactUpdate("sip:a@1.1.1.1", 120)), -1, "a", 1);
+        clock.advance(Duration.ofSeconds(121));
+        assertEquals(List.of(), contacts("sip:a@x"));
+        assertEquals(0, locations.size());
+    }
+
+    private void register(String aor, String contact, String callId) throws RegistrationRejected {
+        locations.update(aor, List.of(new ContactUpdate(contact, -1)), -1, callId, 1);
+    }
+
+    private List<String> contacts(String aor) {
+        return locations.lookup(aor).stream().map(Binding::contact).toList();
     }
 }

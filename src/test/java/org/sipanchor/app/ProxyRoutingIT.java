@@ -67,6 +67,24 @@ class ProxyRoutingIT {
         assertFollowsRecordRoute(calls.caller());
     }
 
+    @Test
+    @DisplayName("refuses with 440 a fork wider than the INVITE's Max-Breadth (RFC 5393), before anything is anchored")
+    void maxBreadthExceeded() {
+        for (int i = 0; i < 2; i++) {
+            Sipp.scenario("register.xml").port(LoopbackPorts.free()).service("wide").remote(server.sipAddress()).run();
+        }
+        Sipp.scenario("uac-max-breadth.xml").set("max_breadth", "1").set("status", "440").service("wide")
+                .remote(server.sipAddress()).run();
+    }
+
+    @Test
+    @DisplayName("answers 482 to an INVITE that comes back to it unchanged (a contact registered at the proxy itself)")
+    void loopDetected() {
+        String serverPort = server.sipAddress().substring(server.sipAddress().lastIndexOf(':') + 1);
+        Sipp.scenario("register.xml").set("contact_port", serverPort).service("loop").remote(server.sipAddress()).run();
+        Sipp.scenario("uac-expect-status.xml").set("status", "482").service("loop").remote(server.sipAddress()).run();
+    }
+
     /** The caller's BYE carries the proxy's Record-Route as its Route, so the proxy stays in the dialog. */
     private void assertFollowsRecordRoute(SipMessageTrace callerTrace) {
         String proxyUri = "<sip:" + server.sipAddress();

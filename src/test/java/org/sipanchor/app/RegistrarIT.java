@@ -20,7 +20,7 @@ class RegistrarIT {
     @BeforeAll
     static void startServer() {
         int sipPort = LoopbackPorts.free();
-        server = SipAnchorServer.start(SipAnchorServer.config(sipPort, ""), sipPort);
+        server = SipAnchorServer.start(SipAnchorServer.config(sipPort, "app:\n  auth: off\n"), sipPort);
     }
 
     @AfterAll

@@ -97,6 +97,73 @@ class ConfigLoaderTest {
         assertEquals("media.profiles.srtp_to_srtp.offer.replace", profile.offer().get(1).location().path());
     }
 
+    @Nested
+    @DisplayName("says who may register and call (app.auth)")
+    class Authentication {
+
+        @Test
+        @DisplayName("on without the section: no users, only loopback trusted, the registrar's bounds at their defaults")
+        void onByDefault() {
+            AppConfig app = parse("").app();
+            assertEquals(AuthConfig.DEFAULTS, app.auth());
+            assertTrue(app.auth().enabled());
+            assertEquals(Map.of(), app.auth().users());
+            assertEquals(List.of("SHA-256", "MD5"), app.auth().algorithms());
+            assertTrue(app.auth().describe().startsWith("authentication on: realm sipanchor, 0 users, trusted 127.0.0.0/8"));
+            assertEquals(8, app.maxBranches());
+            assertEquals(new RegistrarConfig(60, 7200, 3600, 10, 100_000), app.registrar());
+        }
+
+        @Test
+        @DisplayName("off only when the file says app.auth: off")
+        void explicitlyOff() {
+            AuthConfig auth = parse("app:\n  auth: off\n").app().auth();
+            assertFalse(auth.enabled());
+            assertEquals("authentication OFF: anyone may register any user (app.auth: off)", auth.describe());
+        }
+
+        @Test
+        @DisplayName("with users by password (from the environment) or HA1, a realm and trusted sources")
+        void users() {
+            SipAnchorConfig config = SipAnchorConfig.parse("""
+                    app:
+                      auth:
+                        realm: "sipanchor.example.org"
+                        users:
+                          alice: { password: "${ALICE_PASSWORD}" }
+                          bob: { ha1: "0123456789ABCDEF0123456789abcdef" }
+                        trusted: ["10.0.0.0/8", "192.0.2.7", "2001:db8::/32"]
+                        nonce_lifetime_secs: 120
+                        algorithms: [md5, sha-256]
+                      max_branches: 4
+                      registrar: { max_contacts_per_user: 3, max_bindings: 1000 }
+                    """, "sipanchor.yaml", Map.of("ALICE_PASSWORD", "wonderland"));
+            AuthConfig auth = config.app().auth();
+            assertEquals("sipanchor.example.org", auth.realm());
+            assertEquals(Optional.of("wonderland"), auth.users().get("alice").password());
+            assertEquals(Optional.of("0123456789abcdef0123456789abcdef"), auth.users().get("bob").ha1Md5());
+            assertEquals(List.of(IpRange.parse("10.0.0.0/8"), IpRange.parse("192.0.2.7/32"), IpRange.parse("2001:db8::/32")), auth.trusted());
+            assertEquals(Duration.ofSeconds(120), auth.nonceLifetime());
+            assertEquals(List.of("MD5", "SHA-256"), auth.algorithms());
+            assertEquals(4, config.app().maxBranches());
+            assertEquals(3, config.app().registrar().maxContactsPerUser());
+            assertEquals(1000, config.app().registrar().maxBindings());
+            assertFalse(auth.users().toString().contains("wonderland"), "a secret never prints");
+            assertEquals("authentication on: realm sipanchor.example.org, 2 users, trusted 10.0.0.0/8, 192.0.2.7/32, 2001:db8:0:0:0:0:0:0/32",
+                    auth.describe());
+        }
+
+        @Test
+        @DisplayName("trusts the addresses in its ranges, IPv4 never in an IPv6 range")
+        void ranges() throws Exception {
+            IpRange range = IpRange.parse("10.1.0.0/16");
+            assertTrue(range.contains(java.net.InetAddress.getByName("10.1.255.3")));
+            assertFalse(range.contains(java.net.InetAddress.getByName("10.2.0.1")));
+            assertFalse(IpRange.parse("::/0").contains(java.net.InetAddress.getByName("10.1.0.1")));
+            assertTrue(IpRange.parse("0.0.0.0/0").contains(java.net.InetAddress.getByName("192.0.2.1")));
+        }
+    }
+
     @Test
     @DisplayName("takes ${VAR:-default} values from the environment")
     void environmentOverrides() {
@@ -260,6 +327,16 @@ class ConfigLoaderTest {
                 an SDP limit is over the NG one  | media:\\n  limits:\\n    max_sdp_bytes: 70000                | sipanchor.yaml:3: media.limits.max_sdp_bytes: must be at most 65000 (got 70000)
                 a section limit is zero          | media:\\n  limits:\\n    max_media_sections: 0               | sipanchor.yaml:3: media.limits.max_media_sections: must be greater than 0 (got 0)
                 a TCP media policy is unknown    | media:\\n  limits:\\n    non_rtp_sections: relay             | sipanchor.yaml:3: media.limits.non_rtp_sections: must be one of disable, refuse, not "relay"
+                auth is on instead of a mapping  | app:\\n  auth: on                                                    | sipanchor.yaml:2: app.auth: must be off or a mapping
+                an ha1 is not 32 hex digits      | app:\\n  auth:\\n    users:\\n      bob: { ha1: "abc" }              | sipanchor.yaml:4: app.auth.users.bob.ha1: must be 32 hexadecimal digits
+                a user has password and ha1      | app:\\n  auth:\\n    users:\\n      bob: { password: x, ha1: "00000000000000000000000000000000" } | app.auth.users.bob.password: give password, or ha1/ha1_sha256, not both
+                a user has no secret             | app:\\n  auth:\\n    users:\\n      bob: {}                          | app.auth.users.bob: needs password, or ha1 and/or ha1_sha256
+                a trusted source is a host name  | app:\\n  auth:\\n    trusted: ["core.example.org"]               | sipanchor.yaml:3: app.auth.trusted[0]: "core.example.org" is not an IP address
+                a trusted prefix is too long     | app:\\n  auth:\\n    trusted: ["10.0.0.0/33"]                    | app.auth.trusted[0]: "10.0.0.0/33": the prefix length must be 0 to 32
+                an algorithm is unknown          | app:\\n  auth:\\n    algorithms: [SHA-512]                       | sipanchor.yaml:3: app.auth.algorithms[0]: must be one of SHA-256, MD5, not "SHA-512"
+                no algorithm at all              | app:\\n  auth:\\n    algorithms: []                              | app.auth.algorithms: must name SHA-256 and/or MD5, each once
+                max_branches is zero             | app:\\n  max_branches: 0                                             | sipanchor.yaml:2: app.max_branches: must be greater than 0
+                max_bindings is zero             | app:\\n  registrar: { max_bindings: 0 }                             | app.registrar.max_bindings: must be greater than 0
                 a keystore type is unknown       | sip:\\n  tls:\\n    keystore: "k.p12"\\n    keystore_password: x\\n    keystore_type: pem | sipanchor.yaml:5: sip.tls.keystore_type: must be one of pkcs12, jks, not "pem"
                 """)
         void badValue(String why, String yaml, String expected) {

@@ -67,6 +67,7 @@ class B2buaWebSocketIT {
                   mode: b2bua
                   next_hop: "sip:127.0.0.1:%6$d"
                   profile: wss_to_rtp
+                  auth: off
                 media:
                   rtpengine:
                     address: "%7$s"

@@ -33,6 +33,7 @@ public final class AnchoringServer implements BeforeAllCallback, AfterEachCallba
     private String profile = "rtp_passthrough";
     private String sdpName = "sipanchor";
     private String moreYaml = "";
+    private String auth = "off";
     private Path app;
     private final List<String> jvmOptions = new ArrayList<>();
     private String calleePortProperty;
@@ -84,6 +85,16 @@ public final class AnchoringServer implements BeforeAllCallback, AfterEachCallba
         return this;
     }
 
+    /**
+     * The {@code app.auth} value, as YAML on one line: {@code off} (the default here, so that the tests that register
+     * and call without credentials say so), or a flow mapping such as
+     * {@code { realm: "test", users: { alice: { password: "a" } }, trusted: ["192.0.2.0/24"] }}.
+     */
+    public AnchoringServer auth(String flowYaml) {
+        this.auth = flowYaml;
+        return this;
+    }
+
     /** More top-level sections (not {@code sip}, {@code app} or {@code media}), e.g. {@code log:}. */
     public AnchoringServer yaml(String sections) {
         this.moreYaml = sections;
@@ -101,11 +112,12 @@ public final class AnchoringServer implements BeforeAllCallback, AfterEachCallba
                   next_hop: "sip:127.0.0.1:%d"
                   profile: %s
                   no_answer_timeout_secs: 2
+                  auth: %s
                 media:
                   rtpengine:
                     address: "%s"
                   sdp_name: "%s"
-                """.formatted(mode, calleePort, profile, rtpengine.ngHostPort(), sdpName) + moreYaml), sipPort,
+                """.formatted(mode, calleePort, profile, auth, rtpengine.ngHostPort(), sdpName) + moreYaml), sipPort,
                 serverJvmOptions(), app == null ? new String[0] : new String[] {"--app", app.toString()});
     }
 
