@@ -80,7 +80,7 @@ class ReadmeSnippetsTest {
         Path copy = Files.copy(file, folder.resolve("sipanchor.yaml"));
         TestKeystore keys = TestKeystore.create("readme-keystore");
         Files.copy(keys.path(), folder.resolve("gateway.p12"));
-        SipAnchorConfig.load(copy, Map.of("SIPANCHOR_KEYSTORE_PASSWORD", keys.password()));
+        SipAnchorConfig.load(copy, Map.of("SIPANCHOR_KEYSTORE_PASSWORD", keys.password(), "ALICE_PASSWORD", "secret"));
     }
 
     /** The lines of a text without their common indentation, trailing blanks and empty lines. */
