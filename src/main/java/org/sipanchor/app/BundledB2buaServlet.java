@@ -48,13 +48,9 @@ public class BundledB2buaServlet extends MediaB2buaServlet {
     /** New requests pass the gatekeeper (loops, and credentials from untrusted sources) before a B-leg exists. */
     @Override
     protected void doRequest(SipServletRequest request) throws ServletException, IOException {
-        if (request.isInitial() && !"REGISTER".equals(request.getMethod())) {
-            boolean toServer = "OPTIONS".equals(request.getMethod()) && registrar.isForThisServer(request);
-            if (!registrar.gatekeeper().admit(request, Gatekeeper.ownAddresses(getServletContext(), request), toServer)) {
-                return;
-            }
+        if (registrar.admits(request, getServletContext())) {
+            super.doRequest(request);
         }
-        super.doRequest(request);
     }
 
     /** A call rings all the contacts, as the proxy mode forks to them. */

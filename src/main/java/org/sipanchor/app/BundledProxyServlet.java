@@ -35,14 +35,12 @@ public class BundledProxyServlet extends MediaProxyServlet {
     /** New requests pass the gatekeeper and the Max-Breadth check before anything is relayed or anchored. */
     @Override
     protected void doRequest(SipServletRequest request) throws ServletException, IOException {
-        if (request.isInitial() && !"REGISTER".equals(request.getMethod())) {
-            boolean toServer = "OPTIONS".equals(request.getMethod()) && registrar.isForThisServer(request);
-            if (!registrar.gatekeeper().admit(request, Gatekeeper.ownAddresses(getServletContext(), request), toServer)) {
-                return;
-            }
-            if (!toServer && !"ACK".equals(request.getMethod()) && !"CANCEL".equals(request.getMethod()) && !shareBreadth(request)) {
-                return;
-            }
+        if (!registrar.admits(request, getServletContext())) {
+            return;
+        }
+        if (request.isInitial() && !"REGISTER".equals(request.getMethod()) && !registrar.isOptionsToThisServer(request)
+                && !"ACK".equals(request.getMethod()) && !"CANCEL".equals(request.getMethod()) && !shareBreadth(request)) {
+            return;
         }
         super.doRequest(request);
     }

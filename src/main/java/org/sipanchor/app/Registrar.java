@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.ListIterator;
 import java.util.logging.Logger;
 
+import javax.servlet.ServletContext;
 import javax.servlet.ServletException;
 import javax.servlet.sip.Address;
 import javax.servlet.sip.SipFactory;
@@ -54,6 +55,22 @@ public class Registrar {
     /** What every new request passes first: the same for REGISTER and for the requests the servlets relay. */
     public Gatekeeper gatekeeper() {
         return gatekeeper;
+    }
+
+    /**
+     * Whether a new request other than REGISTER may go on: it did not loop back here, and a caller outside
+     * {@code app.auth.trusted} authenticated. When not, the refusal (482, 407, 403) has been sent.
+     */
+    public boolean admits(SipServletRequest request, ServletContext context) throws IOException {
+        if (!request.isInitial() || "REGISTER".equals(request.getMethod())) {
+            return true;
+        }
+        return gatekeeper.admit(request, Gatekeeper.ownAddresses(context, request), isOptionsToThisServer(request));
+    }
+
+    /** An OPTIONS this server answers itself rather than relays. */
+    public boolean isOptionsToThisServer(SipServletRequest request) {
+        return "OPTIONS".equals(request.getMethod()) && isForThisServer(request);
     }
 
     /**
