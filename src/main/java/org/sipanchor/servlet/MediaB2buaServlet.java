@@ -323,7 +323,7 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet {
             }
             if (sdp.isPresent()) {
                 try {
-                    byte[] shaped = rtpengine.shaped(mediaCall, sdp.get(), offer -> shapeOffer(invite, offer));
+                    byte[] shaped = rtpengine.shaped(mediaCall, sdp.get(), offerShaping(invite));
                     // several B-legs: each its own via-branch, so that RTPEngine pairs each answer with its offer
                     toCallees = rtpengine.offerBranches(mediaCall, offer(invite, callerTag, Optional.empty(), shaped),
                             targets.size(), forked);
@@ -336,7 +336,7 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet {
             }
         } else if (sdp.isPresent()) {
             try {
-                byte[] shaped = RtpEngineService.shaped(invite.getCallId(), sdp.get(), offer -> shapeOffer(invite, offer));
+                byte[] shaped = RtpEngineService.shaped(invite.getCallId(), sdp.get(), offerShaping(invite));
                 Collections.fill(toCallees, shaped == sdp.get() ? null : shaped);
             } catch (MediaException e) {
                 call.end();
@@ -399,7 +399,7 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet {
         byte[] rewritten = null;
         if (call.isPresent() && mediaCall.isPresent() && sdp.isPresent()) {
             try {
-                byte[] shaped = rtpengine.shaped(mediaCall.get(), sdp.get(), offer -> shapeOffer(request, offer));
+                byte[] shaped = rtpengine.shaped(mediaCall.get(), sdp.get(), offerShaping(request));
                 rewritten = rtpengine.offer(mediaCall.get(), offer(request, call.get().tagOf(leg), call.get().otherTag(leg), shaped));
             } catch (MediaException e) {
                 // The session goes on as it was (RFC 3261 section 14.1): this offer is refused, the media stays anchored.
@@ -432,7 +432,7 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet {
         // the awaited 2xx carried an offer: when the call is anchored, so was that offer, and this answers it
         if (sdp.isPresent() && call.isPresent() && mediaCall.isPresent()) {
             try {
-                byte[] shaped = rtpengine.shaped(mediaCall.get(), sdp.get(), answer -> shapeAnswer(ack, answer));
+                byte[] shaped = rtpengine.shaped(mediaCall.get(), sdp.get(), answerShaping(ack));
                 rewritten = rtpengine.answer(mediaCall.get(), Answer.of(call.get().otherTag(leg).orElse(""), call.get().tagOf(leg), shaped));
             } catch (MediaException e) {
                 // An ACK cannot be refused: the dialog is completed, then ended, rather than left half-anchored.
@@ -826,10 +826,10 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet {
             if (reply.getStatus() < 200) {
                 return null; // an unreliable provisional response cannot carry an offer: relayed without it
             }
-            byte[] shaped = rtpengine.shaped(mediaCall, sdp, offer -> shapeOffer(reply, offer));
+            byte[] shaped = rtpengine.shaped(mediaCall, sdp, offerShaping(reply));
             return rtpengine.offer(mediaCall, Offer.of(answerer, shaped).withToTag(offerer));
         }
-        byte[] shaped = rtpengine.shaped(mediaCall, sdp, answer -> shapeAnswer(reply, answer));
+        byte[] shaped = rtpengine.shaped(mediaCall, sdp, answerShaping(reply));
         Answer answer = Answer.of(offerer, answerer, shaped);
         // the answer of one B-leg of a forked call names its via-branch: RTPEngine keeps that branch's offer
         return rtpengine.answer(mediaCall, viaBranch.map(answer::withViaBranch).orElse(answer));

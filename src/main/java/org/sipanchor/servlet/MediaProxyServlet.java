@@ -211,7 +211,7 @@ public abstract class MediaProxyServlet extends SipAnchorServlet {
         }
         List<byte[]> rewritten;
         try {
-            Offer offer = rtpengine.offerIn(request, rtpengine.shaped(call, sdp.get(), received -> shapeOffer(request, received)));
+            Offer offer = rtpengine.offerIn(request, rtpengine.shaped(call, sdp.get(), offerShaping(request)));
             rewritten = rtpengine.offerBranches(call, offer, branches.size(), true);
         } catch (MediaException e) {
             return firstOfferFailed(request, e);
@@ -234,7 +234,7 @@ public abstract class MediaProxyServlet extends SipAnchorServlet {
         }
         byte[] shaped;
         try {
-            shaped = RtpEngineService.shaped(request.getCallId(), sdp.get(), offer -> shapeOffer(request, offer));
+            shaped = RtpEngineService.shaped(request.getCallId(), sdp.get(), offerShaping(request));
         } catch (MediaException e) {
             MediaFailureReply.send(request, e);
             return false;
@@ -360,8 +360,8 @@ public abstract class MediaProxyServlet extends SipAnchorServlet {
         }
         Optional<String> branch = response.getRequest().isInitial() ? viaBranchOf(response) : Optional.empty();
         UnaryOperator<SessionDescription> shaping = SdpBody.of(response.getRequest()).isPresent()
-                ? sdp -> shapeAnswer(response, sdp)
-                : sdp -> shapeOffer(response, sdp);
+                ? answerShaping(response)
+                : offerShaping(response);
         try {
             if (branch.isPresent()) {
                 rtpengine.answer(response, branch.get(), shaping);
@@ -380,7 +380,7 @@ public abstract class MediaProxyServlet extends SipAnchorServlet {
             return;
         }
         try {
-            rtpengine.offer(request, profileNamed(call.get().profile()), sdp -> shapeOffer(request, sdp));
+            rtpengine.offer(request, profileNamed(call.get().profile()), offerShaping(request));
         } catch (MediaException e) {
             if (e.kind() == MediaException.Kind.MALFORMED_SDP || e.kind() == MediaException.Kind.TOO_LARGE) {
                 MediaFailureReply.send(request, e); // the offerer's own fault: refused, the session stays as it was
@@ -392,7 +392,7 @@ public abstract class MediaProxyServlet extends SipAnchorServlet {
 
     private void answerInRequest(SipServletRequest request) {
         try {
-            rtpengine.answer(request, sdp -> shapeAnswer(request, sdp));
+            rtpengine.answer(request, answerShaping(request));
         } catch (MediaException e) {
             LOG.severe(() -> "call-id=" + request.getCallId() + " " + request.getMethod() + " relayed with its media unanchored: " + e.reason());
         }

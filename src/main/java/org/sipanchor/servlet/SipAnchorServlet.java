@@ -3,6 +3,7 @@ package org.sipanchor.servlet;
 import java.io.IOException;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -67,6 +68,9 @@ public abstract class SipAnchorServlet extends SipServlet {
     private transient CreationalContext<SipAnchorServlet> creationalContext;
     private transient SipFactory sipFactory;
     private transient SipAnchorApplication application;
+    /** Whether the subclass shapes SDP at all: when not, no SDP is parsed only to be handed back unchanged. */
+    private transient boolean shapesOffers;
+    private transient boolean shapesAnswers;
 
     @Override
     public void init() throws ServletException {
@@ -74,6 +78,8 @@ public abstract class SipAnchorServlet extends SipServlet {
         sipFactory = (SipFactory) getServletContext().getAttribute(SIP_FACTORY);
         SipAnchorCdi.startIfNeeded(getServletContext(), getClass());
         creationalContext = SipAnchorCdi.inject(getServletContext(), this);
+        shapesOffers = overrides("shapeOffer");
+        shapesAnswers = overrides("shapeAnswer");
         application = SipAnchorApplication.register(this);
         ContainerListeners.register(getServletContext());
     }
@@ -161,6 +167,29 @@ public abstract class SipAnchorServlet extends SipServlet {
     /** Changes an SDP answer before RTPEngine sees it and it goes on, like {@link #shapeOffer}. */
     protected SessionDescription shapeAnswer(SipServletMessage message, SessionDescription answer) {
         return answer;
+    }
+
+    /** {@link #shapeOffer} for the offer {@code message} carries, or no shaping at all when it is not overridden. */
+    final UnaryOperator<SessionDescription> offerShaping(SipServletMessage message) {
+        return shapesOffers ? offer -> shapeOffer(message, offer) : UnaryOperator.identity();
+    }
+
+    /** {@link #shapeAnswer} for the answer {@code message} carries, or no shaping at all when it is not overridden. */
+    final UnaryOperator<SessionDescription> answerShaping(SipServletMessage message) {
+        return shapesAnswers ? answer -> shapeAnswer(message, answer) : UnaryOperator.identity();
+    }
+
+    /** Whether a subclass overrides the SDP hook {@code name}. */
+    private boolean overrides(String name) {
+        for (Class<?> type = getClass(); type != SipAnchorServlet.class; type = type.getSuperclass()) {
+            try {
+                type.getDeclaredMethod(name, SipServletMessage.class, SessionDescription.class);
+                return true;
+            } catch (NoSuchMethodException e) {
+                // not on this class: look further up
+            }
+        }
+        return false;
     }
 
     /**
