@@ -35,6 +35,8 @@ final class TargetTransport {
      * two Record-Routes with its routing parameters; the B2BUA's Via and Contact), counted before it is there.
      */
     static final int ADDED_BY_CONTAINER = 400;
+    /** More than the headers of any request sipanchor relays: below this much body, the request fits a datagram. */
+    static final int HEADROOM = 32 * 1024;
 
     private TargetTransport() {
     }
@@ -50,7 +52,7 @@ final class TargetTransport {
     static void pin(SipServletRequest request, URI target) {
         if (target instanceof SipURI sip && namesNoTransport(sip)) {
             SipURI pinned = (SipURI) sip.clone();
-            pinned.setTransportParam(forSize(sizeOnTheWire(request)));
+            pinned.setTransportParam(transportFor(request));
             request.setRequestURI(pinned);
         }
     }
@@ -60,9 +62,15 @@ final class TargetTransport {
         return bytes > UDP_LIMIT ? "tcp" : "udp";
     }
 
-    /** The request's size once the container has added its own headers. */
-    private static int sizeOnTheWire(SipServletRequest request) {
-        return request.toString().getBytes(StandardCharsets.UTF_8).length + ADDED_BY_CONTAINER;
+    /**
+     * The transport for {@code request} to a target that names none. The request is serialised to be measured only
+     * when its body leaves less than {@link #HEADROOM} for headers, not on every call.
+     */
+    private static String transportFor(SipServletRequest request) {
+        if (request.getContentLength() < UDP_LIMIT - HEADROOM) {
+            return "udp";
+        }
+        return forSize(request.toString().getBytes(StandardCharsets.UTF_8).length + ADDED_BY_CONTAINER);
     }
 
     private static boolean namesNoTransport(SipURI target) {
