@@ -1,8 +1,6 @@
 package org.sipanchor.app;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -12,6 +10,7 @@ import java.util.ListIterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 import javax.servlet.ServletContext;
@@ -24,6 +23,7 @@ import javax.servlet.sip.URI;
 import org.sipanchor.app.DigestAuthenticator.Outcome;
 import org.sipanchor.config.AppConfig;
 import org.sipanchor.config.AuthConfig;
+import org.sipanchor.config.IpRange;
 
 /**
  * What a new request must pass before the bundled application acts on it, so that no single packet or peer can hurt
@@ -33,7 +33,7 @@ import org.sipanchor.config.AuthConfig;
  *
  * <pre>{@code
  * Optional<String> user = gatekeeper.admitRegister(request);   // empty: already answered 401 or 403
- * if (gatekeeper.admit(request, ownAddresses, false)) { relay(request); }
+ * if (gatekeeper.admit(request, () -> ownAddresses, false)) { relay(request); }
  * }</pre>
  *
  * One per application, held by the {@link Registrar} (its nonces and loop memory are shared by both modes' servlets).
@@ -89,10 +89,11 @@ public class Gatekeeper {
      * that is not trusted, 407 with a challenge, 403 for wrong credentials or a From user other than the
      * authenticated one. ACK and CANCEL are never challenged (RFC 3261 section 22.1), nor OPTIONS to the server itself.
      *
-     * @param ownAddresses the host:port pairs this server puts in its Via headers
+     * @param ownAddresses the host:port pairs this server puts in its Via headers, worked out only when a request
+     *     looks like one seen before
      * @return whether the request may go on; when false it has been answered
      */
-    public boolean admit(SipServletRequest request, List<String> ownAddresses, boolean addressedToServer) throws IOException {
+    public boolean admit(SipServletRequest request, Supplier<List<String>> ownAddresses, boolean addressedToServer) throws IOException {
         String method = request.getMethod();
         if ("ACK".equals(method) || "CANCEL".equals(method)) {
             return true;
@@ -122,15 +123,8 @@ public class Gatekeeper {
 
     /** Whether a source address is in {@code app.auth.trusted}; an address that is not an IP literal never is. */
     public boolean trusted(String remoteAddress) {
-        if (remoteAddress == null || !remoteAddress.matches("[0-9.]+|\\[?[0-9A-Fa-f:.]*:[0-9A-Fa-f:.%\\w]*]?")) {
-            return false;
-        }
-        try {
-            InetAddress source = InetAddress.getByName(remoteAddress.replace("[", "").replace("]", ""));
-            return auth.trusted().stream().anyMatch(range -> range.contains(source));
-        } catch (UnknownHostException e) {
-            return false;
-        }
+        return IpRange.literal(remoteAddress).map(source -> auth.trusted().stream().anyMatch(range -> range.contains(source)))
+                .orElse(false);
     }
 
     private Optional<String> authenticate(SipServletRequest request, String header, int challengeStatus, String challengeHeader,
@@ -171,7 +165,7 @@ public class Gatekeeper {
      * moments ago has come back unchanged: a loop. With another Request-URI it is a spiral (RFC 3261 section 16.3
      * step 4), which goes on; Max-Forwards still ends it if it never stops.
      */
-    synchronized boolean looped(SipServletRequest request, List<String> ownAddresses) {
+    synchronized boolean looped(SipServletRequest request, Supplier<List<String>> ownAddresses) {
         String key = request.getCallId() + "\n" + request.getFrom().getParameter("tag") + "\n" + request.getHeader("CSeq")
                 + "\n" + request.getRequestURI();
         long now = clock.millis();
@@ -183,7 +177,7 @@ public class Gatekeeper {
             }
             oldest.remove();
         }
-        if (recent.containsKey(key) && viaFromHere(request, ownAddresses)) {
+        if (recent.containsKey(key) && viaFromHere(request, ownAddresses.get())) {
             return true;
         }
         recent.put(key, now);

@@ -65,7 +65,7 @@ public class Registrar {
         if (!request.isInitial() || "REGISTER".equals(request.getMethod())) {
             return true;
         }
-        return gatekeeper.admit(request, Gatekeeper.ownAddresses(context, request), isOptionsToThisServer(request));
+        return gatekeeper.admit(request, () -> Gatekeeper.ownAddresses(context, request), isOptionsToThisServer(request));
     }
 
     /** An OPTIONS this server answers itself rather than relays. */

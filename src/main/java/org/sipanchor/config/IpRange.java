@@ -2,12 +2,29 @@ package org.sipanchor.config;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * An address block in CIDR notation ({@code 10.0.0.0/8}, {@code 2001:db8::/32}) or a single address. Parsing
  * takes IP literals only and never touches DNS: a trust decision must not depend on a name server.
  */
 public record IpRange(InetAddress network, int prefix) {
+
+    /** An IPv4 or IPv6 literal, the latter with or without brackets: what may be parsed without a name server. */
+    private static final Pattern LITERAL = Pattern.compile("[0-9.]+|\\[?[0-9A-Fa-f:.]*:[0-9A-Fa-f:.%\\w]*]?");
+
+    /** The address {@code text} is, when it is an IP literal; empty for a host name or anything else (no DNS). */
+    public static Optional<InetAddress> literal(String text) {
+        if (text == null || !LITERAL.matcher(text).matches()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(InetAddress.getByName(text.replace("[", "").replace("]", "")));
+        } catch (UnknownHostException e) {
+            return Optional.empty();
+        }
+    }
 
     /**
      * @throws IllegalArgumentException naming what is wrong with the text
@@ -16,15 +33,8 @@ public record IpRange(InetAddress network, int prefix) {
         String trimmed = text.trim();
         int slash = trimmed.indexOf('/');
         String address = slash < 0 ? trimmed : trimmed.substring(0, slash);
-        if (!address.matches("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) {
-            throw new IllegalArgumentException("\"" + text + "\" is not an IP address or address/prefix");
-        }
-        InetAddress network;
-        try {
-            network = InetAddress.getByName(address);
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("\"" + text + "\" is not an IP address or address/prefix");
-        }
+        InetAddress network = literal(address).orElseThrow(
+                () -> new IllegalArgumentException("\"" + text + "\" is not an IP address or address/prefix"));
         int bits = network.getAddress().length * 8;
         int prefix = bits;
         if (slash >= 0) {
