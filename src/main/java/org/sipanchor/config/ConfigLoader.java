@@ -350,14 +350,19 @@ final class ConfigLoader {
         return new MediaLimits(maxSdp, maxSections, nonRtp);
     }
 
-    /** This host's name and the first SIP listening address: unique per server of a cluster, stable across restarts. */
+    /**
+     * This host's name and the first SIP listening address: unique per server of a cluster, stable across restarts.
+     * The name is the kernel's, read without a name lookup: {@code InetAddress.getLocalHost()} resolves it, which
+     * stalls start-up for seconds on a host whose own name does not resolve.
+     */
     private static String defaultNodeId(SipConfig sip) {
-        String host;
-        try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.net.UnknownHostException e) {
-            host = Optional.ofNullable(System.getenv("HOSTNAME")).orElse("localhost");
-        }
+        String host = Optional.ofNullable(System.getenv("HOSTNAME")).filter(name -> !name.isBlank()).orElseGet(() -> {
+            try {
+                return Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+            } catch (IOException e) {
+                return "localhost";
+            }
+        });
         return (host + "/" + sip.listen().get(0).address()).replaceAll("[\\s\\x7f]", "");
     }
 
