@@ -29,18 +29,21 @@ final class SipAnchorApplication {
     private static final Map<ClassLoader, SipAnchorApplication> BY_LOADER = new ConcurrentHashMap<>();
 
     private final ServletContext context;
+    /** The application's own service, looked up once on the thread that registers: DTMF arrives on a thread of none. */
+    private final RtpEngineService rtpengine;
     private final Map<String, SipAnchorServlet> servlets = new ConcurrentHashMap<>();
     private volatile SipAnchorServlet first;
 
-    private SipAnchorApplication(ServletContext context) {
+    private SipAnchorApplication(ServletContext context, RtpEngineService rtpengine) {
         this.context = context;
+        this.rtpengine = rtpengine;
     }
 
     /** The application {@code servlet} belongs to, registering the servlet under its name. */
     static SipAnchorApplication register(SipAnchorServlet servlet) {
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         SipAnchorApplication application = BY_LOADER.computeIfAbsent(loader, key -> {
-            SipAnchorApplication created = new SipAnchorApplication(servlet.getServletContext());
+            SipAnchorApplication created = new SipAnchorApplication(servlet.getServletContext(), servlet.rtpengine());
             SipAnchorCdi.bean(DtmfEvents.class).deliverTo(created::dispatchDtmf);
             return created;
         });
@@ -89,7 +92,7 @@ final class SipAnchorApplication {
      * deliver the event in it, on its own thread, through a timer that fires at once.
      */
     private void dispatchDtmf(DtmfEvent event) {
-        Optional<String> sessionId = SipAnchorCdi.bean(RtpEngineService.class).applicationSessionOf(event.callId());
+        Optional<String> sessionId = rtpengine.applicationSessionOf(event.callId());
         if (sessionId.isEmpty()) {
             LOG.fine(() -> "call-id=" + event.callId() + " DTMF " + event.digit() + " for no call anchored here: dropped");
             return;
