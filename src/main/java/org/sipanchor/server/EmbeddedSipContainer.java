@@ -206,6 +206,9 @@ final class EmbeddedSipContainer {
             properties.setProperty("gov.nist.javax.sip.PATCH_SIP_WEBSOCKETS_HEADERS", "true");
             // ...but leaves their transport as the browser wrote it (ws, even over wss): this valve corrects it.
             properties.setProperty("gov.nist.javax.sip.SIP_MESSAGE_VALVE", WebSocketContactValve.class.getName());
+        } else {
+            // The blocking TCP processors would keep a silent connection for ever (the NIO ones close it when idle).
+            properties.setProperty("gov.nist.javax.sip.NETWORK_LAYER", IdleClosingNetworkLayer.class.getName());
         }
         sip.tls().ifPresent(tls -> {
             // The container logs these properties at INFO ("sip stack properties : {...}"): its log lines mask them.
@@ -247,7 +250,8 @@ final class EmbeddedSipContainer {
         // connection when it runs out), so trickling a body byte by byte does not keep a connection.
         properties.setProperty("gov.nist.javax.sip.READ_TIMEOUT", Long.toString(limits.tcpReadTimeout().toMillis()));
         properties.setProperty("gov.nist.javax.sip.MAX_CONNECTIONS", Integer.toString(limits.maxTcpConnections()));
-        // Read by the NIO processors only (those of ws and wss listeners, which then carry TCP as well).
+        // Read by the NIO processors (those of ws and wss listeners, which then carry TCP as well), and by
+        // IdleClosingNetworkLayer for the blocking TCP ones.
         properties.setProperty("gov.nist.javax.sip.NIO_MAX_SOCKET_IDLE_TIME", Long.toString(limits.tcpIdleTimeout().toMillis()));
     }
 

@@ -1,0 +1,102 @@
+package org.sipanchor.server;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
+
+import gov.nist.core.net.DefaultNetworkLayer;
+import gov.nist.core.net.NetworkLayer;
+import gov.nist.javax.sip.SipStackImpl;
+
+/**
+ * The stack's sockets as jain-sip makes them, except that a TCP connection a peer opens to us is closed after
+ * {@code sip.limits.tcp_idle_timeout_secs} without a byte. jain-sip's blocking TCP reader starts its read timer
+ * ({@code READ_TIMEOUT}) only at a message's first byte, so a peer that connects and stays silent would keep a
+ * connection and a reader thread for ever, and enough of them would use up {@code max_tcp_connections} for
+ * everyone. The NIO processors (used when a WebSocket listener is configured) close idle sockets themselves.
+ *
+ * <p>Named in the stack's properties ({@code gov.nist.javax.sip.NETWORK_LAYER}), which is how jain-sip-ri
+ * 1.3.0-32 instantiates it (public no-argument constructor); the idle time is the stack's
+ * {@code NIO_MAX_SOCKET_IDLE_TIME}, set from the same limit. A phone that keeps its connection for incoming calls
+ * sends CRLF keep-alives (RFC 5626) well within the default five minutes.
+ */
+public final class IdleClosingNetworkLayer implements NetworkLayer {
+
+    private final NetworkLayer sockets = DefaultNetworkLayer.SINGLETON;
+    private volatile SipStackImpl stack;
+
+    @Override
+    public void setSipStack(SipStackImpl stack) {
+        sockets.setSipStack(stack);
+        this.stack = stack; // before the stack has read its properties: the idle time is read at accept
+    }
+
+    private int idleMillis() {
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(1_000, stack.nioSocketMaxIdleTime));
+    }
+
+    @Override
+    public ServerSocket createServerSocket(int port, int backlog, InetAddress bindAddress) throws IOException {
+        return new IdleClosingServerSocket(port, backlog, bindAddress);
+    }
+
+    /** Accepted connections read with a timeout: a read that waits longer fails, and jain-sip closes the connection. */
+    private final class IdleClosingServerSocket extends ServerSocket {
+        IdleClosingServerSocket(int port, int backlog, InetAddress bindAddress) throws IOException {
+            super(port, backlog, bindAddress);
+        }
+
+        @Override
+        public Socket accept() throws IOException {
+            Socket accepted = super.accept();
+            accepted.setSoTimeout(idleMillis());
+            return accepted;
+        }
+    }
+
+    @Override
+    public SSLServerSocket createSSLServerSocket(int port, int backlog, InetAddress bindAddress) throws IOException {
+        return sockets.createSSLServerSocket(port, backlog, bindAddress);
+    }
+
+    @Override
+    public Socket createSocket(InetAddress address, int port) throws IOException {
+        return sockets.createSocket(address, port);
+    }
+
+    @Override
+    public Socket createSocket(InetAddress address, int port, InetAddress myAddress) throws IOException {
+        return sockets.createSocket(address, port, myAddress);
+    }
+
+    @Override
+    public Socket createSocket(InetAddress address, int port, InetAddress myAddress, int myPort) throws IOException {
+        return sockets.createSocket(address, port, myAddress, myPort);
+    }
+
+    @Override
+    public SSLSocket createSSLSocket(InetAddress address, int port) throws IOException {
+        return sockets.createSSLSocket(address, port);
+    }
+
+    @Override
+    public SSLSocket createSSLSocket(InetAddress address, int port, InetAddress myAddress) throws IOException {
+        return sockets.createSSLSocket(address, port, myAddress);
+    }
+
+    @Override
+    public DatagramSocket createDatagramSocket() throws SocketException {
+        return sockets.createDatagramSocket();
+    }
+
+    @Override
+    public DatagramSocket createDatagramSocket(int port, InetAddress bindAddress) throws SocketException {
+        return sockets.createDatagramSocket(port, bindAddress);
+    }
+}
