@@ -5,10 +5,10 @@ import java.util.OptionalInt;
 
 import javax.servlet.ServletException;
 import javax.servlet.sip.SipServletRequest;
-import javax.servlet.sip.SipServletResponse;
 
 import jakarta.inject.Inject;
 
+import org.sipanchor.servlet.MaxBreadth;
 import org.sipanchor.servlet.MediaProxyServlet;
 import org.sipanchor.servlet.ProxyTargets;
 
@@ -22,7 +22,6 @@ import org.sipanchor.servlet.ProxyTargets;
 public class BundledProxyServlet extends MediaProxyServlet {
     private static final long serialVersionUID = 1L;
     /** RFC 5393's status, which the servlet API names no constant for. */
-    static final int SC_MAX_BREADTH_EXCEEDED = 440;
 
     @Inject
     private transient Registrar registrar;
@@ -52,20 +51,13 @@ public class BundledProxyServlet extends MediaProxyServlet {
      * @return whether to go on
      */
     private boolean shareBreadth(SipServletRequest request) throws ServletException, IOException {
-        OptionalInt received = MaxBreadth.received(request.getHeader(MaxBreadth.HEADER));
-        if (received.isEmpty()) {
-            request.createResponse(SipServletResponse.SC_BAD_REQUEST, "Bad Max-Breadth").send();
-            return false;
-        }
         ProxyTargets targets = routing.targets(request, sipFactory());
-        OptionalInt share = MaxBreadth.perBranch(received.getAsInt(), targets.destinations().size());
+        int branches = targets.destinations().size();
+        OptionalInt share = MaxBreadth.shareOrRefuse(request, branches);
         if (share.isEmpty()) {
-            request.createResponse(SC_MAX_BREADTH_EXCEEDED, "Max-Breadth Exceeded").send();
             return false;
         }
-        if (targets.destinations().size() > 1 || request.getHeader(MaxBreadth.HEADER) != null) {
-            request.setHeader(MaxBreadth.HEADER, Integer.toString(share.getAsInt()));
-        }
+        MaxBreadth.carry(request, request, branches, share.getAsInt());
         request.setAttribute(TARGETS, targets);
         return true;
     }

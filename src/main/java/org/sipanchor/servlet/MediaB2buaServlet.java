@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -295,6 +296,13 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet {
             invite.createResponse(SipServletResponse.SC_NOT_FOUND).send();
             return;
         }
+        // B-legs share out the caller's Max-Breadth as a proxy's branches do, so a loop of forking B2BUAs stays bounded
+        OptionalInt breadth = MaxBreadth.shareOrRefuse(invite, targets.size());
+        if (breadth.isEmpty()) {
+            LOG.fine(() -> "call-id=" + invite.getCallId() + " refused: Max-Breadth " + invite.getHeader(MaxBreadth.HEADER)
+                    + " for " + targets.size() + " B-legs");
+            return;
+        }
         boolean forked = targets.size() > 1;
         // RTPEngine is asked before the B-leg exists; the caller stops retransmitting meanwhile.
         invite.createResponse(SipServletResponse.SC_TRYING).send();
@@ -348,6 +356,7 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet {
         for (int i = 0; i < targets.size(); i++) {
             URI target = targets.get(i);
             SipServletRequest out = newLegRequest(invite, target);
+            MaxBreadth.carry(invite, out, targets.size(), breadth.getAsInt());
             copyBody(invite, out, toCallees.get(i));
             TargetTransport.pin(out, target);
             String leg = out.getSession().getId();

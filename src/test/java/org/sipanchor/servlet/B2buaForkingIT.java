@@ -8,6 +8,7 @@ import static org.sipanchor.testing.AnchoredSdp.assertAnchored;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -99,6 +100,32 @@ class B2buaForkingIT {
                 Sipp.scenario("uas-cancelled-b2bua.xml"), Sipp.scenario("uas-cancelled-b2bua.xml"));
         for (SipMessageTrace callee : call.callees()) {
             assertEquals(1, callee.received("CANCEL").size(), "every B-leg is cancelled");
+        }
+    }
+
+    @Test
+    @DisplayName("B-legs share out the caller's Max-Breadth (RFC 5393): each of two carries half of 4")
+    void maxBreadthShared() {
+        Forked call = forkTo("fork-breadth", Sipp.scenario("uac-max-breadth.xml").set("max_breadth", "4").set("status", "486"),
+                Sipp.scenario("uas-reject.xml").set("status", "486").set("reason", "Busy Here"),
+                Sipp.scenario("uas-reject.xml").set("status", "486").set("reason", "Busy Here"));
+        for (SipMessageTrace callee : call.callees()) {
+            assertEquals(Optional.of("2"), callee.received("INVITE").get(0).header("Max-Breadth"),
+                    "each B-leg carries its share");
+        }
+    }
+
+    @Test
+    @DisplayName("a fork wider than the caller's Max-Breadth gets 440 before any B-leg or RTPEngine offer exists")
+    void maxBreadthExceeded() {
+        for (int i = 0; i < 2; i++) {
+            Sipp.scenario("register.xml").port(LoopbackPorts.free()).service("fork-narrow").remote(b2bua.sipAddress()).run();
+        }
+        try (Sipp caller = Sipp.scenario("uac-max-breadth.xml").set("max_breadth", "1").set("status", "440")
+                .service("fork-narrow").remote(b2bua.sipAddress()).start()) {
+            caller.assertSucceeded(CALL_TIME);
+            assertEquals(0, rtpengine.commandsLogged(callId(SipMessageTrace.parse(caller.messages())), "offer"),
+                    "nothing was anchored for a refused fork");
         }
     }
 

@@ -1,4 +1,4 @@
-package org.sipanchor.app;
+package org.sipanchor.servlet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
