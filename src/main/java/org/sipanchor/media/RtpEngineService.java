@@ -209,10 +209,33 @@ public class RtpEngineService {
      *                        naming the limit and the line at fault
      */
     public Optional<byte[]> offeredSdp(SipServletRequest request) {
-        if (SdpBody.isMultipartWithSdp(request)) {
-            throw OfferCheck.multipart(request.getCallId(), request.getContentType());
+        return admittedSdp(request);
+    }
+
+    /**
+     * The SDP of a reply or an ACK (an answer, or an answerer's late offer) as it may go to RTPEngine: held against
+     * {@code media.limits} as an offer is, since the answerer is a peer like any other. A reply cannot be refused,
+     * but a failure here leaves RTPEngine untouched: the B2BUA ends the call, the proxy relays it unanchored.
+     *
+     * @return empty when the message carries no SDP
+     * @throws MediaException {@link Kind#UNACCEPTABLE} (488 for whoever the reply goes to) for what
+     *                        {@link #offeredSdp(SipServletRequest)} refuses, the limit and line in its reason
+     */
+    public Optional<byte[]> answeredSdp(SipServletMessage message) {
+        try {
+            return admittedSdp(message);
+        } catch (MediaException e) {
+            // the answerer's SDP is not the caller's business: a plain 488 for the caller, the detail in the log
+            throw new MediaException(Kind.UNACCEPTABLE, message.getCallId(), "SDP of " + describe(message)
+                    + " refused before RTPEngine: " + e.reason(), e);
         }
-        return SdpBody.of(request).map(sdp -> offerCheck.admitted(request.getCallId(), sdp));
+    }
+
+    private Optional<byte[]> admittedSdp(SipServletMessage message) {
+        if (SdpBody.isMultipartWithSdp(message)) {
+            throw OfferCheck.multipart(message.getCallId(), message.getContentType());
+        }
+        return SdpBody.of(message).map(sdp -> offerCheck.admitted(message.getCallId(), sdp));
     }
 
     /**
@@ -299,7 +322,7 @@ public class RtpEngineService {
     }
 
     private void answer(SipServletMessage message, Optional<String> viaBranch, UnaryOperator<SessionDescription> shaping) {
-        Optional<byte[]> received = SdpBody.of(message);
+        Optional<byte[]> received = answeredSdp(message);
         if (received.isEmpty()) {
             return;
         }

@@ -441,7 +441,7 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet {
         // the awaited 2xx carried an offer: when the call is anchored, so was that offer, and this answers it
         if (sdp.isPresent() && call.isPresent() && mediaCall.isPresent()) {
             try {
-                byte[] shaped = rtpengine.shaped(mediaCall.get(), sdp.get(), answerShaping(ack));
+                byte[] shaped = rtpengine.shaped(mediaCall.get(), rtpengine.answeredSdp(ack).orElseThrow(), answerShaping(ack));
                 rewritten = rtpengine.answer(mediaCall.get(), Answer.of(call.get().otherTag(leg).orElse(""), call.get().tagOf(leg), shaped));
             } catch (MediaException e) {
                 // An ACK cannot be refused: the dialog is completed, then ended, rather than left half-anchored.
@@ -647,9 +647,9 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet {
         Optional<byte[]> sdp = SdpBody.of(response);
         boolean offerInReply = sdp.isPresent() && SdpBody.of(response.getRequest()).isEmpty();
         Optional<MediaCall> mediaCall = anchoredCall(session);
-        if (sdp.isPresent() && mediaCall.isPresent()) {
+        if (carriesSdp(response, sdp) && mediaCall.isPresent()) {
             try {
-                rewritten = mediaOfReply(mediaCall.get(), call, response, sdp.get(), offerInReply, call.viaBranchOf(leg));
+                rewritten = mediaOfReply(mediaCall.get(), call, response, offerInReply, call.viaBranchOf(leg));
             } catch (MediaException e) {
                 if (status < 200) {
                     LOG.warning(() -> "call-id=" + invite.getCallId() + " " + status + " relayed without its SDP, not anchored: " + e.reason());
@@ -779,9 +779,9 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet {
         boolean offerAnswer = "INVITE".equals(method) || "UPDATE".equals(method);
         byte[] rewritten = null;
         boolean offerInReply = sdp.isPresent() && SdpBody.of(response.getRequest()).isEmpty();
-        if (offerAnswer && status < 300 && sdp.isPresent() && call.isPresent() && mediaCall.isPresent()) {
+        if (offerAnswer && status < 300 && carriesSdp(response, sdp) && call.isPresent() && mediaCall.isPresent()) {
             try {
-                rewritten = mediaOfReply(mediaCall.get(), call.get(), response, sdp.get(), offerInReply, Optional.empty());
+                rewritten = mediaOfReply(mediaCall.get(), call.get(), response, offerInReply, Optional.empty());
             } catch (MediaException e) {
                 if (status < 200) {
                     relay(response, peer, null, true);
@@ -822,12 +822,18 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet {
         }
     }
 
+    /** SDP, or SDP hidden in a multipart body (which {@link RtpEngineService#answeredSdp} refuses rather than relay raw). */
+    private static boolean carriesSdp(SipServletMessage message, Optional<byte[]> sdp) {
+        return sdp.isPresent() || SdpBody.isMultipartWithSdp(message);
+    }
+
     /**
      * The SDP a reply carries on to the other leg: the answer to the offer its request made, or (when the request
      * had none) the replying party's own offer, whose answer comes in the ACK.
      */
-    private byte[] mediaOfReply(MediaCall mediaCall, B2buaCall call, SipServletResponse reply, byte[] sdp, boolean offerInReply,
+    private byte[] mediaOfReply(MediaCall mediaCall, B2buaCall call, SipServletResponse reply, boolean offerInReply,
             Optional<String> viaBranch) throws MediaException {
+        byte[] sdp = rtpengine.answeredSdp(reply).orElseThrow(); // held against media.limits, as offers are
         SipSession replying = reply.getSession();
         String answerer = call.tagOf(replying);
         String offerer = call.otherTag(replying).orElse("");

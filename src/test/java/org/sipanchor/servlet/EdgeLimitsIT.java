@@ -84,6 +84,40 @@ class EdgeLimitsIT {
         assertNeverOffered(in(mode), refusal);
     }
 
+    @org.junit.jupiter.api.Nested
+    @DisplayName("a callee's answer with more m= lines than media.limits.max_media_sections never reaches RTPEngine")
+    class AnswerOverLimits {
+
+        private final String answer = Sipp.sdp("pcmu-answer.sdp").split("m=audio")[0]
+                + "m=audio 17000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n".repeat(9);
+
+        @Test
+        @DisplayName("the B2BUA refuses the call: 488 to the caller (no detail of the callee's SDP), ACK and BYE to the callee, media released")
+        void b2buaEndsTheCall() {
+            AnchoringServer.Calls calls = b2bua.call(Sipp.scenario("uac-expect-status.xml").set("status", "488").service("bob"),
+                    Sipp.scenario("uas-answer.xml").set("answer", answer.strip()));
+            Message refusal = calls.caller().receivedResponses(488, "INVITE").get(0);
+            assertEquals("399 sipanchor \"media could not be anchored\"", refusal.header("Warning").orElse(""), refusal.toString());
+            assertEquals(1, calls.callee().received("BYE").size(), "the callee's answered leg is hung up");
+            String callId = refusal.header("Call-ID").orElseThrow();
+            assertEquals(0, b2bua.rtpengine().commandsLogged(callId, "answer"), "RTPEngine got the oversized answer");
+            assertTrue(b2bua.server().logged(line -> line.contains("call-id=" + callId) && line.contains("max_media_sections")),
+                    b2bua.server().output());
+        }
+
+        @Test
+        @DisplayName("the proxy relays the 200 (a reply cannot be refused) without asking RTPEngine, logs it with the Call-ID, and BYE releases the offer")
+        void proxyRelaysUnanchored() {
+            AnchoringServer.Calls calls = proxy.call(Sipp.scenario("uac-call.xml").service("bob"),
+                    Sipp.scenario("uas-answer.xml").set("answer", answer.strip()));
+            String callId = calls.caller().receivedResponses(200, "INVITE").get(0).header("Call-ID").orElseThrow();
+            assertEquals(0, proxy.rtpengine().commandsLogged(callId, "answer"), "RTPEngine got the oversized answer");
+            assertEquals(1, proxy.rtpengine().commandsLogged(callId, "delete"), "the anchored offer is released on BYE");
+            assertTrue(proxy.server().logged(line -> line.contains("call-id=" + callId) && line.contains("unanchored")
+                    && line.contains("max_media_sections")), proxy.server().output());
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"proxy", "b2bua"})
     @DisplayName("SDP inside a multipart/mixed body gets 415 with Accept: application/sdp, never relayed raw")
