@@ -23,9 +23,9 @@ import java.util.function.Predicate;
  * {@code sipanchor.yaml} next to {@code server.xml}, found there without any system property. Only the ports differ
  * (the server's {@code bootstrap.properties}), and the console shows INFO so that tests can read sipanchor's log.
  *
- * <p>Each test class gets a server of its own: an application redeployed into a running Liberty 25.0.0.11 server
- * lost its {@code sip.xml} timer listener ("Timer Listener not associated with Application Session"), so sharing
- * one server between classes would test something users should not do.
+ * <p>Liberty takes seconds to start, so the end-to-end suite shares one server ({@link #deployShared}): each test
+ * class deploys its application and configuration into it and undeploys it afterwards. {@link #start} gives a test
+ * a server of its own.
  *
  * <p>The runtime is {@code io.openliberty:openliberty-runtime}, unpacked by the build into {@code target/liberty/wlp}
  * (the {@code sipanchor.liberty} property); each server gets its own user folder under the test output.
@@ -40,6 +40,8 @@ public final class LibertyServer implements RunningSipAnchor {
     private static final String SERVER_NAME = "sipanchor";
     private static final String BUNDLED_APP = "<webApplication location=\"sipanchor.war\"/>";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    /** "The server is ready to run a smarter planet": the server has started, its applications may still be starting. */
+    private static final Predicate<String> SERVER_READY = line -> line.contains("CWWKF0011I");
     /** "[app] [/context] [servlet]: Initialization successful.": the main servlet has started and can take calls. */
     private static final Predicate<String> APP_READY = line -> line.contains("SRVE0242I");
     /** "The application ... has stopped successfully". */
@@ -47,6 +49,9 @@ public final class LibertyServer implements RunningSipAnchor {
     private static final List<String> START_FAILURES = List.of("CWWKZ0002E", "CWWKZ0004E", "SRVE0271E", "SRVE0276E",
             "CWWKF0001E", "CWWKE0701E", "CWWKG0014E", "bad configuration");
     private static final Predicate<String> START_FAILED = line -> START_FAILURES.stream().anyMatch(line::contains);
+
+    private static LibertyServer shared;
+    private static List<String> sharedJvmOptions;
 
     private final Process process;
     private final Path serverDir;
@@ -90,6 +95,35 @@ public final class LibertyServer implements RunningSipAnchor {
         return server;
     }
 
+    /**
+     * Deploys {@code application} with this configuration into the suite's one server (started on first use, and
+     * again only when a test needs other JVM options), as an operator updates a running server, and returns once it
+     * is ready. {@link Deployment#stopCleanly()} undeploys it; the server stops when the tests' JVM ends.
+     */
+    public static synchronized Deployment deployShared(String yaml, Path application, List<String> jvmOptions) {
+        if (shared != null && (!shared.process.isAlive() || !sharedJvmOptions.equals(jvmOptions))) {
+            shared.close();
+            shared = null;
+        }
+        if (shared == null) {
+            LibertyServer server = launch(LoopbackPorts.free(), jvmOptions);
+            server.writeServerXml(application, false);
+            server.awaitReady(0, SERVER_READY, START_TIMEOUT);
+            Runtime.getRuntime().addShutdownHook(new Thread(server::close, "liberty-stop"));
+            shared = server;
+            sharedJvmOptions = List.copyOf(jvmOptions);
+        }
+        return shared.deploy(yaml, application);
+    }
+
+    private Deployment deploy(String yaml, Path application) {
+        int mark = output.size();
+        install(yaml, application);
+        writeServerXml(application);
+        awaitReady(mark, APP_READY, START_TIMEOUT);
+        return new Deployment(mark, application);
+    }
+
     private static LibertyServer launch(int sipPort, List<String> jvmOptions) {
         Path userDir = TestOutput.directory("liberty-" + sipPort);
         Path serverDir = userDir.resolve("servers").resolve(SERVER_NAME);
@@ -125,6 +159,11 @@ public final class LibertyServer implements RunningSipAnchor {
      * {@code liberty/server-own-app.xml} for any other war, which also gets sipanchor-lib/ (target/sipanchor-lib).
      */
     private void writeServerXml(Path application) {
+        writeServerXml(application, true);
+    }
+
+    /** {@link #writeServerXml(Path)}, or the same file without its application when {@code deployed} is false. */
+    private void writeServerXml(Path application, boolean deployed) {
         String file = application.getFileName().toString();
         try {
             String xml;
@@ -143,21 +182,14 @@ public final class LibertyServer implements RunningSipAnchor {
                 }
                 xml = xml.replace(OWN_APP, "location=\"" + file + "\"");
                 copyLibrary(bundledWar().resolveSibling("sipanchor-lib"), serverDir.resolve("sipanchor-lib"));
-                Files.writeString(serverDir.resolve("dar.properties"), applicationRouter(file.replaceFirst("\\.war$", "")));
+            }
+            if (!deployed) {
+                xml = xml.replaceAll("(?s)<application [^>]*/>|<webApplication [^>]*/>|<webApplication [^>]*>.*?</webApplication>", "");
             }
             Files.writeString(serverDir.resolve("server.xml"), xml);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** The default application router's file: every method to {@code appName}, as the launcher writes it. */
-    private static String applicationRouter(String appName) {
-        StringBuilder dar = new StringBuilder();
-        for (String method : List.of("INVITE", "REGISTER", "OPTIONS", "MESSAGE", "SUBSCRIBE", "NOTIFY", "PUBLISH", "REFER", "INFO", "UPDATE")) {
-            dar.append(method).append(": (\"").append(appName).append("\", \"DAR:From\", \"ORIGINATING\", \"\", \"NO_ROUTE\", \"0\")\n");
-        }
-        return dar.toString();
     }
 
     private static void copyLibrary(Path from, Path to) throws IOException {
@@ -290,6 +322,55 @@ public final class LibertyServer implements RunningSipAnchor {
                 Thread.currentThread().interrupt();
                 process.destroyForcibly();
             }
+        }
+    }
+
+    /**
+     * One application deployed into the shared server, seen from its deployment on: its log is what the server
+     * logged since, and stopping it undeploys it (the server runs on for the next test class).
+     */
+    public final class Deployment implements RunningSipAnchor {
+
+        private final int mark;
+        private final Path application;
+
+        private Deployment(int mark, Path application) {
+            this.mark = mark;
+            this.application = application;
+        }
+
+        @Override
+        public String sipAddress() {
+            return LibertyServer.this.sipAddress();
+        }
+
+        /** Undeploys the application as an operator does (server.xml without it) and checks that it stopped. */
+        @Override
+        public void stopCleanly() {
+            int undeployed = output.size();
+            writeServerXml(application, false);
+            awaitLoggedSince(undeployed, APP_STOPPED, START_TIMEOUT);
+        }
+
+        @Override
+        public String output() {
+            return String.join("\n", since(mark));
+        }
+
+        @Override
+        public boolean logged(Predicate<String> line) {
+            return since(mark).stream().anyMatch(line);
+        }
+
+        @Override
+        public String awaitLogged(Predicate<String> line, Duration timeout) {
+            return awaitLoggedSince(mark, line, timeout);
+        }
+
+        /** Leaves the shared server running: it stops when the tests' JVM ends. */
+        @Override
+        public void close() {
+            // nothing of its own to end
         }
     }
 }

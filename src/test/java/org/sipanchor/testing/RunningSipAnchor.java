@@ -27,15 +27,15 @@ public interface RunningSipAnchor extends AutoCloseable {
      * Starts {@code application} ({@code null}: the bundled one) with this YAML as its configuration on the container
      * under test, and waits until it is ready.
      *
-     * @param sipPort the port SIP listens on: the YAML's {@code sip.listen} on the launcher, Liberty's
-     *                {@code sipEndpoint} (where the YAML's {@code sip.listen} is ignored)
+     * @param sipPort the port the YAML's {@code sip.listen} names; Liberty's shared server listens on a port of its
+     *                own ({@code sipEndpoint}), which {@link #sipAddress()} gives
      * @param jvmOptions more options of the server's JVM, e.g. {@code -Dname=value}
      */
     static RunningSipAnchor start(String yaml, int sipPort, Path application, List<String> jvmOptions) {
         return switch (Container.underTest()) {
             case EMBEDDED -> SipAnchorServer.start(yaml, sipPort, jvmOptions,
                     application == null ? new String[0] : new String[] {"--app", application.toString()});
-            case LIBERTY -> LibertyServer.start(yaml, sipPort,
+            case LIBERTY -> LibertyServer.deployShared(yaml,
                     application == null ? LibertyServer.bundledWar() : application, jvmOptions);
         };
     }
@@ -49,7 +49,8 @@ public interface RunningSipAnchor extends AutoCloseable {
     String sipAddress();
 
     /**
-     * Stops the server the way an operator does (SIGTERM), and fails unless it stopped cleanly.
+     * Stops the application the way an operator does, and fails unless it stopped cleanly: SIGTERM to the launcher,
+     * or the application undeployed from the running Liberty server.
      */
     void stopCleanly();
 
