@@ -2,6 +2,7 @@ package org.sipanchor.servlet;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,21 +97,25 @@ public abstract class MediaProxyServlet extends SipAnchorServlet {
             request.createResponse(SipServletResponse.SC_NOT_FOUND).send();
             return;
         }
+        // The offer is anchored (or refused) before the request becomes a proxy's: once it is, a container may let
+        // only the proxy answer it (Open Liberty drops a final response the application sends itself then).
+        BranchOffers offers = BranchOffers.UNCHANGED;
+        if ("INVITE".equals(request.getMethod())) {
+            Optional<BranchOffers> decided = anchors(request)
+                    ? anchoredOffers(request, targets.destinations().size())
+                    : shapedOffers(request, targets.destinations().size());
+            if (decided.isEmpty()) {
+                return;
+            }
+            offers = decided.get();
+        }
         Proxy proxy = request.getProxy();
         proxy.setRecordRoute(true);
         proxy.setSupervised(true);
         proxy.setParallel(true);
         proxy.setProxyTimeout(app.noAnswerTimeoutSecs());
         List<ProxyBranch> branches = proxy.createProxyBranches(targets.destinations());
-        if ("INVITE".equals(request.getMethod())) {
-            if (anchors(request)) {
-                if (!anchorBranches(request, branches)) {
-                    return;
-                }
-            } else if (!shapeBranches(request, branches)) {
-                return;
-            }
-        }
+        offers.applyTo(request, branches);
         for (int i = 0; i < branches.size(); i++) {
             TargetTransport.pin(branches.get(i).getRequest(), targets.destinations().get(i));
         }
@@ -191,58 +196,70 @@ public abstract class MediaProxyServlet extends SipAnchorServlet {
     }
 
     /**
-     * Offers each branch's copy of the INVITE with its own via-branch. A failure releases whatever was anchored
-     * and either rejects the call or, with {@code media.on_failure: relay}, lets it through unanchored.
-     *
-     * @return whether to go on proxying
+     * What the branches of an INVITE carry: its offer anchored once per branch (each with its own via-branch), the
+     * same shaped offer on every branch, or the INVITE's own body ({@link #UNCHANGED}).
      */
-    private boolean anchorBranches(SipServletRequest request, List<ProxyBranch> branches) throws IOException {
+    private record BranchOffers(List<byte[]> bodies, boolean anchoredPerBranch) {
+
+        static final BranchOffers UNCHANGED = new BranchOffers(List.of(), false);
+
+        void applyTo(SipServletRequest request, List<ProxyBranch> branches) {
+            if (bodies.isEmpty()) {
+                return;
+            }
+            Map<ProxyBranch, String> viaBranches = new IdentityHashMap<>();
+            for (int i = 0; i < branches.size(); i++) {
+                SdpBody.replace(branches.get(i).getRequest(), bodies.get(i));
+                viaBranches.put(branches.get(i), Offer.branch(i));
+            }
+            if (anchoredPerBranch) {
+                request.getApplicationSession().setAttribute(VIA_BRANCHES, viaBranches);
+            }
+        }
+    }
+
+    /**
+     * Anchors the INVITE's offer once for each of {@code branchCount} branches. A failure releases whatever was
+     * anchored and either rejects the call or, with {@code media.on_failure: relay}, lets it through unanchored.
+     *
+     * @return the branches' offers, or empty when the call was rejected
+     */
+    private Optional<BranchOffers> anchoredOffers(SipServletRequest request, int branchCount) throws IOException {
         Optional<byte[]> sdp;
         try {
             // held against media.limits before the call's media state exists: a refused offer leaves nothing to release
             sdp = rtpengine.offeredSdp(request);
         } catch (MediaException e) {
             MediaFailureReply.send(request, e);
-            return false;
+            return Optional.empty();
         }
         MediaCall call = rtpengine.begin(request, profile(request));
         if (sdp.isEmpty()) {
-            return true; // a late offer: the 2xx brings it
+            return Optional.of(BranchOffers.UNCHANGED); // a late offer: the 2xx brings it
         }
-        List<byte[]> rewritten;
         try {
             Offer offer = rtpengine.offerIn(request, rtpengine.shaped(call, sdp.get(), offerShaping(request)));
-            rewritten = rtpengine.offerBranches(call, offer, branches.size(), true);
+            return Optional.of(new BranchOffers(rtpengine.offerBranches(call, offer, branchCount, true), true));
         } catch (MediaException e) {
-            return firstOfferFailed(request, e);
+            return firstOfferFailed(request, e) ? Optional.of(BranchOffers.UNCHANGED) : Optional.empty();
         }
-        Map<ProxyBranch, String> viaBranches = new IdentityHashMap<>();
-        for (int i = 0; i < branches.size(); i++) {
-            SipServletRequest branchRequest = branches.get(i).getRequest();
-            SdpBody.replace(branchRequest, rewritten.get(i));
-            viaBranches.put(branches.get(i), Offer.branch(i));
-        }
-        request.getApplicationSession().setAttribute(VIA_BRANCHES, viaBranches);
-        return true;
     }
 
     /** The INVITE's offer after {@link #shapeOffer}, on every branch of a call whose media is not anchored. */
-    private boolean shapeBranches(SipServletRequest request, List<ProxyBranch> branches) throws IOException {
+    private Optional<BranchOffers> shapedOffers(SipServletRequest request, int branchCount) throws IOException {
         Optional<byte[]> sdp = SdpBody.of(request);
         if (sdp.isEmpty()) {
-            return true;
+            return Optional.of(BranchOffers.UNCHANGED);
         }
         byte[] shaped;
         try {
             shaped = RtpEngineService.shaped(request.getCallId(), sdp.get(), offerShaping(request));
         } catch (MediaException e) {
             MediaFailureReply.send(request, e);
-            return false;
+            return Optional.empty();
         }
-        if (shaped != sdp.get()) {
-            branches.forEach(branch -> SdpBody.replace(branch.getRequest(), shaped));
-        }
-        return true;
+        return Optional.of(shaped == sdp.get() ? BranchOffers.UNCHANGED
+                : new BranchOffers(Collections.nCopies(branchCount, shaped), false));
     }
 
     /**

@@ -80,6 +80,7 @@ public final class SipAnchorCdi implements ServletContextListener {
             LOG.severe("bad configuration: " + e.getMessage());
             throw e;
         }
+        ContainerOwnedSettings.warnIgnored(configFile);
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         Weld weld = new Weld("sipanchor" + context.getContextPath().replace('/', '-'))
                 .disableDiscovery()

@@ -1,13 +1,11 @@
 package org.sipanchor.app;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.sipanchor.testing.LoopbackPorts;
+import org.sipanchor.testing.RunningSipAnchor;
 import org.sipanchor.testing.SipAnchorServer;
 import org.sipanchor.testing.Sipp;
 
@@ -15,18 +13,18 @@ import org.sipanchor.testing.Sipp;
 @DisplayName("The bundled proxy without a next hop")
 class RegistrarIT {
 
-    private static SipAnchorServer server;
+    private static RunningSipAnchor server;
 
     @BeforeAll
     static void startServer() {
         int sipPort = LoopbackPorts.free();
-        server = SipAnchorServer.start(SipAnchorServer.config(sipPort, "app:\n  auth: off\n"), sipPort);
+        server = RunningSipAnchor.start(SipAnchorServer.config(sipPort, "app:\n  auth: off\n"), sipPort);
     }
 
     @AfterAll
     static void stopServer() {
         if (server != null) {
-            assertEquals(0, server.stop());
+            server.stopCleanly();
         }
     }
 

@@ -34,7 +34,7 @@ class ReadmeSnippetsTest {
     /** Where README code comes from: each file here is compiled by the build or loaded by a test. */
     private static final List<Path> SOURCES = List.of(Path.of("examples"), Path.of("src/main/java"), Path.of("server-config"),
             Path.of("src/test/resources/readme"), Path.of("src/test/java/org/sipanchor/readme"), Path.of("sip.xml"),
-            Path.of("webapp"));
+            Path.of("webapp"), Path.of("liberty"));
     private static final Pattern BLOCK = Pattern.compile("(?ms)^```(java|xml|yaml)\\n(.*?)^```");
 
     @TestFactory

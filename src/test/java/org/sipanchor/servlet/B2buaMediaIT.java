@@ -79,7 +79,8 @@ class B2buaMediaIT {
                 "the caller's tag stays on the A-leg");
         assertNotEquals(tag(calleeOk.header("To").orElseThrow()), tag(callerOk.header("To").orElseThrow()),
                 "the callee's tag stays on the B-leg");
-        assertTrue(calleeInvite.header("From").orElseThrow().contains("\"alice\" <sip:alice@127.0.0.1"),
+        // a display name that is a token may go quoted or not (RFC 3261 25.1): Restcomm quotes it, Liberty does not
+        assertTrue(calleeInvite.header("From").orElseThrow().matches("\"?alice\"? <sip:alice@127\\.0\\.0\\.1.*"),
                 "the caller's display name and URI cross\n" + calleeInvite);
 
         assertEquals(1, calleeInvite.headers().stream().filter(h -> h.toLowerCase().startsWith("via:")).count(),
@@ -89,7 +90,8 @@ class B2buaMediaIT {
                 "the callee's Contact is the B2BUA\n" + calleeInvite);
         assertFalse(calleeInvite.header("User-Agent").isPresent(), "User-Agent stays behind\n" + calleeInvite);
         assertFalse(calleeInvite.header("X-Access-Secret").isPresent(), "private headers stay behind\n" + calleeInvite);
-        assertEquals("<sip:+15551230000@access.example.org>", calleeInvite.header("P-Asserted-Identity").orElse(""),
+        // as a name-addr or a bare addr-spec, both RFC 3325: Restcomm writes the brackets, Liberty drops them
+        assertTrue(calleeInvite.header("P-Asserted-Identity").orElse("").matches("<?sip:\\+15551230000@access\\.example\\.org>?"),
                 "the asserted identity crosses\n" + calleeInvite);
         assertTrue(calleeInvite.header("Allow").orElse("").contains("UPDATE"), "Allow crosses\n" + calleeInvite);
         assertEquals("timer", calleeInvite.header("Supported").orElse(""), "Supported crosses without 100rel\n" + calleeInvite);

@@ -1,7 +1,5 @@
 package org.sipanchor.testing;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,9 +11,10 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The usual end-to-end set-up as one JUnit extension: a real RTPEngine, and the launcher with the bundled app in
- * front of it, whose next hop is a callee port the tests put a SIPp UAS on. After each test RTPEngine must hold no
- * session; after the class the server must stop with exit status 0.
+ * The usual end-to-end set-up as one JUnit extension: a real RTPEngine, and the bundled app in front of it, whose
+ * next hop is a callee port the tests put a SIPp UAS on. The app runs on the container under test
+ * ({@link RunningSipAnchor}): the launcher's embedded Restcomm, or Open Liberty. After each test RTPEngine must hold
+ * no session; after the class the server must stop with exit status 0.
  *
  * <pre>{@code
  * @RegisterExtension
@@ -37,7 +36,7 @@ public final class AnchoringServer implements BeforeAllCallback, AfterEachCallba
     private Path app;
     private final List<String> jvmOptions = new ArrayList<>();
     private String calleePortProperty;
-    private SipAnchorServer server;
+    private RunningSipAnchor server;
     private int calleePort;
 
     private AnchoringServer() {
@@ -49,8 +48,8 @@ public final class AnchoringServer implements BeforeAllCallback, AfterEachCallba
     }
 
     /**
-     * Another application instead of the bundled one ({@code bin/sipanchor --app}), e.g. an example's war built on
-     * sipanchor; the configuration is the same.
+     * Another application instead of the bundled one ({@code bin/sipanchor --app}, or the archive Liberty deploys),
+     * e.g. an example's war built on sipanchor; the configuration is the same.
      */
     public static AnchoringServer deploying(Path application) {
         AnchoringServer server = new AnchoringServer();
@@ -106,7 +105,7 @@ public final class AnchoringServer implements BeforeAllCallback, AfterEachCallba
         rtpengine.start();
         int sipPort = LoopbackPorts.free();
         calleePort = LoopbackPorts.free();
-        server = SipAnchorServer.start(SipAnchorServer.config(sipPort, """
+        server = RunningSipAnchor.start(SipAnchorServer.config(sipPort, """
                 app:
                   mode: %s
                   next_hop: "sip:127.0.0.1:%d"
@@ -118,7 +117,7 @@ public final class AnchoringServer implements BeforeAllCallback, AfterEachCallba
                     address: "%s"
                   sdp_name: "%s"
                 """.formatted(mode, calleePort, profile, auth, rtpengine.ngHostPort(), sdpName) + moreYaml), sipPort,
-                serverJvmOptions(), app == null ? new String[0] : new String[] {"--app", app.toString()});
+                app, serverJvmOptions());
     }
 
     private List<String> serverJvmOptions() {
@@ -138,7 +137,7 @@ public final class AnchoringServer implements BeforeAllCallback, AfterEachCallba
     public void afterAll(ExtensionContext context) {
         try {
             if (server != null) {
-                assertEquals(0, server.stop(), "exit status after SIGTERM");
+                server.stopCleanly();
             }
         } finally {
             rtpengine.close();
@@ -172,7 +171,7 @@ public final class AnchoringServer implements BeforeAllCallback, AfterEachCallba
         }
     }
 
-    public SipAnchorServer server() {
+    public RunningSipAnchor server() {
         return server;
     }
 

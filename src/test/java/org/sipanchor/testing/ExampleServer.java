@@ -1,7 +1,5 @@
 package org.sipanchor.testing;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,7 +15,8 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * One of {@code examples/} deployed the way its own {@code sipanchor.yaml} says, with {@code bin/sipanchor --app}:
+ * One of {@code examples/} deployed the way its own {@code sipanchor.yaml} says, with {@code bin/sipanchor --app}
+ * (or into Open Liberty, see {@link RunningSipAnchor}):
  * the example's configuration is used as written, only its loopback ports (SIP 5060, the next hops 5090 and 5091,
  * RTPEngine 22222, DTMF events 9999) are moved to free ones, so the file a user reads is the file under test. After
  * each test RTPEngine must hold no session; after the class the server must stop with exit status 0.
@@ -37,7 +36,7 @@ public final class ExampleServer implements BeforeAllCallback, AfterEachCallback
     private final List<String> rtpengineArgs = new ArrayList<>();
     private final Map<String, String> replacements = new LinkedHashMap<>();
     private RtpEngineDaemon rtpengine;
-    private SipAnchorServer server;
+    private RunningSipAnchor server;
 
     private ExampleServer(String name) {
         this.name = name;
@@ -77,7 +76,7 @@ public final class ExampleServer implements BeforeAllCallback, AfterEachCallback
         for (Map.Entry<String, String> replacement : replacements.entrySet()) {
             yaml = yaml.replace(replacement.getKey(), replacement.getValue());
         }
-        server = SipAnchorServer.start(yaml, sipPort, "--app", Examples.war(name).toString());
+        server = RunningSipAnchor.start(yaml, sipPort, Examples.war(name), List.of());
     }
 
     @Override
@@ -89,7 +88,7 @@ public final class ExampleServer implements BeforeAllCallback, AfterEachCallback
     public void afterAll(ExtensionContext context) {
         try {
             if (server != null) {
-                assertEquals(0, server.stop(), "exit status after SIGTERM");
+                server.stopCleanly();
             }
         } finally {
             if (rtpengine != null) {
@@ -98,7 +97,7 @@ public final class ExampleServer implements BeforeAllCallback, AfterEachCallback
         }
     }
 
-    public SipAnchorServer server() {
+    public RunningSipAnchor server() {
         return server;
     }
 

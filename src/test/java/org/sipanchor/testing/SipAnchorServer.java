@@ -1,5 +1,7 @@
 package org.sipanchor.testing;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -25,7 +27,7 @@ import java.util.function.Predicate;
  * }
  * }</pre>
  */
-public final class SipAnchorServer implements AutoCloseable {
+public final class SipAnchorServer implements RunningSipAnchor {
 
     private final Process process;
     private final List<String> output = new CopyOnWriteArrayList<>();
@@ -108,6 +110,7 @@ public final class SipAnchorServer implements AutoCloseable {
                 + moreYaml;
     }
 
+    @Override
     public String sipAddress() {
         return "127.0.0.1:" + sipPort;
     }
@@ -148,15 +151,23 @@ public final class SipAnchorServer implements AutoCloseable {
         return waitForExit(Duration.ofSeconds(20));
     }
 
+    @Override
+    public void stopCleanly() {
+        assertEquals(0, stop(), "exit status after SIGTERM");
+    }
+
+    @Override
     public String output() {
         return String.join("\n", output);
     }
 
+    @Override
     public boolean logged(Predicate<String> line) {
         return output.stream().anyMatch(line);
     }
 
     /** Waits until the server logs a line that {@code line} accepts, and returns it; fails after {@code timeout}. */
+    @Override
     public String awaitLogged(Predicate<String> line, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
