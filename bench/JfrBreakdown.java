@@ -16,8 +16,9 @@ import jdk.jfr.consumer.RecordingFile;
  * (the JDK code a layer calls is that layer's cost), logging to logging wherever it is called from. Also prints the
  * share of samples with sipanchor code anywhere on the stack, GC pauses, and the hottest methods.
  *
- * <pre>java bench/JfrBreakdown.java target.jfr [calls]</pre>
- * With the number of calls made during the recording, it also prints CPU time per call.
+ * <pre>java bench/JfrBreakdown.java target.jfr [calls [skip-seconds]]</pre>
+ * With the number of calls made during the recording, it also prints CPU time per call; events of the first
+ * skip-seconds (start-up: class loading, CDI, JIT) are left out.
  */
 public class JfrBreakdown {
 
@@ -26,6 +27,12 @@ public class JfrBreakdown {
     public static void main(String[] args) throws Exception {
         Path file = Path.of(args[0]);
         long calls = args.length > 1 ? Long.parseLong(args[1]) : 0;
+        long skipSeconds = args.length > 2 ? Long.parseLong(args[2]) : 0;
+        java.time.Instant recordingStart = null;
+        for (RecordedEvent event : RecordingFile.readAllEvents(file)) {
+            if (recordingStart == null || event.getStartTime().isBefore(recordingStart)) recordingStart = event.getStartTime();
+        }
+        java.time.Instant from = recordingStart.plusSeconds(skipSeconds);
         Map<Layer, Long> cpu = new LinkedHashMap<>();
         Map<Layer, Long> alloc = new LinkedHashMap<>();
         Map<String, Long> hot = new HashMap<>();
@@ -35,6 +42,7 @@ public class JfrBreakdown {
         java.time.Instant first = null, last = null;
         for (RecordedEvent event : RecordingFile.readAllEvents(file)) {
             String type = event.getEventType().getName();
+            if (event.getStartTime().isBefore(from)) continue;
             if (first == null || event.getStartTime().isBefore(first)) first = event.getStartTime();
             if (last == null || event.getEndTime().isAfter(last)) last = event.getEndTime();
             switch (type) {
