@@ -138,10 +138,13 @@ final class ConfigLoader {
 
     private static SipAdmission sipAdmission(YamlMapping section) {
         SipAdmission defaults = SipAdmission.DEFAULTS;
-        int queued = positive(section, "max_queued_messages", defaults.maxQueuedMessages(), 100_000);
+        int delay = positive(section, "max_queue_delay_ms", (int) defaults.maxQueueDelay().toMillis(), 10_000);
+        if (delay < 10) {
+            throw new ConfigException(section.locationOf("max_queue_delay_ms"), "must be at least 10 (got " + delay + ")");
+        }
         Duration retryAfter = Duration.ofSeconds(positive(section, "retry_after_secs", (int) defaults.retryAfter().toSeconds(), 3600));
         section.rejectUnknownKeys();
-        return new SipAdmission(queued, retryAfter);
+        return new SipAdmission(Duration.ofMillis(delay), retryAfter);
     }
 
     /** The key material of wss listeners, checked by opening it: a wrong password stops start-up at its line. */

@@ -21,30 +21,42 @@ import gov.nist.javax.sip.stack.UDPMessageProcessor;
  * Admission control in the SIP stack (RFC 6357): past capacity a new INVITE gets 503 with Retry-After at once, from the
  * thread that parsed it, before any transaction, servlet or RTPEngine request exists; everything else goes on.
  *
- * <p>Capacity is measured where overload shows first: the datagrams the stack has read and no SIP thread has taken
- * yet. That queue only grows when every SIP thread is busy, and each message in it (the BYEs and ACKs of calls in
- * progress too) waits behind all the others; past {@code sip.admission.max_queued_messages} a new call would only
- * make every call slower, so it is refused, cheaply (one reply, no state). An INVITE with a To tag (a re-INVITE),
+ * <p>Capacity is measured where overload shows first: the time a datagram waits in the stack's UDP queue for a SIP
+ * thread. That queue only grows when every SIP thread is busy, and each message in it (the BYEs and ACKs of calls in
+ * progress too) waits behind all the others. The wait is estimated as the queue's length over the rate the SIP
+ * threads took messages in the last second (every message passes this valve, so it counts them): a length alone would
+ * mean 30 ms on one machine and 300 ms on another, and would refuse calls after every young collection. Past
+ * {@code sip.admission.max_queue_delay_ms} a new call would only make every call slower, so it is refused, cheaply
+ * (one reply, no state). An INVITE with a To tag (a re-INVITE),
  * every other method, and every response go on whatever the load, so calls in progress keep being served.
  *
  * <p>The 503's To tag marks it as this valve's, so that its ACK is absorbed here too. Refusals are logged once per
  * {@link #LOG_INTERVAL_NANOS}, with their count, not once per INVITE. Read by the SIP stack from
- * {@code gov.nist.javax.sip.SIP_MESSAGE_VALVE}; its limits come from the stack properties {@link #MAX_QUEUED_PROPERTY}
+ * {@code gov.nist.javax.sip.SIP_MESSAGE_VALVE}; its limits come from the stack properties {@link #MAX_DELAY_PROPERTY}
  * and {@link #RETRY_AFTER_PROPERTY}, which the launcher writes from {@code sip.admission}.
  */
 public final class AdmissionValve implements SIPMessageValve {
 
-    /** The stack property with {@code sip.admission.max_queued_messages} (the stack makes valves with no arguments). */
-    static final String MAX_QUEUED_PROPERTY = "org.sipanchor.ADMISSION_MAX_QUEUED_MESSAGES";
+    /** The stack property with {@code sip.admission.max_queue_delay_ms} (the stack makes valves with no arguments). */
+    static final String MAX_DELAY_PROPERTY = "org.sipanchor.ADMISSION_MAX_QUEUE_DELAY_MS";
     /** The stack property with {@code sip.admission.retry_after_secs}. */
     static final String RETRY_AFTER_PROPERTY = "org.sipanchor.ADMISSION_RETRY_AFTER_SECS";
     /** The To tag of every 503 this valve sends, so that the caller's ACK of it is known. */
     static final String TAG_PREFIX = "sa-overload-";
     private static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
+    /** A few messages waiting is a burst, whatever the rate: all the SIP threads were busy for an instant. */
+    static final int MIN_QUEUED = 16;
+    private static final long RATE_WINDOW_NANOS = 1_000_000_000L;
     private static final Logger LOG = Logger.getLogger(AdmissionValve.class.getName());
 
-    private int maxQueued;
+    private long maxDelayMillis;
     private int retryAfterSecs;
+    /** Every message the stack handed to this valve: the SIP threads' drain rate. */
+    private final AtomicLong handled = new AtomicLong();
+    private long windowStartNanos = System.nanoTime();
+    private long windowStartCount;
+    private volatile double drainPerSecond;
+    private volatile java.util.function.DoubleSupplier drainRate = this::measuredDrainRate;
     /** The backlog, once known: the stack's UDP queues (resolved on the first INVITE), or what a test measures. */
     private volatile IntSupplier backlog;
     private final AtomicLong refused = new AtomicLong();
@@ -54,23 +66,25 @@ public final class AdmissionValve implements SIPMessageValve {
 
     /** As the SIP stack makes it: the defaults of {@code sip.admission} until {@link #init} reads the stack's properties. */
     public AdmissionValve() {
-        this(org.sipanchor.config.SipAdmission.DEFAULTS.maxQueuedMessages(),
+        this(org.sipanchor.config.SipAdmission.DEFAULTS.maxQueueDelay().toMillis(),
                 (int) org.sipanchor.config.SipAdmission.DEFAULTS.retryAfter().toSeconds());
     }
 
-    AdmissionValve(int maxQueued, int retryAfterSecs) {
-        this.maxQueued = maxQueued;
+    AdmissionValve(long maxDelayMillis, int retryAfterSecs) {
+        this.maxDelayMillis = maxDelayMillis;
         this.retryAfterSecs = retryAfterSecs;
     }
 
-    /** Measures the backlog with {@code backlog} instead of the stack's UDP queues. */
-    AdmissionValve measuring(IntSupplier backlog) {
+    /** Measures the queue with {@code backlog} and the SIP threads' rate with {@code drainRate} (messages a second). */
+    AdmissionValve measuring(IntSupplier backlog, java.util.function.DoubleSupplier drainRate) {
         this.backlog = backlog;
+        this.drainRate = drainRate;
         return this;
     }
 
     @Override
     public boolean processRequest(SIPRequest request, MessageChannel channel) {
+        handled.incrementAndGet();
         String method = request.getMethod();
         if ("ACK".equals(method)) {
             String toTag = request.getToTag();
@@ -80,11 +94,30 @@ public final class AdmissionValve implements SIPMessageValve {
             return true;
         }
         int queued = backlog(channel).getAsInt();
-        if (queued <= maxQueued) {
+        if (queued <= MIN_QUEUED) {
             return true;
         }
-        refuse(request, channel, queued);
+        long waitMillis = (long) (queued * 1000.0 / Math.max(1.0, drainRate.getAsDouble()));
+        if (waitMillis <= maxDelayMillis) {
+            return true;
+        }
+        refuse(request, channel, queued, waitMillis);
         return false;
+    }
+
+    /** Messages a second the SIP threads took over the last whole second (updated at most once a second). */
+    private double measuredDrainRate() {
+        long now = System.nanoTime();
+        synchronized (handled) {
+            long elapsed = now - windowStartNanos;
+            if (elapsed >= RATE_WINDOW_NANOS) {
+                long count = handled.get();
+                drainPerSecond = (count - windowStartCount) * 1e9 / elapsed;
+                windowStartNanos = now;
+                windowStartCount = count;
+            }
+        }
+        return drainPerSecond;
     }
 
     /** How many 503s this valve has sent. */
@@ -92,7 +125,7 @@ public final class AdmissionValve implements SIPMessageValve {
         return refused.get();
     }
 
-    private void refuse(SIPRequest request, MessageChannel channel, int queued) {
+    private void refuse(SIPRequest request, MessageChannel channel, int queued, long waitMillis) {
         refused.incrementAndGet();
         try {
             SIPResponse busy = request.createResponse(Response.SERVICE_UNAVAILABLE, "Overloaded");
@@ -110,8 +143,9 @@ public final class AdmissionValve implements SIPMessageValve {
             lastLogNanos = now;
             long total = refusedSinceLog.getAndSet(0);
             LOG.warning(() -> "overloaded: " + total + " new INVITEs refused with 503 since the last report ("
-                    + queued + " messages waiting for a SIP thread, limit sip.admission.max_queued_messages "
-                    + maxQueued + "); calls in progress are served; e.g. call-id=" + request.getCallId().getCallId());
+                    + queued + " messages waiting about " + waitMillis + " ms for a SIP thread, limit "
+                    + "sip.admission.max_queue_delay_ms " + maxDelayMillis + "); calls in progress are served; e.g. call-id="
+                    + request.getCallId().getCallId());
         } else if (count == 1) {
             LOG.fine(() -> "call-id=" + request.getCallId().getCallId() + " refused: overloaded");
         }
@@ -150,6 +184,7 @@ public final class AdmissionValve implements SIPMessageValve {
 
     @Override
     public boolean processResponse(Response response, MessageChannel channel) {
+        handled.incrementAndGet();
         return true;
     }
 
@@ -157,7 +192,7 @@ public final class AdmissionValve implements SIPMessageValve {
     public void init(SipStack sipStack) {
         if (sipStack instanceof gov.nist.javax.sip.SipStackImpl configured) {
             java.util.Properties properties = configured.getConfigurationProperties();
-            maxQueued = Integer.parseInt(properties.getProperty(MAX_QUEUED_PROPERTY, Integer.toString(maxQueued)));
+            maxDelayMillis = Long.parseLong(properties.getProperty(MAX_DELAY_PROPERTY, Long.toString(maxDelayMillis)));
             retryAfterSecs = Integer.parseInt(properties.getProperty(RETRY_AFTER_PROPERTY, Integer.toString(retryAfterSecs)));
         }
     }

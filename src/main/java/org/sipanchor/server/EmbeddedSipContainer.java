@@ -199,7 +199,7 @@ final class EmbeddedSipContainer {
         // runs to the end of the datagram): an INVITE's offer would vanish and the call go on unanchored.
         properties.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", DatagramBodyParserFactory.class.getName());
         limit(properties, sip.limits());
-        properties.setProperty(AdmissionValve.MAX_QUEUED_PROPERTY, Integer.toString(sip.admission().maxQueuedMessages()));
+        properties.setProperty(AdmissionValve.MAX_DELAY_PROPERTY, Long.toString(sip.admission().maxQueueDelay().toMillis()));
         properties.setProperty(AdmissionValve.RETRY_AFTER_PROPERTY, Long.toString(sip.admission().retryAfter().toSeconds()));
         // Admission first: a refused INVITE costs nothing more. Then the early ACK's wait for its 2xx's timer.
         String valves = AdmissionValve.class.getName() + "," + EarlyAckValve.class.getName();

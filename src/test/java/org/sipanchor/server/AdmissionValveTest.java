@@ -27,15 +27,35 @@ import gov.nist.javax.sip.stack.SIPTransactionStack;
 class AdmissionValveTest {
 
     private final AtomicInteger queued = new AtomicInteger();
-    private final AdmissionValve valve = new AdmissionValve(200, 3).measuring(queued::get);
+    /** The SIP threads take 1,000 messages a second: 200 waiting is 200 ms of waiting. */
+    private final AdmissionValve valve = new AdmissionValve(200, 3).measuring(queued::get, () -> 1000);
     private final RecordingChannel channel = new RecordingChannel();
 
     @Test
-    @DisplayName("lets every request through while the SIP threads keep up")
+    @DisplayName("lets every request through while messages wait no longer than the limit")
     void belowTheLimit() throws Exception {
         queued.set(200);
         assertTrue(valve.processRequest(request("INVITE", null), channel));
         assertTrue(channel.sent.isEmpty());
+    }
+
+    @Test
+    @DisplayName("measures the wait, not the length: a queue the threads drain fast is no overload, a slow one is")
+    void waitNotLength() throws Exception {
+        queued.set(1000);
+        AdmissionValve fast = new AdmissionValve(200, 3).measuring(queued::get, () -> 10_000);
+        assertTrue(fast.processRequest(request("INVITE", null), channel), "1,000 waiting at 10,000 a second: 100 ms");
+        queued.set(30);
+        AdmissionValve slow = new AdmissionValve(200, 3).measuring(queued::get, () -> 50);
+        assertFalse(slow.processRequest(request("INVITE", null), channel), "30 waiting at 50 a second: 600 ms");
+    }
+
+    @Test
+    @DisplayName("takes a handful of waiting messages for a burst, however slow the last second was")
+    void burst() throws Exception {
+        queued.set(AdmissionValve.MIN_QUEUED);
+        AdmissionValve idle = new AdmissionValve(200, 3).measuring(queued::get, () -> 0);
+        assertTrue(idle.processRequest(request("INVITE", null), channel));
     }
 
     @Test
