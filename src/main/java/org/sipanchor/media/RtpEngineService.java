@@ -624,7 +624,11 @@ public class RtpEngineService {
         if (!reply.hasSdp()) {
             throw new MediaException(Kind.REFUSED, call.callId(), "RTPEngine replied without SDP", null);
         }
-        return parse(call, reply.sdp()).maskIdentity(sdpName).toBytes();
+        try {
+            return SessionDescription.maskIdentity(reply.sdp(), sdpName);
+        } catch (SdpException e) {
+            throw MediaException.malformedSdp(call.callId(), e);
+        }
     }
 
     private static SessionDescription parse(MediaCall call, byte[] sdp) {
