@@ -45,7 +45,9 @@ for arg in "$@"; do
     *) echo "unknown option $arg" >&2; exit 2 ;;
   esac
 done
+warmup_seconds=15
 if [ "$quick" = true ]; then
+  warmup_seconds=8
   [[ " $* " == *" --seconds="* ]] || seconds=5
   [ -n "$rates" ] || rates="200,400,600,700,800,900,1000,1100,1200"
 fi
@@ -294,8 +296,11 @@ for target in ${targets//,/ }; do
   rtpengine_start "$target"
   target_start "$target"
   uas_start "$target"
-  # warm-up (JIT, caches), not reported
-  run_step "$target" 50 uac.xml warmup >/dev/null
+  # warm-up, not reported: the JVM compiles the stack's hot paths during its first thousand calls (its compiler
+  # threads then take a core), which would count against the first rate; Kamailio gets the same calls
+  step_seconds=$seconds; seconds=$warmup_seconds
+  run_step "$target" 100 uac.xml warmup >/dev/null
+  seconds=$step_seconds
   best[$target]=0; best_sipp[$target]="-"; best_target[$target]="-"
   for rate in ${rates//,/ }; do
     read -r calls good failed retrans p50 p99 _ _ left sippc targetc rtpec < <(run_step "$target" "$rate" uac.xml sweep)
