@@ -49,9 +49,9 @@ warmup_seconds=15
 if [ "$quick" = true ]; then
   warmup_seconds=8
   [[ " $* " == *" --seconds="* ]] || seconds=5
-  [ -n "$rates" ] || rates="200,400,600,700,800,900,1000,1100,1200"
+  [ -n "$rates" ] || rates="100,200,400,600,700,800,900,1000,1100,1200"
 fi
-[ -n "$rates" ] || rates="200,400,500,600,700,750,800,850,900,950,1000,1100,1200"
+[ -n "$rates" ] || rates="100,200,300,400,500,600,700,750,800,850,900,950,1000,1100,1200"
 
 for tool in rtpengine rtpengine-ctl sipp; do
   command -v "$tool" >/dev/null || { echo "$tool is not installed (scripts/install-deps installs it)" >&2; exit 1; }
