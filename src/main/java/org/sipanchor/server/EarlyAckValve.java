@@ -30,6 +30,7 @@ public final class EarlyAckValve implements SIPMessageValve {
 
     /** The sending thread has only to return from the socket: this bounds a wait that should last microseconds. */
     static final long MAX_WAIT_MILLIS = 50;
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(EarlyAckValve.class.getName());
 
     private SIPTransactionStack stack;
 
@@ -38,7 +39,11 @@ public final class EarlyAckValve implements SIPMessageValve {
         if (stack != null && "ACK".equals(request.getMethod())) {
             SIPDialog dialog = stack.getDialog(request.getDialogId(true));
             if (dialog != null) {
-                awaitRetransmissionTimer(dialog, request.getCSeq().getSeqNumber());
+                long start = System.nanoTime();
+                if (awaitRetransmissionTimer(dialog, request.getCSeq().getSeqNumber())) {
+                    LOG.fine(() -> "call-id=" + request.getCallId().getCallId() + " ACK held "
+                            + (System.nanoTime() - start) / 1000 + " us until its 2xx's retransmission timer existed");
+                }
             }
         }
         return true;
