@@ -165,22 +165,35 @@ public class Gatekeeper {
      * moments ago has come back unchanged: a loop. With another Request-URI it is a spiral (RFC 3261 section 16.3
      * step 4), which goes on; Max-Forwards still ends it if it never stops.
      */
-    synchronized boolean looped(SipServletRequest request, Supplier<List<String>> ownAddresses) {
+    boolean looped(SipServletRequest request, Supplier<List<String>> ownAddresses) {
+        // the request is read outside the lock: only the table is shared (every new request of every call passes here)
         String key = request.getCallId() + "\n" + request.getFrom().getParameter("tag") + "\n" + request.getHeader("CSeq")
                 + "\n" + request.getRequestURI();
         long now = clock.millis();
-        Iterator<Map.Entry<String, Long>> oldest = recent.entrySet().iterator();
-        while (oldest.hasNext()) {
-            Map.Entry<String, Long> entry = oldest.next();
-            if (now - entry.getValue() < REMEMBERED_MILLIS && recent.size() <= REMEMBERED_REQUESTS) {
-                break;
+        boolean seen;
+        synchronized (recent) {
+            Iterator<Map.Entry<String, Long>> oldest = recent.entrySet().iterator();
+            while (oldest.hasNext()) {
+                Map.Entry<String, Long> entry = oldest.next();
+                if (now - entry.getValue() < REMEMBERED_MILLIS && recent.size() <= REMEMBERED_REQUESTS) {
+                    break;
+                }
+                oldest.remove();
             }
-            oldest.remove();
+            seen = recent.containsKey(key);
+            if (!seen) {
+                recent.put(key, now);
+            }
         }
-        if (recent.containsKey(key) && viaFromHere(request, ownAddresses.get())) {
+        if (!seen) {
+            return false;
+        }
+        if (viaFromHere(request, ownAddresses.get())) {
             return true;
         }
-        recent.put(key, now);
+        synchronized (recent) {
+            recent.put(key, now);
+        }
         return false;
     }
 

@@ -116,8 +116,9 @@ final class ConfigLoader {
             }
         }
         SipLimits limits = sipLimits(section.mappingOrEmpty("limits"));
+        SipAdmission admission = sipAdmission(section.mappingOrEmpty("admission"));
         section.rejectUnknownKeys();
-        return new SipConfig(listen, tls, limits);
+        return new SipConfig(listen, tls, limits, admission);
     }
 
     private static SipLimits sipLimits(YamlMapping section) {
@@ -133,6 +134,17 @@ final class ConfigLoader {
         Duration idle = Duration.ofSeconds(positive(section, "tcp_idle_timeout_secs", (int) defaults.tcpIdleTimeout().toSeconds(), 86_400));
         section.rejectUnknownKeys();
         return new SipLimits(maxMessage, readTimeout, maxConnections, idle);
+    }
+
+    private static SipAdmission sipAdmission(YamlMapping section) {
+        SipAdmission defaults = SipAdmission.DEFAULTS;
+        int delay = positive(section, "max_queue_delay_ms", (int) defaults.maxQueueDelay().toMillis(), 10_000);
+        if (delay < 10) {
+            throw new ConfigException(section.locationOf("max_queue_delay_ms"), "must be at least 10 (got " + delay + ")");
+        }
+        Duration retryAfter = Duration.ofSeconds(positive(section, "retry_after_secs", (int) defaults.retryAfter().toSeconds(), 3600));
+        section.rejectUnknownKeys();
+        return new SipAdmission(Duration.ofMillis(delay), retryAfter);
     }
 
     /** The key material of wss listeners, checked by opening it: a wrong password stops start-up at its line. */

@@ -5,9 +5,9 @@ import java.util.Optional;
 
 /**
  * The {@code sip:} section: where the container listens for SIP, the TLS key material of its {@code wss}
- * listeners, and the limits the SIP stack enforces on every peer.
+ * listeners, the limits the SIP stack enforces on every peer, and when it refuses new calls ({@link SipAdmission}).
  */
-public record SipConfig(List<SipListen> listen, Optional<SipTlsConfig> tls, SipLimits limits) {
+public record SipConfig(List<SipListen> listen, Optional<SipTlsConfig> tls, SipLimits limits, SipAdmission admission) {
 
     public SipConfig {
         listen = List.copyOf(listen);

@@ -444,36 +444,38 @@ public class RtpEngineService {
 
     /**
      * Releases the whole call on RTPEngine, once: later calls for the same {@link MediaCall} do nothing. Never
-     * throws. Waits (at most the pool's budget) for the first delete; a delete RTPEngine did not confirm is kept by
-     * the pool and sent again with backoff until RTPEngine confirms it or says the call is gone
-     * ({@link EnginePool#release}), so the call is released exactly once for the caller and never forgotten.
+     * throws, and never waits: the {@code delete} is sent and this returns, so a BYE or a failure reply goes on without
+     * an NG round trip on the SIP thread. The release is still confirmed: a delete RTPEngine does not confirm is kept
+     * by the pool and sent again with backoff until RTPEngine confirms it or says the call is gone
+     * ({@link EnginePool#release}); {@link #released} says when the first delete's outcome is known.
      *
      * @return whether this call released it (false when it was already released)
      */
     public boolean delete(MediaCall call) {
+        return released(call).isPresent();
+    }
+
+    /**
+     * {@link #delete(MediaCall)}, with the outcome of the first delete: empty when the call was already released,
+     * else a future completed (within the pool's budget, never exceptionally) with what that delete achieved; a
+     * {@link ReleaseResult#PENDING} one is kept by the pool and retried until confirmed.
+     */
+    public Optional<CompletableFuture<ReleaseResult>> released(MediaCall call) {
         if (!call.release()) {
-            return false;
+            return Optional.empty();
         }
         forget(call);
         // Without a from-tag RTPEngine deletes every branch and monologue of the call.
         CompletableFuture<ReleaseResult> released = engines.release(call.callId(), call.anchor());
-        try {
-            ReleaseResult result = released.get(engines.budget().toMillis() + BUDGET_MARGIN_MILLIS, TimeUnit.MILLISECONDS);
+        released.thenAccept(result -> {
             if (result == ReleaseResult.PENDING) {
                 LOG.warning(() -> "call-id=" + call.callId() + " media release not confirmed by RTPEngine yet: "
                         + "deleting it again until it is");
             } else if (result == ReleaseResult.NOT_FOUND) {
                 LOG.fine(() -> "call-id=" + call.callId() + " delete: RTPEngine no longer had the call");
             }
-        } catch (TimeoutException | ExecutionException e) {
-            // The pool completes within its budget and keeps what it could not confirm: only a starved timer gets here.
-            LOG.warning(() -> "call-id=" + call.callId() + " media release not confirmed within "
-                    + engines.budget().toMillis() + " ms; the pool goes on with it");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            LOG.warning("call-id=" + call.callId() + " media release interrupted while waiting; the pool goes on with it");
-        }
-        return true;
+        });
+        return Optional.of(released);
     }
 
     /**
@@ -645,7 +647,11 @@ public class RtpEngineService {
         if (!reply.hasSdp()) {
             throw new MediaException(Kind.REFUSED, call.callId(), "RTPEngine replied without SDP", null);
         }
-        return parse(call, reply.sdp()).maskIdentity(sdpName).toBytes();
+        try {
+            return SessionDescription.maskIdentity(reply.sdp(), sdpName);
+        } catch (SdpException e) {
+            throw MediaException.malformedSdp(call.callId(), e);
+        }
     }
 
     private static SessionDescription parse(MediaCall call, byte[] sdp) {

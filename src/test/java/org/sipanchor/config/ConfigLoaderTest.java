@@ -253,6 +253,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    @DisplayName("reads sip.admission, 200 ms and Retry-After 2 s by default")
+    void admission() {
+        assertEquals(SipAdmission.DEFAULTS, parse("sip:\n  listen:\n    - { transport: udp, address: \"127.0.0.1:5070\" }\n").sip().admission());
+        assertEquals(new SipAdmission(Duration.ofMillis(350), Duration.ofSeconds(10)),
+                parse("sip:\n  admission: { max_queue_delay_ms: 350, retry_after_secs: 10 }\n").sip().admission());
+    }
+
+    @Test
     @DisplayName("reconciliation is on by default (every 60 s, grace 300 s), and the node id names host and SIP address")
     void reconcileDefaults() {
         SipAnchorConfig config = parse("sip:\n  listen:\n    - { transport: udp, address: \"127.0.0.1:5070\" }\n");
@@ -319,6 +327,8 @@ class ConfigLoaderTest {
                 ws and tcp share a port          | sip:\\n  listen:\\n    - { transport: tcp, address: "127.0.0.1:5060" }\\n    - { transport: ws, address: "127.0.0.1:5060" } | ws:127.0.0.1:5060 shares its TCP port with another stream listener
                 the keystore does not exist      | sip:\\n  tls:\\n    keystore: "/no/such.p12"\\n    keystore_password: x | sipanchor.yaml:3: sip.tls.keystore: no such file /no/such.p12
                 the keystore has no password     | sip:\\n  tls:\\n    keystore: "/no/such.p12"                     | sip.tls: keystore_password is required
+                an admission delay is too short  | sip:\\n  admission:\\n    max_queue_delay_ms: 5                | sipanchor.yaml:3: sip.admission.max_queue_delay_ms: must be at least 10 (got 5)
+                an unknown admission key         | sip:\\n  admission:\\n    max_calls: 5                         | sipanchor.yaml:3: sip.admission.max_calls: unknown key
                 a SIP message limit is tiny      | sip:\\n  limits:\\n    max_message_bytes: 100                | sipanchor.yaml:3: sip.limits.max_message_bytes: must be at least 4096 (got 100)
                 a SIP read timeout is zero       | sip:\\n  limits:\\n    tcp_read_timeout_secs: 0              | sipanchor.yaml:3: sip.limits.tcp_read_timeout_secs: must be greater than 0 (got 0)
                 a SIP read timeout is too long   | sip:\\n  limits:\\n    tcp_read_timeout_secs: 121            | sipanchor.yaml:3: sip.limits.tcp_read_timeout_secs: must be at most 120 (got 121)

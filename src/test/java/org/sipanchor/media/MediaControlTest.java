@@ -95,7 +95,8 @@ class MediaControlTest {
 
     @AfterEach
     void release() throws Exception {
-        assertTrue(rtpengine.delete(call));
+        // the release does not wait for RTPEngine; its future says when RTPEngine confirmed it
+        rtpengine.released(call).orElseThrow().get(5, java.util.concurrent.TimeUnit.SECONDS);
         caller.close();
         callee.close();
         assertEquals(0, daemon.sessionCount(), "nothing left on RTPEngine");

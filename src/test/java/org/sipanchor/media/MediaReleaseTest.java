@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sipanchor.config.MediaConfig;
 import org.sipanchor.config.SipAnchorConfig;
 import org.sipanchor.engine.EnginePool;
+import org.sipanchor.engine.ReleaseResult;
 import org.sipanchor.ng.NgClient;
 import org.sipanchor.ng.NgReply;
 import org.sipanchor.ng.NgRequest;
@@ -66,9 +69,29 @@ class MediaReleaseTest {
             assertEquals(rtpengine.mark().label(), new String((byte[]) caller.get("label"), StandardCharsets.UTF_8));
             assertTrue(rtpengine.mark().label().startsWith("sipanchor:release-test:"), rtpengine.mark().label());
         }
-        assertTrue(rtpengine.delete(call));
-        assertFalse(rtpengine.isLive("labelled-1"));
+        CompletableFuture<ReleaseResult> released = rtpengine.released(call).orElseThrow();
+        assertFalse(rtpengine.isLive("labelled-1"), "no longer live as soon as it is released");
+        assertEquals(ReleaseResult.DELETED, released.get(5, TimeUnit.SECONDS), "then RTPEngine confirms the delete");
         assertEquals(0, daemon.sessionCount());
+    }
+
+    @Test
+    @DisplayName("a release does not wait for RTPEngine: the caller goes on while the delete is on its way")
+    void releaseDoesNotWait() throws Exception {
+        MediaCall call = offered("async-1");
+        daemon.pause();
+        CompletableFuture<ReleaseResult> released;
+        try {
+            released = rtpengine.released(call).orElseThrow();
+            // RTPEngine is frozen: a release that waited for its reply could not have returned yet
+            assertFalse(released.isDone(), "returned before RTPEngine could answer");
+            assertTrue(rtpengine.released(call).isEmpty(), "released once");
+        } finally {
+            daemon.resume();
+        }
+        assertTrue(List.of(ReleaseResult.DELETED, ReleaseResult.PENDING).contains(released.get(5, TimeUnit.SECONDS)));
+        await(() -> engines.pendingReleases() == 0, 15_000);
+        assertEquals(0, daemon.sessionCount(), "confirmed in the end");
     }
 
     @Test
@@ -81,7 +104,8 @@ class MediaReleaseTest {
             assertFalse(rtpengine.delete(call), "and by no other");
             assertTrue(call.isReleased());
             assertFalse(rtpengine.isLive("frozen-1"));
-            assertEquals(1, engines.pendingReleases(), "not confirmed: kept for another delete");
+            // the first delete times out (300 ms) without a reply: the pool keeps the call for another delete
+            await(() -> engines.pendingReleases() == 1, 5_000);
         } finally {
             daemon.resume();
         }

@@ -30,6 +30,25 @@ class MaskIdentityTest {
         assertEquals(masked, SessionDescription.parse(masked.toBytes()));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @FieldSource("FIXTURES")
+    @DisplayName("on bytes, without the model, gives exactly what the model gives")
+    void onBytesAsTheModel(String fixture) {
+        byte[] sdp = Fixtures.bytes(fixture);
+        assertEquals(new String(SessionDescription.parse(sdp).maskIdentity("sipanchor").toBytes(), java.nio.charset.StandardCharsets.UTF_8),
+                new String(SessionDescription.maskIdentity(sdp, "sipanchor"), java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Test
+    @DisplayName("on bytes rewrites only the o= user and the s= line of RTPEngine's usual reply")
+    void onBytesOfAnRtpEngineReply() {
+        String reply = "v=0\r\no=alice 53655765 2353687637 IN IP4 127.0.0.1\r\ns=call\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                + "m=audio 30000 RTP/AVP 0\r\na=sendrecv\r\n";
+        assertEquals(reply.replace("o=alice", "o=sipanchor").replace("s=call", "s=sipanchor"), new String(
+                SessionDescription.maskIdentity(reply.getBytes(java.nio.charset.StandardCharsets.UTF_8), "sipanchor"),
+                java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     @Test
     void aVolteOriginKeepsItsIpv6Address() {
         SessionDescription masked = Fixtures.sdp("volte-offer.sdp").maskIdentity("SBC");

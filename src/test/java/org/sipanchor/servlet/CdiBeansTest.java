@@ -132,7 +132,8 @@ class CdiBeansTest {
         assertTrue(toCallee.media().get(0).port() >= RTPENGINE.rtpPortMin());
         assertEquals(1, RTPENGINE.sessionCount());
         rtpengine.answer(call, Answer.of("caller-tag", "callee-tag", Sipp.sdp("pcmu-answer.sdp").getBytes(StandardCharsets.UTF_8)));
-        assertTrue(rtpengine.delete(call));
+        assertTrue(rtpengine.released(call).orElseThrow().get(5, java.util.concurrent.TimeUnit.SECONDS)
+                != org.sipanchor.engine.ReleaseResult.PENDING, "released, and confirmed by RTPEngine");
         assertEquals(0, RTPENGINE.sessionCount());
         assertTrue(!rtpengine.delete(call), "released once");
     }

@@ -1,0 +1,342 @@
+#!/usr/bin/env bash
+# sipanchor against Kamailio, in one run on this machine: the highest SIPp call rate each target completes with zero
+# failed calls, as a ratio to Kamailio's, then a flood at twice that rate (admission control: goodput, 503s, set-up
+# time, sessions left).
+#
+# Targets, in this order, each against a fresh rtpengine (Kamailio leaks the sessions of the calls it fails):
+#   kamailio  Kamailio 5.6 (Debian `kamailio`, installed here when missing) with bench/kamailio/kamailio.cfg:
+#             registrar, record_route, rtpengine offer/answer/delete, -m 512
+#   proxy     the bundled sipanchor proxy (app.mode: proxy)
+#   b2bua     the bundled sipanchor B2BUA (app.mode: b2bua)
+# Every call: SIPp INVITE with SDP to bob, who registered at the target from a SIPp callee (the registrar is in the
+# path), 180, 200 with SDP, ACK and BYE along the Record-Route, 500 ms of call, every call anchored on rtpengine.
+#
+#   bench/compare.sh [--quick] [--seconds=15] [--rates=200,400,...] [--targets=kamailio,proxy,b2bua]
+#                    [--flood|--no-flood] [--profile] [--keep]
+#
+# --seconds   length of each rate step (default 15; --quick: 5, and a coarser rate list)
+# --flood     after a target's sweep, offer twice its zero-failure rate for --seconds (on by default)
+# --profile   record a JFR profile of each sipanchor target (bench/PROFILE.md says how to read it); kept in the work dir
+# --keep      leave the work folder (configs, SIPp statistics, logs) in place
+# Per step it prints: calls, good, failed, SIPp retransmissions, p50/p99 set-up (INVITE to 200), rtpengine sessions
+# left, and the CPU share (% of one core, from /proc) of the SIPp processes, the target and rtpengine over the step.
+# Needs: rtpengine, rtpengine-ctl, sipp; a JDK; kamailio (apt-get install -y kamailio, done here when missing).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+seconds=15
+rates=""
+targets="kamailio,proxy,b2bua"
+flood=true
+profile=false
+keep=false
+quick=false
+for arg in "$@"; do
+  case "$arg" in
+    --quick) quick=true ;;
+    --seconds=*) seconds=${arg#--seconds=} ;;
+    --rates=*) rates=${arg#--rates=} ;;
+    --targets=*) targets=${arg#--targets=} ;;
+    --flood) flood=true ;;
+    --no-flood) flood=false ;;
+    --profile) profile=true ;;
+    --keep) keep=true ;;
+    *) echo "unknown option $arg" >&2; exit 2 ;;
+  esac
+done
+warmup_seconds=15
+if [ "$quick" = true ]; then
+  warmup_seconds=8
+  [[ " $* " == *" --seconds="* ]] || seconds=5
+  [ -n "$rates" ] || rates="100,200,400,600,700,800,900,1000,1100,1200"
+fi
+[ -n "$rates" ] || rates="100,200,300,400,500,600,700,750,800,850,900,950,1000,1100,1200"
+
+for tool in rtpengine rtpengine-ctl sipp; do
+  command -v "$tool" >/dev/null || { echo "$tool is not installed (scripts/install-deps installs it)" >&2; exit 1; }
+done
+if [[ ",$targets," == *",kamailio,"* ]] && ! command -v kamailio >/dev/null; then
+  echo "installing kamailio (Debian package) for the reference target..." >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q kamailio >/dev/null
+fi
+if [[ ",$targets," == *",proxy,"* || ",$targets," == *",b2bua,"* ]]; then
+  scripts/build-dist
+fi
+
+work=$(mktemp -d /tmp/sipanchor-compare.XXXXXX)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  if [ "$keep" = true ]; then echo "work folder kept: $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+
+free_port() {
+  local port
+  while :; do
+    port=$(( (RANDOM % 20000) + 20000 ))
+    if ! (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && ! ss -Hlun "sport = :$port" 2>/dev/null | grep -q .; then
+      echo "$port"; return
+    fi
+  done
+}
+sip_port=$(free_port); uas_port=$(free_port); uac_port=$(free_port); reg_port=$(free_port)
+hz=$(getconf CLK_TCK)
+
+# ------------------------------------------------------------------ SIPp scenarios (the test suite's, 500 ms calls)
+sipp_dir=src/test/resources/sipp
+fill() { # template placeholder sdp-file > out
+  awk -v key="{{$2}}" -v file="$3" '
+    index($0, key) { while ((getline line < file) > 0) print "      " line; close(file); next }
+    { print }' "$1"
+}
+fill "$sipp_dir/uac-call.xml" offer "$sipp_dir/sdp/pcmu-offer.sdp" \
+  | sed 's/<pause milliseconds="200"\/>/<pause milliseconds="500"\/>/' >"$work/uac.xml"
+grep -q 'milliseconds="500"' "$work/uac.xml" || { echo "uac-call.xml changed: no 500 ms pause" >&2; exit 1; }
+fill "$sipp_dir/uas-answer.xml" answer "$sipp_dir/sdp/pcmu-answer.sdp" >"$work/uas.xml"
+sed "s/{{contact_port}}/$uas_port/" "$sipp_dir/register.xml" >"$work/register.xml"
+# The flood's caller: a 503 (with or without Retry-After) is an expected answer, acknowledged, and counted apart.
+awk '
+  /<recv response="200" rtd="true" rrs="true"\/>/ {
+    print "  <recv response=\"503\" optional=\"true\" next=\"rejected\" rtd=\"reject\"/>"
+    print "  <recv response=\"200\" rtd=\"setup\" rrs=\"true\"/>"; next }
+  /<recv response="200" crlf="true"\/>/ {
+    print "  <recv response=\"200\" crlf=\"true\" next=\"done\"/>"
+    print "  <label id=\"rejected\"/>"
+    print "  <send><![CDATA["
+    print "      ACK sip:[service]@[remote_ip]:[remote_port] SIP/2.0"
+    print "      [last_Via:]"
+    print "      From: \"alice\" <sip:alice@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]"
+    print "      [last_To:]"
+    print "      Call-ID: [call_id]"
+    print "      CSeq: 1 ACK"
+    print "      Max-Forwards: 70"
+    print "      Content-Length: 0"
+    print "    ]]></send>"
+    print "  <label id=\"done\"/>"; next }
+  { print }' "$work/uac.xml" >"$work/uac-flood.xml"
+
+# ------------------------------------------------------------------ processes
+rtpengine_start() { # target
+  ng_port=$(free_port); cli_port=$(free_port)
+  local rtp_min=$(( (RANDOM % 50) * 100 + 40000 ))
+  # notice level: at info it writes several lines per call and its logging dominates its CPU
+  rtpengine --config-file=none --foreground --table=-1 --interface=127.0.0.1 \
+    --listen-ng=127.0.0.1:$ng_port --listen-cli=127.0.0.1:$cli_port \
+    --port-min=$rtp_min --port-max=$((rtp_min + 19999)) --delete-delay=0 --log-level=5 --log-stderr \
+    >"$work/rtpengine-$1.log" 2>&1 &
+  rtpengine_pid=$!
+  pids+=("$rtpengine_pid")
+  for _ in $(seq 100); do [ "$(sessions)" = "0" ] && return 0; sleep 0.1; done
+  echo "rtpengine did not start:"; cat "$work/rtpengine-$1.log"; exit 1
+}
+rtpengine_stop() {
+  kill "$rtpengine_pid" 2>/dev/null || true
+  wait "$rtpengine_pid" 2>/dev/null || true
+}
+sessions() {
+  rtpengine-ctl -ip 127.0.0.1 -port "$cli_port" list numsessions 2>/dev/null \
+    | awk -F: '/Current sessions total/ {gsub(/ /, "", $2); print $2; found=1} END {if (!found) print "?"}'
+}
+
+target_start() { # target
+  case "$1" in
+    kamailio)
+      sed "s/@SIP_PORT@/$sip_port/; s/@NG_PORT@/$ng_port/" bench/kamailio/kamailio.cfg >"$work/kamailio.cfg"
+      # -DD: no daemon, stays in this process group; -E: log to stderr; -m: shared memory, MB
+      kamailio -f "$work/kamailio.cfg" -DD -E -m 512 -M 16 -P "$work/kamailio.pid" >"$work/kamailio.log" 2>&1 &
+      target_pid=$!
+      pids+=("$target_pid")
+      for _ in $(seq 100); do
+        ss -Hlun "sport = :$sip_port" 2>/dev/null | grep -q . && return 0
+        kill -0 "$target_pid" 2>/dev/null || break
+        sleep 0.1
+      done
+      echo "kamailio did not start:"; cat "$work/kamailio.log"; exit 1 ;;
+    proxy|b2bua)
+      cat >"$work/$1.yaml" <<EOF
+sip:
+  listen:
+    - { transport: udp, address: "127.0.0.1:$sip_port" }
+app:
+  mode: $1
+  auth: off                   # as the Kamailio reference: no digest
+media:
+  rtpengine:
+    address: "127.0.0.1:$ng_port"
+log:
+  level: info                 # the launcher's ready line is at info; nothing is logged per call
+EOF
+      local opts=""
+      if [ "$profile" = true ]; then
+        opts="-XX:StartFlightRecording=filename=$work/$1.jfr,settings=profile,dumponexit=true"
+      fi
+      JAVA_OPTS="${JAVA_OPTS:-} $opts" target/sipanchor/bin/sipanchor --config "$work/$1.yaml" >"$work/$1.log" 2>&1 &
+      target_pid=$!
+      pids+=("$target_pid")
+      for _ in $(seq 300); do
+        grep -q "ready in" "$work/$1.log" && return 0
+        kill -0 "$target_pid" 2>/dev/null || break
+        sleep 0.1
+      done
+      echo "sipanchor ($1) did not start:"; cat "$work/$1.log"; exit 1 ;;
+  esac
+}
+target_stop() {
+  kill -TERM "$target_pid" 2>/dev/null || true
+  wait "$target_pid" 2>/dev/null || true
+}
+
+uas_start() { # target
+  sipp -sf "$work/uas.xml" -i 127.0.0.1 -p "$uas_port" -t u1 -nostdin -buff_size 4194304 \
+    >"$work/uas-$1.out" 2>&1 &
+  uas_pid=$!
+  pids+=("$uas_pid")
+  sleep 0.3
+  # bob registers his callee's address at the target: every call then goes through the registrar's lookup
+  (cd "$work" && sipp -sf "$work/register.xml" -i 127.0.0.1 -p "$reg_port" -t u1 -s bob -m 1 -nostdin \
+      -timeout 10s -timeout_error "127.0.0.1:$sip_port" >"$work/register-$1.out" 2>&1) \
+    || { echo "registering bob at $1 failed:"; tail -20 "$work/register-$1.out"; exit 1; }
+}
+uas_stop() {
+  kill "$uas_pid" 2>/dev/null || true
+  wait "$uas_pid" 2>/dev/null || true
+}
+
+# CPU ticks (user + system) of a process and its threads; children of kamailio are its processes
+ticks() { # pid...
+  local total=0 pid t
+  for pid in "$@"; do
+    t=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)
+    total=$((total + t))
+  done
+  echo "$total"
+}
+target_pids() {
+  if [ "$1" = kamailio ]; then
+    echo "$target_pid" $(pgrep -P "$target_pid" 2>/dev/null || true)
+  else
+    echo "$target_pid"
+  fi
+}
+
+# ------------------------------------------------------------------ one step
+# Runs one rate for $seconds; prints "calls good failed retrans p50 p99 rejected left sipp% target% rtpengine%"
+run_step() { # target rate scenario label
+  local target=$1 rate=$2 scenario=$3 label=$4
+  local calls=$(( rate * seconds ))
+  local dir="$work/$target-$label-$rate"
+  mkdir -p "$dir"
+  local tpids; tpids=$(target_pids "$target")
+  local t0 s0 r0 u0
+  t0=$(date +%s%N); s0=$(ticks $tpids); r0=$(ticks "$rtpengine_pid"); u0=$(ticks "$uas_pid")
+  (cd "$dir" && exec sipp -sf "$work/$scenario" -i 127.0.0.1 -p "$uac_port" -t u1 -s bob -r "$rate" -m "$calls" \
+      -l $(( rate * 8 )) -nostdin -timeout $(( seconds + 60 ))s -timeout_error -buff_size 4194304 \
+      -trace_stat -stf stat.csv -fd 1 -trace_rtt -rtt_freq 1 -trace_counts \
+      "127.0.0.1:$sip_port" >screen.log 2>&1) &
+  local uac_pid=$! uac_ticks=0 t
+  # the caller's own CPU: read from /proc until it exits
+  while kill -0 "$uac_pid" 2>/dev/null; do
+    t=$(ticks "$uac_pid"); [ "$t" -gt 0 ] && uac_ticks=$t
+    sleep 0.2
+  done
+  wait "$uac_pid" 2>/dev/null || true
+  local t1 s1 r1 u1
+  t1=$(date +%s%N); s1=$(ticks $(target_pids "$target")); r1=$(ticks "$rtpengine_pid"); u1=$(ticks "$uas_pid")
+  local wall_ms=$(( (t1 - t0) / 1000000 ))
+  pct() { awk -v t="$1" -v hz="$hz" -v ms="$wall_ms" 'BEGIN {printf "%.0f", 100 * t / hz / (ms / 1000)}'; }
+  col() { awk -F';' -v name="$1" 'NR==1 {for (i=1;i<=NF;i++) if ($i==name) c=i} END {print (c ? $c : 0) + 0}' "$dir/stat.csv"; }
+  local good failed retrans
+  good=$(col "SuccessfulCall(C)"); failed=$(col "FailedCall(C)"); retrans=$(col "Retransmissions(C)")
+  local rejected=0
+  if [ "$scenario" = uac-flood.xml ]; then
+    # the 503 line of the scenario's message counts (it sits right after the optional 183)
+    rejected=$(awk -F';' 'NR==1 {for (i=1;i<=NF;i++) if ($i ~ /_503_Recv$/) c=i} END {print (c ? $c : 0) + 0}' \
+      "$(ls "$dir"/*_counts.csv 2>/dev/null | head -1)" 2>/dev/null || echo 0)
+    # a rejected call ends at its ACK and counts as successful in SIPp's terms
+    good=$(( good - rejected ))
+  fi
+  local missing=$(( calls - good - rejected ))
+  [ "$missing" -gt "$failed" ] && failed=$missing
+  local p50 p99
+  read -r p50 p99 < <(cat "$dir"/*_rtt.csv 2>/dev/null | awk -F';' '$2 ~ /^[0-9.]+$/ && $3 != "reject" {print $2}' \
+    | sort -n | awk '{v[NR]=$1} END {if (NR==0) {print "- -"; exit} i50=int(NR*0.50+0.999); i99=int(NR*0.99+0.999); printf "%.0f %.0f\n", v[i50], v[i99]}')
+  local rej99="-"
+  if [ "$rejected" -gt 0 ]; then
+    rej99=$(cat "$dir"/*_rtt.csv 2>/dev/null | awk -F';' '$2 ~ /^[0-9.]+$/ && $3 == "reject" {print $2}' | sort -n \
+      | awk '{v[NR]=$1} END {if (NR==0) {print "-"; exit} printf "%.0f\n", v[int(NR*0.99+0.999)]}')
+  fi
+  local left="?"
+  for _ in $(seq 30); do left=$(sessions); [ "$left" = "0" ] && break; sleep 0.1; done
+  echo "$calls $good $failed $retrans $p50 $p99 $rejected $rej99 $left $(pct $((uac_ticks + u1 - u0))) $(pct $((s1 - s0))) $(pct $((r1 - r0)))"
+}
+
+# ------------------------------------------------------------------ the run
+printf "sipanchor vs Kamailio, %s, %s CPUs, load before the run %s\n" "$(date -u +%FT%TZ)" "$(nproc)" \
+  "$(cut -d' ' -f1-3 /proc/loadavg)"
+printf "%s; kamailio %s; rtpengine %s (notice level); SIPp %s; 500 ms calls; %s s per step; rates %s\n" \
+  "$(java -version 2>&1 | head -1)" "$(kamailio -v 2>/dev/null | awk '/^version/ {print $3}')" \
+  "$(rtpengine --version 2>&1 | head -1 | awk '{print $NF}')" "$(sipp -v 2>&1 | awk '/SIPp v/ {print $2}')" \
+  "$seconds" "$rates"
+printf "CPU columns: %% of one core over the step (%s cores = %s%%): SIPp caller+callee, the target, rtpengine\n\n" \
+  "$(nproc)" "$(( $(nproc) * 100 ))"
+header() {
+  printf "%-8s %5s %6s %6s %6s %7s %6s %6s %5s %5s %6s %5s %5s\n" \
+    target cps calls good failed retrans p50ms p99ms left sipp% target% rtpe% "$1"
+}
+row() { # target rate calls good failed retrans p50 p99 left sipp target rtpe [extra]
+  printf "%-8s %5s %6s %6s %6s %7s %6s %6s %5s %5s %6s %5s %5s\n" "$@"
+}
+header ""
+
+declare -A best best_sipp best_target best_left flood_line
+for target in ${targets//,/ }; do
+  rtpengine_start "$target"
+  target_start "$target"
+  uas_start "$target"
+  # warm-up, not reported: the JVM compiles the stack's hot paths during its first thousand calls (its compiler
+  # threads then take a core), which would count against the first rate; Kamailio gets the same calls
+  step_seconds=$seconds; seconds=$warmup_seconds
+  run_step "$target" 100 uac.xml warmup >/dev/null
+  seconds=$step_seconds
+  best[$target]=0; best_sipp[$target]="-"; best_target[$target]="-"
+  for rate in ${rates//,/ }; do
+    read -r calls good failed retrans p50 p99 _ _ left sippc targetc rtpec < <(run_step "$target" "$rate" uac.xml sweep)
+    row "$target" "$rate" "$calls" "$good" "$failed" "$retrans" "$p50" "$p99" "$left" "$sippc" "$targetc" "$rtpec" ""
+    if [ "$failed" -ne 0 ] || [ "$good" -ne "$calls" ]; then break; fi
+    best[$target]=$rate; best_sipp[$target]=$sippc; best_target[$target]=$targetc
+  done
+  best_left[$target]=$(sessions)
+  if [ "$flood" = true ] && [ "${best[$target]}" -gt 0 ]; then
+    sleep 2
+    offered=$(( best[$target] * 2 ))
+    read -r calls good failed retrans p50 p99 rejected rej99 left sippc targetc rtpec \
+      < <(run_step "$target" "$offered" uac-flood.xml flood)
+    flood_line[$target]=$(awk -v g="$good" -v s="$seconds" -v b="${best[$target]}" -v o="$offered" -v r="$rejected" \
+      -v f="$failed" -v p50="$p50" -v p99="$p99" -v r99="$rej99" -v left="$left" -v rt="$retrans" 'BEGIN {
+        printf "offered %d cps: goodput %.0f cps = %.0f%% of %d; 503 %d (p99 %s ms); failed %d; set-up p50 %s p99 %s ms; retrans %d; sessions left %s",
+          o, g / s, 100 * g / s / b, b, r, r99, f, p50, p99, rt, left }')
+    printf "%-8s flood  %s\n" "$target" "${flood_line[$target]}"
+  fi
+  uas_stop
+  target_stop
+  sleep 1
+  best_left[$target]=$(sessions)
+  rtpengine_stop
+  if [ "$profile" = true ] && [ -f "$work/$target.jfr" ]; then
+    echo "$target: JFR profile in $work/$target.jfr"
+    keep=true
+  fi
+done
+
+printf "\n%-8s %18s %10s %14s %10s %12s\n" target "zero-failure cps" "vs kamailio" "sessions left" "sipp cpu%" "target cpu%"
+for target in ${targets//,/ }; do
+  ratio="-"
+  if [ -n "${best[kamailio]:-}" ] && [ "${best[kamailio]}" -gt 0 ]; then
+    ratio=$(awk -v a="${best[$target]}" -v k="${best[kamailio]}" 'BEGIN {printf "%.2fx", a / k}')
+  fi
+  printf "%-8s %18s %10s %14s %10s %12s\n" "$target" "${best[$target]}" "$ratio" "${best_left[$target]}" \
+    "${best_sipp[$target]}" "${best_target[$target]}"
+done
