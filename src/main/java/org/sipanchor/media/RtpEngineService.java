@@ -128,6 +128,11 @@ public class RtpEngineService {
         return Optional.ofNullable(callsByApplicationSession.get(applicationSessionId));
     }
 
+    /** The ids of the SIP application sessions of the calls this server anchors now, e.g. to end them on a clean stop. */
+    public java.util.Set<String> applicationSessionIds() {
+        return java.util.Set.copyOf(callsByApplicationSession.keySet());
+    }
+
     /** Whether this server is anchoring the call RTPEngine knows by {@code callId} (offered or begun, not released). */
     public boolean isLive(String callId) {
         return sessionsByCallId.containsKey(callId);

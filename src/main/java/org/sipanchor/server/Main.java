@@ -71,6 +71,8 @@ public final class Main {
         Runnable stop = () -> {
             if (stopping.compareAndSet(false, true)) {
                 LOG.info("stopping");
+                // New requests get 503 from now on; calls being ended or handed over finish their transactions.
+                StartupGate.drain();
                 container.stop();
                 deleteQuietly(workDir);
                 LOG.info("stopped");

@@ -103,6 +103,22 @@ public abstract class MediaProxyServlet extends SipAnchorServlet {
         return true;
     }
 
+    /**
+     * On a clean stop (SIGTERM, undeploy) the proxy hands its calls over: their media stays anchored on RTPEngine,
+     * and their dialogs' next requests, relayed by the restarted process or another node, find it from their route
+     * ({@link #orphan}). What nobody serves any more is deleted by reconciliation once its media has stopped.
+     */
+    @Override
+    public void destroy() {
+        if (application() != null) {
+            int calls = rtpengine == null ? 0 : rtpengine.liveCalls();
+            application().handOver();
+            LOG.info(() -> "stopping: " + calls + " calls handed over, their media left on RTPEngine for a restarted "
+                    + "process or another node to serve");
+        }
+        super.destroy();
+    }
+
     /** Relays a new request (any method) along {@link #targets}, anchoring an INVITE's media first. */
     protected void relay(SipServletRequest request) throws ServletException, IOException {
         if (request.getMaxForwards() == 0) {

@@ -84,6 +84,11 @@ public abstract class SipAnchorServlet extends SipServlet {
         ContainerListeners.register(getServletContext());
     }
 
+    /** The application this servlet belongs to (its registry of servlets, its state while stopping). */
+    final SipAnchorApplication application() {
+        return application;
+    }
+
     /** The container's factory for URIs, addresses and requests. */
     protected SipFactory sipFactory() {
         return sipFactory;

@@ -8,7 +8,8 @@ import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sipanchor.testing.AnchoredSdp;
 import org.sipanchor.testing.LoopbackPorts;
@@ -19,11 +20,12 @@ import org.sipanchor.testing.SipMessageTrace.Message;
 import org.sipanchor.testing.Sipp;
 
 /**
- * The bundled proxy killed with SIGKILL while calls are up, and started again with the same configuration on the
- * same ports: the calls it record-routed before go on through the new process (their re-INVITEs keep the media
- * anchored, their BYEs release it), and RTPEngine ends with nothing.
+ * The bundled proxy killed with SIGKILL, or stopped with SIGTERM (it then hands its calls over: their media stays),
+ * while calls are up, and started again with the same configuration on the same ports: the calls it record-routed
+ * before go on through the new process (their re-INVITEs keep the media anchored, their BYEs release it), and
+ * RTPEngine ends with nothing.
  */
-@DisplayName("The bundled proxy after kill -9 and a restart")
+@DisplayName("The bundled proxy stopped and started again")
 class ProxyRestartIT {
 
     private static final int CALLS = 3;
@@ -33,9 +35,10 @@ class ProxyRestartIT {
     @RegisterExtension
     final RtpEngineDaemon rtpengine = RtpEngineDaemon.builder().build();
 
-    @Test
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"SIGKILL", "SIGTERM"})
     @DisplayName("relays the re-INVITEs and BYEs of the calls it record-routed before, media anchored then released: 0 sessions left")
-    void servesCallsItRecordRoutedBefore() throws Exception {
+    void servesCallsItRecordRoutedBefore(String signal) throws Exception {
         int sipPort = LoopbackPorts.free();
         int calleePort = LoopbackPorts.free();
         String yaml = SipAnchorServer.config(sipPort, """
@@ -56,8 +59,13 @@ class ProxyRestartIT {
             long callsStarted = System.nanoTime();
             awaitSessions(CALLS, Duration.ofSeconds(10));
             Thread.sleep(300); // the ACKs go through
-            first.kill();
-            assertEquals(CALLS, rtpengine.sessionCount(), "a killed proxy released nothing");
+            if (signal.equals("SIGKILL")) {
+                first.kill();
+            } else {
+                assertEquals(0, first.stop(), first.output());
+                assertTrue(first.logged(line -> line.contains("stopping: " + CALLS + " calls handed over")), first.output());
+            }
+            assertEquals(CALLS, rtpengine.sessionCount(), "the calls' media stays on RTPEngine for the next process");
 
             try (SipAnchorServer second = SipAnchorServer.start(yaml, sipPort)) {
                 assertTrue(System.nanoTime() - callsStarted < HOLD.toNanos() - Duration.ofSeconds(1).toNanos(),
