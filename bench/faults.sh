@@ -121,7 +121,7 @@ sip:
 app:
   mode: $1
   auth: off
-  next_hop: "sip:127.0.0.1:$uas_port"
+  next_hop: "sip:127.0.0.1:$busy_port"   # a call to a user not registered (yet) is refused 486 at once
   no_answer_timeout_secs: 8   # below the reconciliation grace, as the configuration requires
 media:
   node_id: "faults"
@@ -147,7 +147,8 @@ CONF
   echo "sipanchor ($1) did not start:"; tail -50 "$run/sipanchor.log"; exit 1
 }
 
-# Callees, each a SIPp that stays for the whole run; busy, ringing and re-INVITEd users are registered to theirs
+# Callees, each a SIPp that stays for the whole run, each registered as its user (the registrar lives in memory: after
+# a restart, calls to a user not registered again yet go to next_hop, the busy callee, and fail at once)
 start_callees() { # mode
   local ringing=$work/uas-ringing-$1.xml
   for callee in "answer:$uas_port:$work/uas-answer.xml" "reinvite:$reinvite_port:$work/uas-reinvite.xml" \
@@ -158,7 +159,7 @@ start_callees() { # mode
     callee_pids+=($!)
   done
   sleep 0.5
-  for user in reinvite:$reinvite_port busy:$busy_port ringing:$ringing_port; do
+  for user in bob:$uas_port reinvite:$reinvite_port busy:$busy_port ringing:$ringing_port; do
     sed "s/{{contact_port}}/${user#*:}/" "$sipp_dir/register.xml" >"$run/register-${user%%:*}.xml"
     sipp -sf "$run/register-${user%%:*}.xml" -i 127.0.0.1 -p "$uac_port" -t u1 -s "${user%%:*}" -m 1 -nostdin \
       -timeout 10s -timeout_error "127.0.0.1:$sip_port" >"$run/register-${user%%:*}.out" 2>&1 \
@@ -174,7 +175,7 @@ strike() { # fault mode
       kill -KILL "$server_pid"; wait "$server_pid" 2>/dev/null || true
       start_server "$2" "$ng_address" "$(grep -c "ready in" "$run/sipanchor.log")"
       # a restarted registrar starts empty: the callees register again
-      for user in reinvite:$reinvite_port busy:$busy_port ringing:$ringing_port; do
+      for user in bob:$uas_port reinvite:$reinvite_port busy:$busy_port ringing:$ringing_port; do
         sipp -sf "$run/register-${user%%:*}.xml" -i 127.0.0.1 -p "$uac_port" -t u1 -s "${user%%:*}" -m 1 -nostdin \
           -timeout 10s "127.0.0.1:$sip_port" >>"$run/register-${user%%:*}.out" 2>&1 || true
       done ;;
@@ -232,6 +233,9 @@ one_run() { # mode fault
     sleep 0.5
   done
   printf "%-6s %-18s %6s %7s %14s %16s\n" "$mode" "$fault" "$made" "$failed" "$left" "$until"
+  if [ "$until" = "-" ]; then
+    rtpengine-ctl -ip 127.0.0.1 -port "$cli_port" list sessions all >"$run/sessions-left.txt" 2>&1 || true
+  fi
   for pid in "${callee_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   kill -TERM "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true
   [ -n "$relay_pid" ] && { kill "$relay_pid" 2>/dev/null || true; wait "$relay_pid" 2>/dev/null || true; }

@@ -19,11 +19,11 @@ import gov.nist.javax.sip.stack.SIPMessageValve;
  * application is deployed and its servlets started):
  *
  * <ul>
- *   <li>a new request (no To tag) gets {@code 503 Service Unavailable} with {@code Retry-After: 1};</li>
- *   <li>an in-dialog request over UDP is dropped: its sender retransmits it (RFC 3261 timers E and A) and the
- *       retransmission finds the server ready, where a 503 would end, say, a BYE for good; over a stream transport,
- *       which has no retransmissions, it gets the 503;</li>
- *   <li>an ACK and any response are dropped (their senders retransmit what matters: 2xx and their ACKs).</li>
+ *   <li>over UDP every message is dropped, as if the port were not open yet: its sender retransmits it (RFC 3261
+ *       timers A and E, from 500 ms on, for 32 s) and the retransmission finds the server ready a second or two
+ *       later, where a 503 would end a call attempt or a BYE for good;</li>
+ *   <li>over a stream transport, which has no retransmissions, a request gets {@code 503 Service Unavailable} with
+ *       {@code Retry-After: 1} (an ACK is dropped).</li>
  * </ul>
  *
  * Once the server is stopping ({@link #drain()}), new requests get the same 503 while everything else goes through,
@@ -67,6 +67,7 @@ public final class StartupGate implements SIPMessageValve {
         }
         String method = request.getMethod();
         boolean inDialog = request.getToTag() != null;
+        boolean datagram = channel == null || "udp".equalsIgnoreCase(channel.getTransport());
         if (now == State.DRAINING) {
             if (inDialog || Request.ACK.equals(method) || Request.CANCEL.equals(method)) {
                 return true;
@@ -74,8 +75,7 @@ public final class StartupGate implements SIPMessageValve {
             refuse(request, channel);
             return false;
         }
-        boolean datagram = channel == null || "udp".equalsIgnoreCase(channel.getTransport());
-        if (Request.ACK.equals(method) || inDialog && datagram) {
+        if (datagram || Request.ACK.equals(method)) {
             return false;
         }
         refuse(request, channel);

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -20,7 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.sipanchor.testing.LoopbackPorts;
 import org.sipanchor.testing.SipAnchorServer;
 
-/** What a caller meets while the server starts: never a 404 for an application that is not deployed yet. */
+/**
+ * What a caller meets while the server starts: never a 404 for an application that is not deployed yet. Over UDP the
+ * server stays silent until it is ready (the caller retransmits); over TCP it answers 503 with Retry-After.
+ */
 @DisplayName("While the server starts")
 class StartupGateIT {
 
@@ -28,7 +34,7 @@ class StartupGateIT {
     private static final Pattern RETRY_AFTER = Pattern.compile("(?mi)^Retry-After:\\s*(\\d+)");
 
     @Test
-    @DisplayName("requests sent in a loop from launch to ready get 503 with Retry-After until the application is ready, then 200, never 404")
+    @DisplayName("requests sent in a loop from launch to ready: none answered 404; over UDP none answered until ready, over TCP 503 with Retry-After, then 200")
     void neverAnswers404() throws Exception {
         int sipPort = LoopbackPorts.free();
         String yaml = SipAnchorServer.config(sipPort, """
@@ -40,7 +46,9 @@ class StartupGateIT {
                     address: "127.0.0.1:%d"
                     timeout_ms: 300
                 """.formatted(LoopbackPorts.free()));
-        List<String> replies = new ArrayList<>();
+        List<String> udpReplies = new ArrayList<>();
+        List<String> tcpReplies = new ArrayList<>();
+        boolean[] repliedBeforeReady = {false};
         try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
                 SipAnchorServer server = SipAnchorServer.launch(yaml, sipPort)) {
             socket.setSoTimeout(50);
@@ -48,7 +56,8 @@ class StartupGateIT {
             int sent = 0;
             int okAfterReady = 0;
             while (okAfterReady < 3 && System.nanoTime() < deadline) {
-                byte[] options = options(sipPort, socket.getLocalPort(), ++sent).getBytes(StandardCharsets.UTF_8);
+                boolean ready = server.logged(line -> line.contains("] ready in "));
+                byte[] options = options("UDP", sipPort, socket.getLocalPort(), ++sent).getBytes(StandardCharsets.UTF_8);
                 socket.send(new DatagramPacket(options, options.length, InetAddress.getLoopbackAddress(), sipPort));
                 byte[] buffer = new byte[4096];
                 DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
@@ -56,22 +65,29 @@ class StartupGateIT {
                     while (true) {
                         socket.receive(packet);
                         String reply = new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8);
-                        replies.add(reply);
-                        if (reply.startsWith("SIP/2.0 200 ") && server.logged(line -> line.contains("] ready in "))) {
+                        udpReplies.add(reply);
+                        if (reply.startsWith("SIP/2.0 200 ") && ready) {
                             okAfterReady++;
                         }
+                        // the gate drops UDP until the application is ready: a reply before the ready line can
+                        // only be a 200 sent in the instant between the gate opening and that line
+                        repliedBeforeReady[0] |= !ready && !reply.startsWith("SIP/2.0 200 ");
                     }
                 } catch (SocketTimeoutException e) {
-                    // none (more) for now: send the next one
+                    // none (more) for now
                 }
+                tcpProbe(sipPort, ++sent).ifPresent(tcpReplies::add);
             }
-            assertTrue(okAfterReady >= 3, "no 200 after the server was ready:\n" + server.output());
-            List<Integer> statuses = replies.stream().map(StartupGateIT::status).toList();
-            assertFalse(statuses.contains(404), "a 404 while starting: " + statuses);
-            assertTrue(statuses.stream().allMatch(s -> s == 200 || s == 503), "only 503 then 200: " + statuses);
-            assertTrue(statuses.contains(503), "the listeners answered before the application was ready, with 503: " + statuses);
-            assertEquals(statuses.indexOf(200), statuses.lastIndexOf(503) + 1, "503 until ready, 200 from then on: " + statuses);
-            for (String reply : replies) {
+            assertTrue(okAfterReady >= 3, "no 200 over UDP after the server was ready:\n" + server.output());
+            List<Integer> udp = udpReplies.stream().map(StartupGateIT::status).toList();
+            List<Integer> tcp = tcpReplies.stream().map(StartupGateIT::status).toList();
+            assertFalse(udp.contains(404) || tcp.contains(404), "a 404 while starting: UDP " + udp + ", TCP " + tcp);
+            assertTrue(udp.stream().allMatch(s -> s == 200), "UDP: nothing but 200, once ready: " + udp);
+            assertFalse(repliedBeforeReady[0], "UDP: no reply before ready: " + udp);
+            assertTrue(tcp.contains(503), "TCP: the listener answered before the application was ready, with 503: " + tcp);
+            assertTrue(tcp.stream().allMatch(s -> s == 200 || s == 503), "TCP: 503 then 200: " + tcp);
+            assertEquals(tcp.indexOf(200), tcp.lastIndexOf(503) + 1, "TCP: 503 until ready, 200 from then on: " + tcp);
+            for (String reply : tcpReplies) {
                 if (status(reply) == 503) {
                     Matcher retry = RETRY_AFTER.matcher(reply);
                     assertTrue(retry.find(), reply);
@@ -82,14 +98,32 @@ class StartupGateIT {
         }
     }
 
+    /** One OPTIONS over a new TCP connection, and its reply; empty while nothing listens (or nothing answers). */
+    private static java.util.Optional<String> tcpProbe(int sipPort, int n) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), sipPort), 200);
+            socket.setSoTimeout(500);
+            socket.getOutputStream().write(options("TCP", sipPort, socket.getLocalPort(), n).getBytes(StandardCharsets.UTF_8));
+            StringBuilder reply = new StringBuilder();
+            var in = socket.getInputStream();
+            int b;
+            while (reply.indexOf("\r\n\r\n") < 0 && (b = in.read()) >= 0) {
+                reply.append((char) b);
+            }
+            return reply.length() == 0 ? java.util.Optional.empty() : java.util.Optional.of(reply.toString());
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     private static int status(String reply) {
         Matcher m = STATUS.matcher(reply);
         return m.find() ? Integer.parseInt(m.group(1)) : -1;
     }
 
-    private static String options(int sipPort, int localPort, int n) {
+    private static String options(String transport, int sipPort, int localPort, int n) {
         return "OPTIONS sip:127.0.0.1:" + sipPort + " SIP/2.0\r\n"
-                + "Via: SIP/2.0/UDP 127.0.0.1:" + localPort + ";branch=z9hG4bK-gate-" + n + ";rport\r\n"
+                + "Via: SIP/2.0/" + transport + " 127.0.0.1:" + localPort + ";branch=z9hG4bK-gate-" + n + ";rport\r\n"
                 + "Max-Forwards: 70\r\n"
                 + "From: <sip:probe@127.0.0.1:" + localPort + ">;tag=gate" + n + "\r\n"
                 + "To: <sip:127.0.0.1:" + sipPort + ">\r\n"
