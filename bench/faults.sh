@@ -140,7 +140,9 @@ CONF
   pids+=("$server_pid")
   local before=$3
   for _ in $(seq 400); do
-    [ "$(grep -c "ready in" "$run/sipanchor.log")" -gt "$before" ] && return 0
+    local ready
+    ready=$(grep -c "ready in" "$run/sipanchor.log" 2>/dev/null || true)
+    [ "${ready:-0}" -gt "${before:-0}" ] && return 0
     kill -0 "$server_pid" 2>/dev/null || break
     sleep 0.05
   done
@@ -173,7 +175,9 @@ strike() { # fault mode
       kill -STOP "$rtpengine_pid"; sleep "$freeze"; kill -CONT "$rtpengine_pid" ;;
     sipanchor-sigkill)
       kill -KILL "$server_pid"; wait "$server_pid" 2>/dev/null || true
-      start_server "$2" "$ng_address" "$(grep -c "ready in" "$run/sipanchor.log")"
+      local started
+      started=$(grep -c "ready in" "$run/sipanchor.log" 2>/dev/null || true)
+      start_server "$2" "$ng_address" "${started:-0}"
       # a restarted registrar starts empty: the callees register again
       for user in bob:$uas_port reinvite:$reinvite_port busy:$busy_port ringing:$ringing_port; do
         sipp -sf "$run/register-${user%%:*}.xml" -i 127.0.0.1 -p "$uac_port" -t u1 -s "${user%%:*}" -m 1 -nostdin \
