@@ -30,7 +30,7 @@ class ProxyRestartIT {
 
     private static final int CALLS = 3;
     /** How long each call stays up before its re-INVITE: the kill and the restart happen within it. */
-    private static final Duration HOLD = Duration.ofSeconds(12);
+    private static final Duration HOLD = Duration.ofSeconds(20);
 
     @RegisterExtension
     final RtpEngineDaemon rtpengine = RtpEngineDaemon.builder().build();
