@@ -146,6 +146,13 @@ public final class EnginePool implements AutoCloseable {
     private final Duration timeout;
     private final Duration budget;
     private final PendingReleases pendingReleases;
+    /**
+     * Deletes of a Call-ID on an instance that an offer of the same Call-ID there must not overtake, by
+     * {@code instance + " " + callId}: orphan deletes and release retries in flight. An offer waits for them (see
+     * {@link #sendOffer}); such deletes are sent, and offers checked, under the instance's orphan table's lock, so the
+     * instance gets them in that order.
+     */
+    private final Map<String, CompletableFuture<Void>> deletesInFlight = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean closed;
 
     private EnginePool(RtpEngineConfig config, PrometheusRegistry registry) {
@@ -282,10 +289,9 @@ public final class EnginePool implements AutoCloseable {
         EngineInstance inst = next.get();
         tried.add(inst);
         Duration attemptTimeout = tried.size() == 1 ? timeout : Duration.ofNanos(Math.min(timeout.toNanos(), left));
-        dispatch(inst, offer, attemptTimeout).whenComplete((reply, failure) -> {
+        sendOffer(inst, offer, callId, attemptTimeout).whenComplete((reply, failure) -> {
             if (failure == null) {
                 anchors.put(callId, inst);
-                inst.orphans().forget(callId);
                 result.complete(new EngineReply(reply, inst.name()));
                 return;
             }
@@ -401,6 +407,11 @@ public final class EnginePool implements AutoCloseable {
         } catch (RuntimeException e) {
             sent = CompletableFuture.failedFuture(e);
         }
+        return released(callId, sent);
+    }
+
+    /** What a delete of a whole call achieved; never completes exceptionally. */
+    private CompletableFuture<ReleaseResult> released(String callId, CompletableFuture<EngineReply> sent) {
         return sent.handle((reply, failure) -> {
             if (failure == null) {
                 return reply.reply().warning().isPresent() ? ReleaseResult.NOT_FOUND : ReleaseResult.DELETED;
@@ -424,7 +435,20 @@ public final class EnginePool implements AutoCloseable {
         }
         List<PendingReleases.Pending> givenUp = new ArrayList<>();
         for (PendingReleases.Pending p : pendingReleases.takeDue(RELEASE_RETRY_BATCH, givenUp)) {
-            attemptRelease(p.callId(), p.anchor()).thenAccept(result -> {
+            Optional<EngineInstance> inst = p.anchor().flatMap(this::configured);
+            CompletableFuture<ReleaseResult> attempt;
+            if (inst.isPresent()) {
+                synchronized (inst.get().orphans()) {
+                    if (!pendingReleases.contains(p.callId())) {
+                        continue; // an offer of the same Call-ID took it back since it was due
+                    }
+                    attempt = released(p.callId(), sendDelete(inst.get(), NgRequest.delete(p.callId()), p.callId())
+                            .thenApply(reply -> new EngineReply(reply, inst.get().name())));
+                }
+            } else {
+                attempt = attemptRelease(p.callId(), p.anchor());
+            }
+            attempt.thenAccept(result -> {
                 if (result.isConfirmed()) {
                     pendingReleases.confirmed(p.callId());
                     LOG.log(System.Logger.Level.INFO, "Call-ID " + p.callId() + ": media release confirmed ("
@@ -479,7 +503,9 @@ public final class EnginePool implements AutoCloseable {
 
     private CompletableFuture<EngineReply> sendAnchored(EngineInstance inst, NgRequest request, String callId) {
         CompletableFuture<EngineReply> result = new CompletableFuture<>();
-        dispatch(inst, request).whenComplete((reply, failure) -> {
+        CompletableFuture<NgReply> sent = request.command() == NgCommand.OFFER && callId != null
+                ? sendOffer(inst, request, callId, timeout) : dispatch(inst, request);
+        sent.whenComplete((reply, failure) -> {
             boolean delete = request.command() == NgCommand.DELETE;
             if (failure == null) {
                 if (callId != null) {
@@ -491,6 +517,13 @@ public final class EnginePool implements AutoCloseable {
                 }
                 result.complete(new EngineReply(reply, inst.name()));
                 return;
+            }
+            if (callId != null && failure instanceof NgErrorException error && error.isUnknownCall()) {
+                // The instance forgot the call (it restarted, or timed the call out): nothing is anchored there any
+                // more, and the next command of the call is not sent there blindly.
+                anchors.remove(callId);
+                LOG.log(System.Logger.Level.INFO, "Call-ID " + callId + ": rtpengine " + inst.name() + " does not know "
+                        + "the call (restarted, or timed it out): its " + request.command().wireName() + " failed");
             }
             if (delete && callId != null && leavesCallBehind(RequestResult.of(failure))) {
                 // The call is being torn down but the instance did not confirm: delete it when it answers again.
@@ -635,6 +668,43 @@ public final class EnginePool implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Sends an offer of {@code callId} to {@code inst}, after any delete of that Call-ID in flight there: the call
+     * the offer makes (a retry after 401/407 revives a just-deleted call) must be neither deleted by an orphan delete
+     * nor by a kept release of an earlier call with the same Call-ID, so both are dropped here, before the offer
+     * goes out, and a delete already on its way is let through first.
+     */
+    private CompletableFuture<NgReply> sendOffer(EngineInstance inst, NgRequest offer, String callId, Duration requestTimeout) {
+        synchronized (inst.orphans()) {
+            inst.orphans().forget(callId);
+            if (pendingReleases.supersededOn(callId, inst.name())) {
+                LOG.log(System.Logger.Level.INFO, "Call-ID " + callId + ": offered again on " + inst.name()
+                        + "; the unconfirmed release of its earlier call there is dropped, the new call's release covers it");
+            }
+            CompletableFuture<Void> deleting = deletesInFlight.get(inst.name() + " " + callId);
+            if (deleting == null) {
+                return dispatch(inst, offer, requestTimeout);
+            }
+            return deleting.thenCompose(done -> dispatch(inst, offer, requestTimeout));
+        }
+    }
+
+    /**
+     * Sends a delete of {@code callId} to {@code inst} that a later offer of the same Call-ID must not overtake; the
+     * caller holds the instance's orphan table's lock.
+     */
+    private CompletableFuture<NgReply> sendDelete(EngineInstance inst, NgRequest delete, String callId) {
+        String key = inst.name() + " " + callId;
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        deletesInFlight.put(key, done);
+        CompletableFuture<NgReply> sent = dispatch(inst, delete);
+        sent.whenComplete((reply, failure) -> {
+            deletesInFlight.remove(key, done);
+            done.complete(null);
+        });
+        return sent;
+    }
+
     // ------------------------------------------------------------------ orphans
 
     /** Records {@code callId} as an orphan of {@code inst}; null, with a warning, if it has too many already. */
@@ -666,7 +736,19 @@ public final class EnginePool implements AutoCloseable {
         AtomicInteger pending = new AtomicInteger(batch.size());
         AtomicBoolean allAnswered = new AtomicBoolean(true);
         for (OrphanCalls.Orphan orphan : batch) {
-            dispatch(inst, orphanDelete(orphan.callId())).whenComplete((reply, failure) -> {
+            CompletableFuture<NgReply> sent;
+            synchronized (inst.orphans()) {
+                // An offer of this Call-ID since the batch was taken made it a live call: it is not deleted.
+                sent = inst.orphans().contains(orphan) ? sendDelete(inst, orphanDelete(orphan.callId()), orphan.callId())
+                        : CompletableFuture.failedFuture(new OrphanForgotten());
+            }
+            sent.whenComplete((reply, failure) -> {
+                if (failure instanceof OrphanForgotten) {
+                    if (pending.decrementAndGet() == 0 && allAnswered.get() && inst.isUp()) {
+                        drainOrphans(inst, pingSentNanos);
+                    }
+                    return;
+                }
                 if (reply != null || failure instanceof NgErrorException) {
                     // Any answer is final here: the instance has handled everything sent before the ping.
                     if (orphanAnswered(inst, orphan, reply)) {
@@ -697,6 +779,15 @@ public final class EnginePool implements AutoCloseable {
             metrics.orphanDeleted(inst.name());
         }
         return deleted;
+    }
+
+    /** An orphan an offer took back before its delete was sent: nothing to send, nothing failed. */
+    private static final class OrphanForgotten extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        OrphanForgotten() {
+            super(null, null, false, false);
+        }
     }
 
     private static NgRequest orphanDelete(String callId) {

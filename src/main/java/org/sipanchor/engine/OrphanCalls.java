@@ -55,6 +55,11 @@ final class OrphanCalls {
         calls.remove(callId);
     }
 
+    /** Whether {@code orphan} is still to be deleted (not forgotten, not recorded again). */
+    boolean contains(Orphan orphan) {
+        return Long.valueOf(orphan.recordedNanos()).equals(calls.get(orphan.callId()));
+    }
+
     /** Up to {@code max} entries recorded before {@code nanos}. */
     List<Orphan> recordedBefore(long nanos, int max) {
         List<Orphan> out = new ArrayList<>();

@@ -201,20 +201,21 @@ final class EmbeddedSipContainer {
         limit(properties, sip.limits());
         properties.setProperty(AdmissionValve.MAX_DELAY_PROPERTY, Long.toString(sip.admission().maxQueueDelay().toMillis()));
         properties.setProperty(AdmissionValve.RETRY_AFTER_PROPERTY, Long.toString(sip.admission().retryAfter().toSeconds()));
-        // Admission first: a refused INVITE costs nothing more. Then the early ACK's wait for its 2xx's timer.
-        String valves = AdmissionValve.class.getName() + "," + EarlyAckValve.class.getName();
-        properties.setProperty("gov.nist.javax.sip.SIP_MESSAGE_VALVE", valves);
+        // The listeners open before the application is deployed: until it is, the gate answers 503, not 404. Then
+        // admission: a refused INVITE costs nothing more. Then the early ACK's wait for its 2xx's timer.
+        String valves = StartupGate.class.getName() + "," + AdmissionValve.class.getName() + "," + EarlyAckValve.class.getName();
         if (sip.hasWebSocket()) {
             // Only the NIO message processors speak WebSocket; they also take over TCP, so they are used only here.
             properties.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", "gov.nist.javax.sip.stack.NioMessageProcessorFactory");
             // A browser's Contact and Via name a host "….invalid": the stack rewrites them to the connection's peer.
             properties.setProperty("gov.nist.javax.sip.PATCH_SIP_WEBSOCKETS_HEADERS", "true");
             // ...but leaves their transport as the browser wrote it (ws, even over wss): this valve corrects it.
-            properties.setProperty("gov.nist.javax.sip.SIP_MESSAGE_VALVE", valves + "," + WebSocketContactValve.class.getName());
+            valves += "," + WebSocketContactValve.class.getName();
         } else {
             // The blocking TCP processors would keep a silent connection for ever (the NIO ones close it when idle).
             properties.setProperty("gov.nist.javax.sip.NETWORK_LAYER", IdleClosingNetworkLayer.class.getName());
         }
+        properties.setProperty("gov.nist.javax.sip.SIP_MESSAGE_VALVE", valves);
         sip.tls().ifPresent(tls -> {
             // The container logs these properties at INFO ("sip stack properties : {...}"): its log lines mask them.
             ConsoleLogging.registerSecret(tls.keystorePassword());

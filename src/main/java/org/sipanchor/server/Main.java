@@ -71,6 +71,8 @@ public final class Main {
         Runnable stop = () -> {
             if (stopping.compareAndSet(false, true)) {
                 LOG.info("stopping");
+                // New requests get 503 from now on; calls being ended or handed over finish their transactions.
+                StartupGate.drain();
                 container.stop();
                 deleteQuietly(workDir);
                 LOG.info("stopped");
@@ -82,6 +84,7 @@ public final class Main {
 
         container.start(config.sip(), config.http().listen(), app);
         container.deploy(app);
+        StartupGate.open();
 
         long uptime = ManagementFactory.getRuntimeMXBean().getUptime();
         String listening = config.sip().listen().stream().map(Object::toString).collect(Collectors.joining(" "));

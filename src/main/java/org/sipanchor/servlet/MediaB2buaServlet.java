@@ -21,6 +21,7 @@ import javax.servlet.sip.SipServletMessage;
 import javax.servlet.sip.SipServletRequest;
 import javax.servlet.sip.SipServletResponse;
 import javax.servlet.sip.SipSession;
+import javax.servlet.sip.SipSessionsUtil;
 import javax.servlet.sip.URI;
 import javax.servlet.sip.ar.SipApplicationRoutingDirective;
 
@@ -314,6 +315,15 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet {
         List<byte[]> toCallees = new ArrayList<>(Collections.nCopies(targets.size(), (byte[]) null));
         Optional<byte[]> sdp;
         boolean anchored = anchors(invite);
+        if (anchored && rtpengine.isAnchoring(invite.getCallId(), callerTag)) {
+            // A new dialog with a live call's Call-ID and From tag (a peer reusing them): offering it would re-offer
+            // that call's media at RTPEngine and cut it. RFC 3261 section 8.2.2.2 calls such a request merged.
+            call.end();
+            LOG.info(() -> "call-id=" + invite.getCallId() + " INVITE refused with 482: a live call of this server has"
+                    + " the same Call-ID and From tag");
+            invite.createResponse(SipServletResponse.SC_LOOP_DETECTED, "Call-ID And From Tag In Use").send();
+            return;
+        }
         try {
             // an anchored offer is held against media.limits before any media state exists: nothing to release
             sdp = anchored ? rtpengine.offeredSdp(invite) : SdpBody.of(invite);
@@ -995,6 +1005,69 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet {
                 timer.cancel();
             }
         }
+    }
+
+    // ------------------------------------------------------------------ clean stop
+
+    /**
+     * On a clean stop (SIGTERM, undeploy) the B2BUA ends its calls, because its dialogs die with the process: every
+     * established call with anchored media gets a BYE on both legs (Reason: cause 503, "server stopping") and its
+     * media is released; the stop then waits at most {@value #DRAIN_MILLIS} ms for those BYEs to complete.
+     */
+    @Override
+    public void destroy() {
+        endCallsOnStop();
+        super.destroy();
+    }
+
+    /** How long a clean stop waits for the BYEs of the calls it ends. */
+    static final long DRAIN_MILLIS = 2000;
+
+    private void endCallsOnStop() {
+        if (rtpengine == null) {
+            return;
+        }
+        SipSessionsUtil sessions = sipSessions();
+        List<SipApplicationSession> ended = new ArrayList<>();
+        for (String id : rtpengine.applicationSessionIds()) {
+            SipApplicationSession session = sessions.getApplicationSessionById(id);
+            Optional<B2buaCall> call = session == null ? Optional.empty() : callOf(session);
+            if (call.isEmpty() || call.get().isEnded()) {
+                continue;
+            }
+            try {
+                endCall(session, call.get(), SipServletResponse.SC_SERVICE_UNAVAILABLE, "server stopping");
+                ended.add(session);
+            } catch (IOException | RuntimeException e) {
+                LOG.warning(() -> "call not ended on stop: " + e);
+            }
+        }
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(DRAIN_MILLIS);
+        while (ended.stream().anyMatch(MediaB2buaServlet::hasLegUp) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        long open = ended.stream().filter(MediaB2buaServlet::hasLegUp).count();
+        LOG.info(() -> "stopping: " + ended.size() + " calls ended (BYE on both legs, media released)"
+                + (open > 0 ? "; " + open + " of them had a BYE unanswered after " + DRAIN_MILLIS + " ms" : ""));
+    }
+
+    /** Whether a leg of the call in {@code session} is not terminated yet (its BYE is unanswered). */
+    private static boolean hasLegUp(SipApplicationSession session) {
+        if (!session.isValid()) {
+            return false;
+        }
+        java.util.Iterator<?> legs = session.getSessions("SIP");
+        while (legs.hasNext()) {
+            if (legs.next() instanceof SipSession leg && leg.isValid() && leg.getState() == SipSession.State.CONFIRMED) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // ------------------------------------------------------------------ helpers

@@ -62,6 +62,13 @@ public class MediaSessionGuard implements SipApplicationSessionListener {
         // then only the service's registry still knows the call.
         RtpEngineService rtpengine = rtpengine();
         MediaCall call = MediaCall.in(session).or(() -> rtpengine.callOfApplicationSession(session.getId())).orElse(null);
+        if (call != null && SipAnchorApplication.current().map(SipAnchorApplication::isHandingOver).orElse(false)) {
+            // The application stops and hands its calls over (the proxy): their dialogs go on through a restarted
+            // process or another node, which serves their media from their route; reconciliation deletes what
+            // nobody serves once its media stops.
+            LOG.fine(() -> "call-id=" + call.callId() + " " + why + " as the application stops: media handed over");
+            return;
+        }
         if (call != null && !call.isReleased() && rtpengine.delete(call)) {
             LOG.info(() -> "call-id=" + call.callId() + " " + why + " with media still anchored: released");
         }

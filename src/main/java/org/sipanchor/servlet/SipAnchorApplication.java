@@ -33,6 +33,8 @@ final class SipAnchorApplication {
     private final RtpEngineService rtpengine;
     private final Map<String, SipAnchorServlet> servlets = new ConcurrentHashMap<>();
     private volatile SipAnchorServlet first;
+    /** Set when the application stops and hands its calls over rather than releasing them (the proxy). */
+    private volatile boolean handingOver;
 
     private SipAnchorApplication(ServletContext context, RtpEngineService rtpengine) {
         this.context = context;
@@ -78,6 +80,19 @@ final class SipAnchorApplication {
             application = BY_LOADER.values().iterator().next();
         }
         return Optional.ofNullable(application);
+    }
+
+    /**
+     * The application is stopping and leaves its calls' media where it is, for a restarted process or another node
+     * to serve them from their route (the proxy): sessions that end with the application release nothing.
+     */
+    void handOver() {
+        handingOver = true;
+    }
+
+    /** Whether the application is stopping and handing its calls over ({@link #handOver()}). */
+    boolean isHandingOver() {
+        return handingOver;
     }
 
     /** The servlet that handles the call of {@code session}: the one that took its initial request, else the first. */

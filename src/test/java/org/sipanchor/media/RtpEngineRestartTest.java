@@ -1,0 +1,100 @@
+package org.sipanchor.media;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.sipanchor.config.MediaConfig;
+import org.sipanchor.config.SipAnchorConfig;
+import org.sipanchor.engine.EnginePool;
+import org.sipanchor.testing.RtpEngineDaemon;
+import org.sipanchor.testing.SampleSdp;
+
+/**
+ * An RTPEngine that restarts on the same ports and forgets its calls, against a real daemon: the calls it held get a
+ * clear error for their next command, their releases count as done (no retries), and new calls go on.
+ */
+@DisplayName("An RTPEngine that restarts and forgets its calls")
+class RtpEngineRestartTest {
+
+    @RegisterExtension
+    final RtpEngineDaemon daemon = RtpEngineDaemon.builder().build();
+
+    private EnginePool engines;
+    private RtpEngineService rtpengine;
+
+    @BeforeEach
+    void start() {
+        MediaConfig media = SipAnchorConfig.parse("""
+                media:
+                  node_id: "restart-test"
+                  rtpengine:
+                    address: "%s"
+                    timeout_ms: 300
+                  health_check_interval_secs: 1
+                """.formatted(daemon.ngHostPort()), "test.yaml", Map.of()).media();
+        engines = EnginePool.start(media.rtpengine(), media.healthCheckInterval(), new PrometheusRegistry());
+        rtpengine = new RtpEngineService(engines, new MediaProfiles(media), media);
+    }
+
+    @AfterEach
+    void stop() {
+        engines.close();
+    }
+
+    @Test
+    @DisplayName("costs the calls it held, each with one clear error, and nothing else: no retried deletes, new calls anchored")
+    void costsOnlyItsCalls() throws Exception {
+        MediaCall lost = offered("lost-1");
+        MediaCall alsoLost = offered("lost-2");
+        daemon.restart();
+        await(() -> engines.upCount() == 1, 5_000);
+
+        MediaException error = assertThrows(MediaException.class, () -> rtpengine.answer(lost,
+                Answer.of("caller", "callee", SampleSdp.plainAudio("lost-1", 41000).getBytes(StandardCharsets.UTF_8))));
+        assertEquals(MediaException.Kind.REFUSED, error.kind(), error.reason());
+        assertTrue(error.reason().toLowerCase().contains("unknown call"), error.reason());
+        assertTrue(error.getMessage().contains("lost-1"), "names the Call-ID: " + error.getMessage());
+
+        assertTrue(rtpengine.delete(lost));
+        assertTrue(rtpengine.delete(alsoLost));
+        assertEquals(0, engines.pendingReleases(), "\"unknown call\" is a release done, not one to retry");
+        Thread.sleep(2_500); // a retry would be due by now
+        assertEquals(1, daemon.commandsLogged("lost-1", "delete"), "one delete per lost call");
+        assertEquals(1, daemon.commandsLogged("lost-2", "delete"), "one delete per lost call");
+
+        MediaCall fresh = offered("fresh-1");
+        assertTrue(rtpengine.isLive("fresh-1"));
+        assertEquals(1, daemon.sessionCount(), "a new call is anchored on the restarted instance");
+        assertTrue(rtpengine.delete(fresh));
+        await(() -> daemon.sessionCount() == 0, 5_000);
+    }
+
+    private MediaCall offered(String callId) {
+        MediaCall call = new MediaCall(callId, "rtp_passthrough", "caller");
+        rtpengine.offer(call, Offer.of("caller", SampleSdp.plainAudio(callId, 40000).getBytes(StandardCharsets.UTF_8)));
+        return call;
+    }
+
+    private static void await(BooleanSupplier condition, long timeoutMs) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within " + timeoutMs + " ms");
+            }
+            Thread.sleep(10);
+        }
+    }
+}
