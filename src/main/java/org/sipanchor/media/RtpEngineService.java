@@ -501,7 +501,7 @@ public class RtpEngineService {
             // last of them to be released deletes it.
             LOG.fine(() -> "call-id=" + call.callId() + " released; RTPEngine keeps the call for another live call "
                     + "with the same Call-ID");
-            return true;
+            return Optional.of(CompletableFuture.completedFuture(ReleaseResult.DELETED)); // its share is released
         }
         // Without a from-tag RTPEngine deletes every branch and monologue of the call.
         CompletableFuture<ReleaseResult> released = engines.release(call.callId(), call.anchor());
