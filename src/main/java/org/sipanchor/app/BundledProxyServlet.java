@@ -47,7 +47,8 @@ public class BundledProxyServlet extends MediaProxyServlet {
 
     /**
      * Divides the request's Max-Breadth among its branches (RFC 5393 section 5.3): each branch carries its share, and
-     * a fork wider than the breadth left gets 440, a malformed value 400.
+     * a fork wider than the breadth left gets 440, a malformed value 400. The targets are looked up here, before any
+     * media is anchored: a registrar that cannot be reached answers 503 with Retry-After.
      *
      * @return whether to go on
      */
@@ -57,7 +58,13 @@ public class BundledProxyServlet extends MediaProxyServlet {
             request.createResponse(SipServletResponse.SC_BAD_REQUEST, "Bad Max-Breadth").send();
             return false;
         }
-        ProxyTargets targets = routing.targets(request, sipFactory());
+        ProxyTargets targets;
+        try {
+            targets = routing.targets(request, sipFactory());
+        } catch (LocationUnavailableException e) {
+            Registrar.refuseUnavailable(request, e);
+            return false;
+        }
         OptionalInt share = MaxBreadth.perBranch(received.getAsInt(), targets.destinations().size());
         if (share.isEmpty()) {
             request.createResponse(SC_MAX_BREADTH_EXCEEDED, "Max-Breadth Exceeded").send();

@@ -236,8 +236,19 @@ final class ConfigLoader {
         }
         int maxContacts = positive(section, "max_contacts_per_user", defaults.maxContactsPerUser());
         int maxBindings = positive(section, "max_bindings", defaults.maxBindings());
+        Duration storeTimeout = Duration.ofMillis(positive(section, "store_timeout_ms",
+                (int) RegistrarStoreConfig.DEFAULT_TIMEOUT.toMillis(), RegistrarStoreConfig.MAX_TIMEOUT.toMillis()));
+        Optional<RegistrarStoreConfig> store = section.string("store").map(String::trim)
+                .filter(text -> !text.equalsIgnoreCase("memory"))
+                .map(text -> {
+                    try {
+                        return RegistrarStoreConfig.parse(text, storeTimeout);
+                    } catch (IllegalArgumentException e) {
+                        throw new ConfigException(section.locationOf("store"), "must be memory or a redis:// URI: " + e.getMessage());
+                    }
+                });
         section.rejectUnknownKeys();
-        return new RegistrarConfig(min, max, fallback, maxContacts, maxBindings);
+        return new RegistrarConfig(min, max, fallback, maxContacts, maxBindings, store);
     }
 
     /**

@@ -164,6 +164,48 @@ class ConfigLoaderTest {
         }
     }
 
+    @Nested
+    @DisplayName("shares the registrar of a farm through Redis (app.registrar.store)")
+    class RegistrarStore {
+
+        @Test
+        @DisplayName("keeps bindings in memory unless told otherwise")
+        void memoryByDefault() {
+            assertEquals(Optional.empty(), parse("").app().registrar().store());
+            assertEquals(Optional.empty(), parse("app:\n  registrar: { store: memory }\n").app().registrar().store());
+        }
+
+        @Test
+        @DisplayName("reads a redis:// URI with credentials and database, and never prints the password")
+        void redisUri() {
+            RegistrarStoreConfig store = SipAnchorConfig.parse("""
+                    app:
+                      registrar: { store: "redis://registrar:${REDIS_PASSWORD}@10.0.0.7:6380/2", store_timeout_ms: 400 }
+                    """, "sipanchor.yaml", Map.of("REDIS_PASSWORD", "s3cret")).app().registrar().store().orElseThrow();
+            assertEquals(new RegistrarStoreConfig("10.0.0.7", 6380, Optional.of("registrar"), Optional.of("s3cret"), 2, false,
+                    Duration.ofMillis(400)), store);
+            assertEquals("redis://registrar:***@10.0.0.7:6380/2", store.toString());
+            RegistrarStoreConfig defaults = parse("app:\n  registrar: { store: \"rediss://127.0.0.1\" }\n").app().registrar().store().orElseThrow();
+            assertEquals(6379, defaults.port());
+            assertTrue(defaults.tls());
+            assertEquals(Duration.ofMillis(250), defaults.timeout());
+        }
+
+        @ParameterizedTest
+        @CsvSource(delimiter = '|', value = {
+            "store: \"http://127.0.0.1:6379\"   | must be memory or a redis:// URI: must be a redis:// or rediss:// URI",
+            "store: \"redis://:pw@127.0.0.1/x\" | the path must be a database number",
+            "store: \"redis:///0\"              | names no host",
+            "store_timeout_ms: 9000             | must be at most 5000"})
+        @DisplayName("refuses anything else at its line, without quoting a password")
+        void refusals(String entry, String problem) {
+            ConfigException e = rejected("app:\n  registrar:\n    " + entry + "\n");
+            assertTrue(e.getMessage().startsWith("sipanchor.yaml:3: app.registrar."), e.getMessage());
+            assertTrue(e.getMessage().contains(problem), e.getMessage());
+            assertFalse(e.getMessage().contains("pw"), e.getMessage());
+        }
+    }
+
     @Test
     @DisplayName("takes ${VAR:-default} values from the environment")
     void environmentOverrides() {
