@@ -219,8 +219,19 @@ final class ConfigLoader {
         }).orElse(AppSettings.EMPTY);
         AuthConfig auth = auth(section);
         int maxBranches = positive(section, "max_branches", AppConfig.DEFAULT_MAX_BRANCHES);
+        Optional<RecordRouteAddress> recordRoute = section.string("record_route").map(text -> {
+            try {
+                return RecordRouteAddress.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(section.locationOf("record_route"), e.getMessage());
+            }
+        });
+        if (recordRoute.isPresent() && mode == AppMode.B2BUA) {
+            throw new ConfigException(section.locationOf("record_route"),
+                    "only app.mode: proxy record-routes; a B2BUA's calls live on the node that made them");
+        }
         section.rejectUnknownKeys();
-        return new AppConfig(mode, nextHop, profile, registrar, noAnswerTimeout, settings, auth, maxBranches);
+        return new AppConfig(mode, nextHop, profile, registrar, noAnswerTimeout, settings, auth, maxBranches, recordRoute);
     }
 
     private RegistrarConfig registrar(YamlMapping section) {

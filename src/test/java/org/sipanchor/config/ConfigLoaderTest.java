@@ -206,6 +206,34 @@ class ConfigLoaderTest {
         }
     }
 
+    @Nested
+    @DisplayName("record-routes a farm's proxy nodes through their load balancer (app.record_route)")
+    class RecordRoute {
+
+        @Test
+        @DisplayName("reads the load balancer's address; absent, nodes record-route with their own")
+        void loadBalancerAddress() {
+            assertEquals(Optional.empty(), parse("").app().recordRoute());
+            RecordRouteAddress address = parse("app:\n  record_route: \"sip:LB.example.org:5060;transport=udp\"\n").app().recordRoute().orElseThrow();
+            assertEquals(new RecordRouteAddress("lb.example.org", 5060, Optional.of("udp")), address);
+            assertEquals("sip:lb.example.org:5060;transport=udp;farm=1", address.uri());
+            assertEquals("lb.example.org:5060", address.hostPort());
+            assertEquals("sip:[2001:db8::5]:5060;farm=1", parse("app:\n  record_route: \"sip:[2001:db8::5]:5060\"\n").app().recordRoute().orElseThrow().uri());
+        }
+
+        @ParameterizedTest
+        @CsvSource(delimiter = '|', value = {
+            "proxy | sip:10.0.0.5           | must be sip:host:port",
+            "proxy | sip:bob@10.0.0.5:5060  | must be sip:host:port",
+            "proxy | sip:10.0.0.5:70000     | port must be 1 to 65535",
+            "b2bua | sip:10.0.0.5:5060      | only app.mode: proxy record-routes"})
+        @DisplayName("refuses what is not a load balancer's sip:host:port, and a B2BUA")
+        void refusals(String mode, String address, String problem) {
+            ConfigException e = rejected("app:\n  mode: " + mode + "\n  record_route: \"" + address + "\"\n");
+            assertTrue(e.getMessage().startsWith("sipanchor.yaml:3: app.record_route: " + problem), e.getMessage());
+        }
+    }
+
     @Test
     @DisplayName("takes ${VAR:-default} values from the environment")
     void environmentOverrides() {
