@@ -285,7 +285,7 @@ public final class EnginePool implements AutoCloseable {
         dispatch(inst, offer, attemptTimeout).whenComplete((reply, failure) -> {
             if (failure == null) {
                 anchors.put(callId, inst);
-                inst.orphans().forget(callId);
+                offered(inst, callId);
                 result.complete(new EngineReply(reply, inst.name()));
                 return;
             }
@@ -488,9 +488,19 @@ public final class EnginePool implements AutoCloseable {
                     } else if (!delete) {
                         anchors.put(callId, inst); // refreshes, or learns an anchor given by the caller
                     }
+                    if (request.command() == NgCommand.OFFER) {
+                        offered(inst, callId);
+                    }
                 }
                 result.complete(new EngineReply(reply, inst.name()));
                 return;
+            }
+            if (callId != null && failure instanceof NgErrorException error && error.isUnknownCall()) {
+                // The instance forgot the call (it restarted, or timed the call out): nothing is anchored there any
+                // more, and the next command of the call is not sent there blindly.
+                anchors.remove(callId);
+                LOG.log(System.Logger.Level.INFO, "Call-ID " + callId + ": rtpengine " + inst.name() + " does not know "
+                        + "the call (restarted, or timed it out): its " + request.command().wireName() + " failed");
             }
             if (delete && callId != null && leavesCallBehind(RequestResult.of(failure))) {
                 // The call is being torn down but the instance did not confirm: delete it when it answers again.
@@ -633,6 +643,19 @@ public final class EnginePool implements AutoCloseable {
             out.completeExceptionally(error);
         });
         return out;
+    }
+
+    /**
+     * An offer of {@code callId} succeeded on {@code inst}: the call there is live now, so neither an orphan delete
+     * nor a kept release of an earlier call with the same Call-ID (a retry after 401/407 revives a just-deleted call)
+     * may delete it any more.
+     */
+    private void offered(EngineInstance inst, String callId) {
+        inst.orphans().forget(callId);
+        if (pendingReleases.supersededOn(callId, inst.name())) {
+            LOG.log(System.Logger.Level.INFO, "Call-ID " + callId + ": offered again on " + inst.name()
+                    + "; the unconfirmed release of its earlier call there is dropped, the new call's release covers it");
+        }
     }
 
     // ------------------------------------------------------------------ orphans

@@ -96,6 +96,18 @@ final class PendingReleases {
         calls.remove(callId);
     }
 
+    /**
+     * A new offer of {@code callId} succeeded on {@code instance}: the call RTPEngine holds there is the new one (an
+     * offer for a Call-ID just deleted revives it), so a release kept for an earlier call with that Call-ID on that
+     * instance (or on every instance) must not delete it. A release kept for another instance stays.
+     *
+     * @return whether a kept release was dropped
+     */
+    boolean supersededOn(String callId, String instance) {
+        Pending p = calls.get(callId);
+        return p != null && p.anchor().map(instance::equals).orElse(true) && calls.remove(callId, p);
+    }
+
     boolean contains(String callId) {
         return calls.containsKey(callId);
     }

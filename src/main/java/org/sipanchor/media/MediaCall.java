@@ -26,6 +26,13 @@ public final class MediaCall implements Serializable {
 
     private final String callId;
     private final String profile;
+    /**
+     * Tells this call from another with the same Call-ID (a spiral, a retry, a reused Call-ID), and recognises a copy
+     * of this very call (one the container deserialized) as the same call.
+     */
+    private final String token = java.util.UUID.randomUUID().toString();
+    /** Served from its SIP route alone (see {@link #adopted}): not in this process's registry, not under its label. */
+    private boolean adopted;
     private final Map<String, Side> sides = new HashMap<>();
     private Side firstOfferer;
     private Side pinned;
@@ -59,6 +66,30 @@ public final class MediaCall implements Serializable {
     public MediaCall(String callId, String profile, String callerTag) {
         this(callId, profile);
         this.callerTag = callerTag;
+    }
+
+    /**
+     * The media of a call this process did not begin, as an in-dialog request or reply of it tells it: a dialog that
+     * the proxy record-routed before a restart, or that another node began. Its commands go to {@code anchor} (else
+     * to whichever instance knows the call); it never enters this process's registry of live calls nor takes this
+     * process's label, so reconciliation still treats it as another's call (deleted only once its media stops), and
+     * releasing it deletes it at RTPEngine unless a live call of this process uses the same Call-ID.
+     */
+    public static MediaCall adopted(String callId, String profile, Optional<String> anchor) {
+        MediaCall call = new MediaCall(callId, profile);
+        call.adopted = true;
+        call.anchor = anchor.orElse(null);
+        return call;
+    }
+
+    /** Whether this is an {@linkplain #adopted adopted} call. */
+    public synchronized boolean isAdopted() {
+        return adopted;
+    }
+
+    /** Whether {@code other} is this call (or a copy of it), not merely a call with the same Call-ID. */
+    boolean isSameCall(MediaCall other) {
+        return token.equals(other.token);
     }
 
     /** Notes the callee's tag (a proxy's answering branch, a B2BUA's B-leg To tag); the latest answer wins. */
@@ -223,6 +254,7 @@ public final class MediaCall implements Serializable {
 
     @Override
     public synchronized String toString() {
-        return "MediaCall[" + callId + " profile=" + profile + " anchor=" + anchor + " released=" + released + "]";
+        return "MediaCall[" + callId + " profile=" + profile + " anchor=" + anchor + " released=" + released
+                + (adopted ? " adopted" : "") + "]";
     }
 }

@@ -1,6 +1,7 @@
 package org.sipanchor.media;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -75,9 +76,11 @@ public class RtpEngineService {
     /**
      * Every call this server is anchoring, from its first offer (or {@link #begin}) until its release, by the Call-ID
      * RTPEngine knows it by: DTMF events name only that, and reconciliation asks whether a call RTPEngine holds is
-     * live here ({@link #isLive}).
+     * live here ({@link #isLive}). Usually one call per Call-ID; more when calls share one (a spiral through this
+     * server, a second INVITE reusing a live call's Call-ID): RTPEngine then holds them as one call, which is deleted
+     * only when the last of them is released ({@link #delete(MediaCall)}).
      */
-    private final Map<String, LiveCall> sessionsByCallId = new ConcurrentHashMap<>();
+    private final Map<String, List<LiveCall>> sessionsByCallId = new ConcurrentHashMap<>();
     /**
      * The same calls by the id of their SIP application session, for {@code MediaSessionGuard}: Restcomm removes a
      * session's attributes before it reports the session destroyed (explicit invalidation, undeployment).
@@ -112,7 +115,8 @@ public class RtpEngineService {
 
     /** The id of the SIP application session of the call RTPEngine knows by {@code callId}, while it is anchored. */
     public Optional<String> applicationSessionOf(String callId) {
-        return Optional.ofNullable(sessionsByCallId.get(callId)).flatMap(LiveCall::applicationSessionId);
+        return sessionsByCallId.getOrDefault(callId, List.of()).stream()
+                .flatMap(live -> live.applicationSessionId().stream()).findFirst();
     }
 
     /**
@@ -129,9 +133,19 @@ public class RtpEngineService {
         return sessionsByCallId.containsKey(callId);
     }
 
+    /**
+     * Whether a live call of this server uses {@code callId} with {@code callerTag} as its caller's tag. A new INVITE
+     * with both is a call of this server coming back to it (a spiral) or a Call-ID reused by a peer: offering it
+     * would re-offer that call's media at RTPEngine and cut it.
+     */
+    public boolean isAnchoring(String callId, String callerTag) {
+        return callerTag != null && sessionsByCallId.getOrDefault(callId, List.of()).stream()
+                .anyMatch(live -> live.call().callerTag().filter(callerTag::equals).isPresent());
+    }
+
     /** How many calls this server is anchoring now. */
     public int liveCalls() {
-        return sessionsByCallId.size();
+        return sessionsByCallId.values().stream().mapToInt(List::size).sum();
     }
 
     /** The mark (RTPEngine {@code label}) this process puts on every offer. */
@@ -151,7 +165,10 @@ public class RtpEngineService {
     public MediaCall begin(SipServletMessage message, Profile profile) {
         SipApplicationSession session = message.getApplicationSession();
         synchronized (session) {
-            return MediaCall.in(session).orElseGet(() -> begin(session, message.getCallId(), tag(message.getFrom()), profile));
+            // A released call in the session is over (e.g. the first attempt of a retry after 401/407, which the
+            // container may keep in the same session): the new INVITE is a new call.
+            return MediaCall.in(session).filter(call -> !call.isReleased())
+                    .orElseGet(() -> begin(session, message.getCallId(), tag(message.getFrom()), profile));
         }
     }
 
@@ -162,7 +179,7 @@ public class RtpEngineService {
     public MediaCall begin(SipApplicationSession session, String callId, String callerTag, Profile profile) {
         MediaCall call = new MediaCall(callId, profile.name(), callerTag);
         session.setAttribute(MediaCall.ATTRIBUTE, call);
-        sessionsByCallId.put(callId, new LiveCall(call, Optional.of(session.getId())));
+        register(new LiveCall(call, Optional.of(session.getId())), true);
         callsByApplicationSession.put(session.getId(), call);
         return call;
     }
@@ -369,8 +386,11 @@ public class RtpEngineService {
         MediaProfile profile = profiles.get(call.profile(), call.callId());
         Side offerer = call.placeOfferer(offer.fromTag(), profile.sideOf(sdp));
         NgRequest.Builder builder = NgRequest.builder(NgCommand.OFFER);
-        // This process's mark first, so that a profile's own label wins (such a call then counts as another's).
-        builder.label(mark.label());
+        if (!call.isAdopted()) {
+            // This process's mark first, so that a profile's own label wins (such a call then counts as another's).
+            // An adopted call keeps the label it has: it stays another's for reconciliation.
+            builder.label(mark.label());
+        }
         profile.offerToward(offerer.other()).forEach(builder::param);
         // the tags go through param(): a message without one fails validation naming the key
         builder.callId(call.callId()).param("from-tag", offer.fromTag());
@@ -378,11 +398,13 @@ public class RtpEngineService {
         offer.viaBranch().ifPresent(builder::viaBranch);
         offer.receivedFrom().ifPresent(builder::receivedFrom);
         NgRequest request = builder.sdp(body).build();
-        if (!call.isReleased()) {
+        if (!call.isReleased() && !call.isAdopted()) {
             // live from now, also when the application made the MediaCall itself rather than with begin()
-            sessionsByCallId.putIfAbsent(call.callId(), new LiveCall(call, Optional.empty()));
+            register(new LiveCall(call, Optional.empty()), false);
         }
-        EngineReply reply = await(call, request, engines.offer(request, call.anchor()));
+        // An adopted call exists already, on its anchor or (without one) wherever the pool finds it.
+        EngineReply reply = await(call, request, call.isAdopted() ? engines.send(request, call.anchor())
+                : engines.offer(request, call.anchor()));
         call.anchoredOn(reply.instance());
         offer.viaBranch().ifPresent(call::branchOffered);
         return rewritten(call, reply.reply());
@@ -395,8 +417,12 @@ public class RtpEngineService {
      */
     public byte[] answer(MediaCall call, Answer answer) {
         byte[] body = answer.sdp();
-        parse(call, body);
+        SessionDescription parsed = parse(call, body);
         MediaProfile profile = profiles.get(call.profile(), call.callId());
+        if (call.isAdopted() && !call.hasOffer()) {
+            // The offer went by before this process knew the call: the answerer's side is read from its answer.
+            call.placeOfferer(answer.toTag(), profile.sideOf(parsed));
+        }
         Side offerer = call.sideOf(answer.fromTag());
         NgRequest.Builder builder = NgRequest.builder(NgCommand.ANSWER);
         profile.answerToward(offerer).forEach(builder::param);
@@ -431,7 +457,14 @@ public class RtpEngineService {
         if (!call.release()) {
             return false;
         }
-        forget(call);
+        boolean shared = call.isAdopted() ? isLive(call.callId()) : forget(call);
+        if (shared) {
+            // RTPEngine holds the calls that share a Call-ID as one: deleting it would cut the others' media. The
+            // last of them to be released deletes it.
+            LOG.fine(() -> "call-id=" + call.callId() + " released; RTPEngine keeps the call for another live call "
+                    + "with the same Call-ID");
+            return true;
+        }
         // Without a from-tag RTPEngine deletes every branch and monologue of the call.
         CompletableFuture<ReleaseResult> released = engines.release(call.callId(), call.anchor());
         try {
@@ -454,16 +487,45 @@ public class RtpEngineService {
     }
 
     /**
+     * Adds a call to the registry; {@code replace} replaces a copy of the same call already there (else that one
+     * stays). Calls with the same Call-ID that are not the same call are kept side by side.
+     */
+    private void register(LiveCall live, boolean replace) {
+        sessionsByCallId.compute(live.call().callId(), (callId, calls) -> {
+            List<LiveCall> next = new ArrayList<>(calls == null ? List.of() : calls);
+            boolean known = next.stream().anyMatch(other -> other.call().isSameCall(live.call()));
+            if (known && !replace) {
+                return calls;
+            }
+            next.removeIf(other -> other.call().isSameCall(live.call()));
+            next.add(live);
+            return List.copyOf(next);
+        });
+    }
+
+    /**
      * Removes a released call from the registry (both lookups). The registry may hold another copy of the same call
      * (one the container deserialized, or the original when this is the copy): that one counts as released too, so the
      * call is deleted once whichever copy is released first.
+     *
+     * @return whether other live calls still use the call's Call-ID
      */
-    private void forget(MediaCall call) {
-        LiveCall live = sessionsByCallId.remove(call.callId());
-        if (live != null) {
-            live.call().release();
-            live.applicationSessionId().ifPresent(id -> callsByApplicationSession.remove(id, live.call()));
-        }
+    private boolean forget(MediaCall call) {
+        boolean[] othersLeft = {false};
+        sessionsByCallId.computeIfPresent(call.callId(), (callId, calls) -> {
+            List<LiveCall> rest = new ArrayList<>(calls.size());
+            for (LiveCall live : calls) {
+                if (live.call().isSameCall(call)) {
+                    live.call().release();
+                    live.applicationSessionId().ifPresent(id -> callsByApplicationSession.remove(id, live.call()));
+                } else {
+                    rest.add(live);
+                }
+            }
+            othersLeft[0] = !rest.isEmpty();
+            return rest.isEmpty() ? null : List.copyOf(rest);
+        });
+        return othersLeft[0];
     }
 
     /**

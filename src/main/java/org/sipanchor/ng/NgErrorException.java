@@ -61,6 +61,14 @@ public class NgErrorException extends NgException {
     }
 
     /**
+     * True if RTPEngine does not know the call the request names: it was deleted, timed out there, or the instance
+     * restarted and forgot it. Asking again gets the same answer.
+     */
+    public boolean isUnknownCall() {
+        return reason.toLowerCase(java.util.Locale.ROOT).startsWith("unknown call");
+    }
+
+    /**
      * True if RTPEngine ran out of ports: unlike the other capacity refusals, it may have created the call before it
      * failed, so the call may need deleting there.
      */

@@ -206,14 +206,17 @@ final class EmbeddedSipContainer {
         // runs to the end of the datagram): an INVITE's offer would vanish and the call go on unanchored.
         properties.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", DatagramBodyParserFactory.class.getName());
         limit(properties, sip.limits());
+        // The listeners open before the application is deployed: until it is, the gate answers 503, not 404.
+        String valves = StartupGate.class.getName();
         if (sip.hasWebSocket()) {
             // Only the NIO message processors speak WebSocket; they also take over TCP, so they are used only here.
             properties.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", "gov.nist.javax.sip.stack.NioMessageProcessorFactory");
             // A browser's Contact and Via name a host "….invalid": the stack rewrites them to the connection's peer.
             properties.setProperty("gov.nist.javax.sip.PATCH_SIP_WEBSOCKETS_HEADERS", "true");
             // ...but leaves their transport as the browser wrote it (ws, even over wss): this valve corrects it.
-            properties.setProperty("gov.nist.javax.sip.SIP_MESSAGE_VALVE", WebSocketContactValve.class.getName());
+            valves += "," + WebSocketContactValve.class.getName();
         }
+        properties.setProperty("gov.nist.javax.sip.SIP_MESSAGE_VALVE", valves);
         sip.tls().ifPresent(tls -> {
             // The container logs these properties at INFO ("sip stack properties : {...}"): its log lines mask them.
             ConsoleLogging.registerSecret(tls.keystorePassword());

@@ -82,6 +82,7 @@ public final class Main {
 
         container.start(config.sip(), config.http().listen(), app, config.app().recordRoute());
         container.deploy(app);
+        StartupGate.open();
 
         long uptime = ManagementFactory.getRuntimeMXBean().getUptime();
         String listening = config.sip().listen().stream().map(Object::toString).collect(Collectors.joining(" "));

@@ -306,6 +306,15 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet {
         List<byte[]> toCallees = new ArrayList<>(Collections.nCopies(targets.size(), (byte[]) null));
         Optional<byte[]> sdp;
         boolean anchored = anchors(invite);
+        if (anchored && rtpengine.isAnchoring(invite.getCallId(), callerTag)) {
+            // A new dialog with a live call's Call-ID and From tag (a peer reusing them): offering it would re-offer
+            // that call's media at RTPEngine and cut it. RFC 3261 section 8.2.2.2 calls such a request merged.
+            call.end();
+            LOG.info(() -> "call-id=" + invite.getCallId() + " INVITE refused with 482: a live call of this server has"
+                    + " the same Call-ID and From tag");
+            invite.createResponse(SipServletResponse.SC_LOOP_DETECTED, "Call-ID And From Tag In Use").send();
+            return;
+        }
         try {
             // an anchored offer is held against media.limits before any media state exists: nothing to release
             sdp = anchored ? rtpengine.offeredSdp(invite) : SdpBody.of(invite);

@@ -13,6 +13,7 @@ import javax.servlet.ServletException;
 import javax.servlet.sip.Proxy;
 import javax.servlet.sip.ProxyBranch;
 import javax.servlet.sip.ServletParseException;
+import javax.servlet.sip.SipServletMessage;
 import javax.servlet.sip.SipServletRequest;
 import javax.servlet.sip.SipServletResponse;
 import javax.servlet.sip.SipURI;
@@ -22,6 +23,7 @@ import jakarta.inject.Inject;
 import org.mobicents.javax.servlet.sip.ProxyExt;
 
 import org.sipanchor.config.AppConfig;
+import org.sipanchor.media.Answer;
 import org.sipanchor.media.MediaCall;
 import org.sipanchor.media.MediaException;
 import org.sipanchor.media.Offer;
@@ -68,10 +70,27 @@ public abstract class MediaProxyServlet extends SipAnchorServlet {
      */
     static final String VIA_BRANCHES = MediaProxyServlet.class.getName() + ".viaBranches";
 
+    /** How long an adopted dialog's offer waits for its answer: an INVITE transaction's lifetime (64 x T1). */
+    private static final long ADOPTED_OFFER_LIFETIME_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(32);
+    private static final int ADOPTED_OFFER_CAPACITY = 10_000;
+
     @Inject
     private transient RtpEngineService rtpengine;
     @Inject
     private transient AppConfig app;
+    private final transient AdoptedOffers adoptedOffers = new AdoptedOffers(ADOPTED_OFFER_CAPACITY,
+            ADOPTED_OFFER_LIFETIME_NANOS, System::nanoTime);
+
+    /**
+     * Starts the servlet, and has the container hand over in-dialog requests of dialogs this proxy record-routed but no
+     * longer knows (after a restart, or record-routed by another node) instead of answering them 481: see
+     * {@link #adopt(SipServletRequest)}.
+     */
+    @Override
+    public void init() throws ServletException {
+        super.init();
+        OrphanRouting.enable(getServletContext());
+    }
 
     /**
      * Where a new request goes. {@link ProxyTargets#none()} answers it 404.
@@ -118,6 +137,12 @@ public abstract class MediaProxyServlet extends SipAnchorServlet {
         }
         for (int i = 0; i < branches.size(); i++) {
             TargetTransport.pin(branches.get(i).getRequest(), targets.destinations().get(i));
+        }
+        if ("INVITE".equals(request.getMethod())) {
+            // The dialog itself carries its media's instance and profile, for whoever sees its next request.
+            // (Each branch took a copy of the proxy's Record-Route URI when it was created.)
+            rtpengine.callOf(request).filter(call -> !call.isReleased()).ifPresent(call -> branches.forEach(branch ->
+                    new RouteMedia(call.anchor(), call.profile()).writeTo(branch.getRecordRouteURI())));
         }
         start(request, proxy, branches);
     }
@@ -219,6 +244,13 @@ public abstract class MediaProxyServlet extends SipAnchorServlet {
      * @return whether to go on proxying
      */
     private boolean anchorBranches(SipServletRequest request, List<ProxyBranch> branches) throws IOException {
+        if (rtpengine.isAnchoring(request.getCallId(), request.getFrom().getParameter("tag"))) {
+            // A call this server anchors, back again (a spiral) or its Call-ID reused: its media is anchored already,
+            // and offering this copy would re-offer that call's media at RTPEngine and cut it.
+            LOG.info(() -> "call-id=" + request.getCallId() + " INVITE with the Call-ID and From tag of a call this "
+                    + "server anchors (a spiral, or a reused Call-ID): relayed with its SDP as it is");
+            return true;
+        }
         Optional<byte[]> sdp;
         try {
             // held against media.limits before the call's media state exists: a refused offer leaves nothing to release
@@ -418,6 +450,116 @@ public abstract class MediaProxyServlet extends SipAnchorServlet {
         } catch (MediaException e) {
             LOG.severe(() -> "call-id=" + request.getCallId() + " " + request.getMethod() + " relayed with its media unanchored: " + e.reason());
         }
+    }
+
+    /**
+     * An in-dialog request or a reply of a dialog this proxy record-routed but no longer knows: it restarted since, or
+     * another node record-routed it. The container relays it statelessly along its route once this returns; its media
+     * is served from what the dialog's Route says ({@link RouteMedia}: the RTPEngine instance and the profile), as an
+     * {@linkplain MediaCall#adopted adopted} call: a BYE deletes the call there, a re-INVITE or UPDATE with SDP is
+     * offered and its 18x/2xx answered (a late offer: the 2xx offered, the ACK answered), so the media stays anchored.
+     * Requests of dialogs sipanchor anchored nothing for, and other methods, go on untouched. The {@code do...}
+     * methods are not called for these: there is no SIP session to handle them in.
+     */
+    @Override
+    void orphan(SipServletMessage message) {
+        try {
+            if (message instanceof SipServletRequest request) {
+                adopt(request);
+            } else {
+                adopt((SipServletResponse) message);
+            }
+        } catch (MediaException e) {
+            // Relayed all the same: the dialog goes on, and the log says its media is not anchored any more.
+            LOG.severe(() -> "call-id=" + message.getCallId() + " " + describe(message)
+                    + " of an adopted dialog relayed with its media unanchored: " + e.reason());
+        }
+    }
+
+    private void adopt(SipServletRequest request) {
+        Optional<RouteMedia> media = RouteMedia.of(request.getPoppedRoute());
+        if (media.isEmpty()) {
+            return;
+        }
+        String callId = request.getCallId();
+        MediaCall call = MediaCall.adopted(callId, media.get().profile(), media.get().rtpengine());
+        switch (request.getMethod()) {
+            case "BYE" -> {
+                if (rtpengine.delete(call)) {
+                    LOG.info(() -> "call-id=" + callId + " BYE of a dialog this process did not record-route (a "
+                            + "restart, or another node): media released on " + media.get().rtpengine().orElse("its rtpengine"));
+                }
+            }
+            case "INVITE", "UPDATE" -> {
+                Optional<byte[]> sdp = rtpengine.offeredSdp(request);
+                String offerer = request.getFrom().getParameter("tag");
+                if (sdp.isPresent()) {
+                    byte[] shaped = rtpengine.shaped(call, sdp.get(), offerShaping(request));
+                    OrphanRouting.replaceSdp(request, rtpengine.offer(call, rtpengine.offerIn(request, shaped)));
+                }
+                // a late offer (no SDP): the 2xx brings the offer, and the ACK its answer
+                adoptedOffers.expect(callId, cseq(request), request.getMethod(),
+                        new AdoptedOffers.Waiting(media.get(), sdp.isPresent() ? offerer : null));
+            }
+            case "ACK" -> {
+                Optional<AdoptedOffers.Waiting> waiting = adoptedOffers.find(callId, cseq(request), "ACK");
+                Optional<byte[]> sdp = SdpBody.of(request);
+                if (waiting.isPresent() && sdp.isPresent()) {
+                    adoptedOffers.answered(callId, cseq(request), "ACK");
+                    byte[] shaped = rtpengine.shaped(call, sdp.get(), answerShaping(request));
+                    OrphanRouting.replaceSdp(request, rtpengine.answer(call, Answer.of(waiting.get().offererTag(),
+                            request.getFrom().getParameter("tag"), shaped)));
+                }
+            }
+            default -> {
+                // nothing to do for the media
+            }
+        }
+    }
+
+    private void adopt(SipServletResponse response) {
+        String method = response.getMethod();
+        int status = response.getStatus();
+        if (!"INVITE".equals(method) && !"UPDATE".equals(method) || status <= 100) {
+            return;
+        }
+        String callId = response.getCallId();
+        long cseq = cseq(response);
+        Optional<AdoptedOffers.Waiting> waiting = adoptedOffers.find(callId, cseq, method);
+        if (status >= 200) {
+            adoptedOffers.answered(callId, cseq, method);
+        }
+        Optional<byte[]> sdp = SdpBody.of(response);
+        if (waiting.isEmpty() || sdp.isEmpty() || status >= 300) {
+            return;
+        }
+        RouteMedia media = waiting.get().media();
+        MediaCall call = MediaCall.adopted(callId, media.profile(), media.rtpengine());
+        String answerer = response.getTo().getParameter("tag");
+        if (waiting.get().offererTag() != null) {
+            byte[] shaped = rtpengine.shaped(call, sdp.get(), answerShaping(response));
+            OrphanRouting.replaceSdp(response, rtpengine.answer(call, Answer.of(waiting.get().offererTag(), answerer, shaped)));
+        } else {
+            byte[] shaped = rtpengine.shaped(call, sdp.get(), offerShaping(response));
+            OrphanRouting.replaceSdp(response, rtpengine.offer(call, Offer.of(answerer, shaped)));
+            if ("INVITE".equals(method) && status >= 200) {
+                adoptedOffers.expect(callId, cseq, "ACK", new AdoptedOffers.Waiting(media, answerer));
+            }
+        }
+    }
+
+    private static long cseq(SipServletMessage message) {
+        String value = message.getHeader("CSeq");
+        try {
+            return Long.parseLong(value.trim().split("\\s+")[0]);
+        } catch (RuntimeException e) {
+            return -1; // the stack does not hand over a message without a valid CSeq
+        }
+    }
+
+    private static String describe(SipServletMessage message) {
+        return message instanceof SipServletResponse response ? response.getStatus() + " to " + response.getMethod()
+                : ((SipServletRequest) message).getMethod();
     }
 
     private void releaseLosingBranches(SipServletResponse winner) {

@@ -217,6 +217,11 @@ public abstract class SipAnchorServlet extends SipServlet {
         // a response comes with no request (Restcomm passes null; Open Liberty a placeholder that is no SIP message)
         SipServletMessage message = request instanceof SipServletMessage received ? received : (SipServletMessage) response;
         trace.received(message);
+        if (OrphanRouting.isOrphan(request, response)) {
+            // no SIP session and nothing to dispatch to: the container relays it statelessly after this
+            orphan(message);
+            return;
+        }
         if (request instanceof SipServletRequest sipRequest && sipRequest.isInitial()) {
             SipApplicationSession session = sipRequest.getApplicationSession();
             if (session.getAttribute(SipAnchorApplication.HANDLER) == null) {
@@ -253,6 +258,15 @@ public abstract class SipAnchorServlet extends SipServlet {
         } catch (ServletException | IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "timer " + timer.getInfo() + " of " + getServletName() + " failed: " + e, e);
         }
+    }
+
+    /**
+     * An in-dialog request or a reply of a dialog this application no longer knows, which the container relays
+     * statelessly once this returns (only where the proxy base switched that on: {@link OrphanRouting}). It has no
+     * SIP session: do not ask it for one. Does nothing by default.
+     */
+    void orphan(SipServletMessage message) {
+        // nothing to do unless a base relays orphans
     }
 
     /** A base's own timers; false for a timer the base did not start. */

@@ -148,6 +148,25 @@ public final class SipAnchorServer implements AutoCloseable {
         return waitForExit(Duration.ofSeconds(20));
     }
 
+    /** Kills the process with SIGKILL, as {@code kill -9} does: no shutdown hook, no stop, nothing released. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                throw new AssertionError("sipanchor still running 10 s after SIGKILL");
+            }
+            reader.join(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The process id, e.g. for signals a test sends itself. */
+    public long pid() {
+        return process.pid();
+    }
+
     public String output() {
         return String.join("\n", output);
     }
