@@ -35,6 +35,11 @@ import org.sipanchor.testing.Sipp;
  * calls spread over both nodes through Kamailio; one node is killed with SIGKILL while its calls are up, and their
  * re-INVITEs and BYEs are relayed by the survivor, media commands on the RTPEngine each call is anchored on: no call
  * fails, no BYE fails, no session is left on either RTPEngine.
+ *
+ * <p>The second test fails today: the survivor hands the dead node's in-dialog requests to the application as orphans
+ * and relays them, but the response to a request it relayed statelessly does not get back to Kamailio (which answers
+ * 408 after its 2 s timer), so those calls end without their BYE and their sessions stay until reconciliation. Orphan
+ * relaying works with the caller straight upstream ({@code ProxyRestartIT}); behind a proxy it needs fixing.
  */
 @DisplayName("A farm: Redis, two RTPEngines, two nodes behind Kamailio, one node killed")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
