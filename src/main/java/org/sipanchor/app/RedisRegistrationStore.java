@@ -165,7 +165,9 @@ final class RedisRegistrationStore implements RegistrationStore {
                 .socketTimeoutMillis(timeout)
                 .database(config.database())
                 .ssl(config.tls())
-                .clientName("sipanchor-registrar");
+                .clientName("sipanchor-registrar")
+                // RESP2, which every Redis speaks: the scripts' replies are plain arrays either way
+                .autoNegotiateProtocol(false);
         config.user().ifPresent(client::user);
         config.password().ifPresent(client::password);
         GenericObjectPoolConfig<Jedis> connections = new GenericObjectPoolConfig<>();
