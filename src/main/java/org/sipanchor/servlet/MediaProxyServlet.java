@@ -465,6 +465,9 @@ public abstract class MediaProxyServlet extends SipAnchorServlet {
     void orphan(SipServletMessage message) {
         try {
             if (message instanceof SipServletRequest request) {
+                if ("INVITE".equals(request.getMethod())) {
+                    OrphanRouting.sendTrying(request); // before the offer below: RTPEngine may take its time
+                }
                 adopt(request);
             } else {
                 adopt((SipServletResponse) message);
