@@ -45,17 +45,37 @@ public class BundledB2buaServlet extends MediaB2buaServlet {
     @Inject
     private transient CallRouting routing;
 
-    /** New requests pass the gatekeeper (loops, and credentials from untrusted sources) before a B-leg exists. */
+    /** The targets looked up before anything is anchored, so the B-legs go to exactly those. */
+    private static final String TARGETS = BundledB2buaServlet.class.getName() + ".targets";
+
+    /**
+     * New requests pass the gatekeeper (loops, and credentials from untrusted sources) before a B-leg exists, and their
+     * targets are looked up before any media is anchored: a registrar that cannot be reached answers 503 with
+     * Retry-After.
+     */
     @Override
     protected void doRequest(SipServletRequest request) throws ServletException, IOException {
-        if (registrar.admits(request, getServletContext())) {
-            super.doRequest(request);
+        if (!registrar.admits(request, getServletContext())) {
+            return;
         }
+        if (request.isInitial() && !List.of("REGISTER", "ACK", "CANCEL").contains(request.getMethod())
+                && !registrar.isOptionsToThisServer(request)) {
+            try {
+                request.setAttribute(TARGETS, routing.targets(request, sipFactory()).destinations());
+            } catch (LocationUnavailableException e) {
+                Registrar.refuseUnavailable(request, e);
+                return;
+            }
+        }
+        super.doRequest(request);
     }
 
     /** A call rings all the contacts, as the proxy mode forks to them. */
     @Override
     protected List<URI> targets(SipServletRequest invite) throws ServletException {
+        if (invite.getAttribute(TARGETS) instanceof List<?> decided) {
+            return decided.stream().map(URI.class::cast).toList();
+        }
         return routing.targets(invite, sipFactory()).destinations();
     }
 

@@ -46,12 +46,19 @@ public class BundledProxyServlet extends MediaProxyServlet {
 
     /**
      * Divides the request's Max-Breadth among its branches (RFC 5393 section 5.3): each branch carries its share, and
-     * a fork wider than the breadth left gets 440, a malformed value 400.
+     * a fork wider than the breadth left gets 440, a malformed value 400. The targets are looked up here, before any
+     * media is anchored: a registrar that cannot be reached answers 503 with Retry-After.
      *
      * @return whether to go on
      */
     private boolean shareBreadth(SipServletRequest request) throws ServletException, IOException {
-        ProxyTargets targets = routing.targets(request, sipFactory());
+        ProxyTargets targets;
+        try {
+            targets = routing.targets(request, sipFactory());
+        } catch (LocationUnavailableException e) {
+            Registrar.refuseUnavailable(request, e);
+            return false;
+        }
         int branches = targets.destinations().size();
         OptionalInt share = MaxBreadth.shareOrRefuse(request, branches);
         if (share.isEmpty()) {

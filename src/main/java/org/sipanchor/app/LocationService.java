@@ -2,14 +2,9 @@ package org.sipanchor.app;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,7 +26,9 @@ import org.sipanchor.config.RegistrarConfig;
  * ago, so a phone that restarts on a new port is never locked out by its own stale bindings), at most
  * {@code max_bindings} in all (past it a REGISTER that adds a contact gets 503 with Retry-After, while refreshes and
  * removals go on), and lapsed bindings are purged every {@link #PURGE_INTERVAL} as well as on each look at their
- * address.
+ * address. The bindings live in this node's memory, or with {@code app.registrar.store: "redis://..."} in a Redis server
+ * that the nodes of a farm share ({@link RedisRegistrationStore}): a REGISTER through one node is found by an INVITE
+ * through another. A store that cannot be reached makes every method throw {@link LocationUnavailableException}.
  *
  * <pre>{@code
  * locations.update("sip:bob@example.com", List.of(new ContactUpdate("sip:bob@10.0.0.2:5062", 600)), callId, 1);
@@ -54,15 +51,16 @@ public class LocationService {
 
     private final RegistrarConfig limits;
     private final Clock clock;
-    /** Address to its contacts, least recently refreshed first. */
-    private final Map<String, Map<String, Binding>> bindings = new HashMap<>();
-    private int total;
+    private final RegistrationStore store;
     private final ScheduledExecutorService purger;
 
     @Inject
     public LocationService(AppConfig app) {
         this.limits = app.registrar();
         this.clock = Clock.systemUTC();
+        this.store = limits.store().<RegistrationStore>map(config -> new RedisRegistrationStore(config, limits))
+                .orElseGet(() -> new MemoryRegistrationStore(limits));
+        LOG.info(() -> "registrar bindings kept in " + store.describe());
         this.purger = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "sipanchor-registrar-purge");
             thread.setDaemon(true);
@@ -71,9 +69,16 @@ public class LocationService {
         purger.scheduleWithFixedDelay(this::purgeQuietly, PURGE_INTERVAL.toSeconds(), PURGE_INTERVAL.toSeconds(), TimeUnit.SECONDS);
     }
 
+    /** In memory, on a clock of the caller's, without the purge timer. */
     LocationService(RegistrarConfig limits, Clock clock) {
+        this(limits, clock, new MemoryRegistrationStore(limits));
+    }
+
+    /** On a store and a clock of the caller's, without the purge timer. */
+    LocationService(RegistrarConfig limits, Clock clock, RegistrationStore store) {
         this.limits = limits;
         this.clock = clock;
+        this.store = store;
         this.purger = null;
     }
 
@@ -82,6 +87,7 @@ public class LocationService {
         if (purger != null) {
             purger.shutdownNow();
         }
+        store.close();
     }
 
     /**
@@ -89,12 +95,14 @@ public class LocationService {
      *
      * @param defaultExpires the REGISTER's Expires header, or -1 when it has none
      * @return the bindings of the address after the update
-     * @throws RegistrationRejected 423 when an expiry is below the minimum, 500 for an out-of-order refresh
+     * @throws RegistrationRejected 423 when an expiry is below the minimum, 403 for more contacts than a user may
+     *         have, 500 for an out-of-order refresh, 503 when the registrar is full
+     * @throws LocationUnavailableException when the store cannot be reached
      */
-    public synchronized List<Binding> update(String aor, List<ContactUpdate> contacts, int defaultExpires, String callId,
+    public List<Binding> update(String aor, List<ContactUpdate> contacts, int defaultExpires, String callId,
             long cseq) throws RegistrationRejected {
-        Instant now = clock.instant();
         Set<String> added = new HashSet<>();
+        List<RegistrationStore.Change> changes = new ArrayList<>();
         for (ContactUpdate contact : contacts) {
             int expires = requested(contact, defaultExpires);
             if (expires > 0 && expires < limits.minExpires()) {
@@ -103,73 +111,32 @@ public class LocationService {
             if (expires > 0) {
                 added.add(contact.contact());
             }
+            changes.add(new RegistrationStore.Change(contact.contact(), Math.min(expires, limits.maxExpires())));
         }
         // one REGISTER asking for more than the limit cannot be met by pushing out older contacts
         if (added.size() > limits.maxContactsPerUser()) {
             throw new RegistrationRejected(403, "Too Many Contacts");
         }
-        String key = normalize(aor);
-        Map<String, Binding> current = live(key, now);
-        for (ContactUpdate contact : contacts) {
-            Binding existing = current.get(contact.contact());
-            if (existing != null && existing.callId().equals(callId) && existing.cseq() >= cseq) {
-                dropIfEmpty(key, current);
-                throw new RegistrationRejected(500, "Out Of Order REGISTER");
-            }
-        }
-        added.removeAll(current.keySet());
-        long removed = contacts.stream().filter(c -> requested(c, defaultExpires) == 0 && current.containsKey(c.contact())).count();
-        int afterUpdate = (int) (current.size() + added.size() - removed);
-        int growth = Math.min(afterUpdate, limits.maxContactsPerUser()) - current.size();
-        if (growth > 0 && total + growth > limits.maxBindings()) {
-            dropIfEmpty(key, current);
-            throw new RegistrationRejected(503, "Registrar Full", OptionalInt.of(FULL_RETRY_AFTER_SECS));
-        }
-        for (ContactUpdate contact : contacts) {
-            int expires = Math.min(requested(contact, defaultExpires), limits.maxExpires());
-            // removed first, so that a refresh moves to the end: the order is that of the last refresh
-            if (current.remove(contact.contact()) != null) {
-                total--;
-            }
-            if (expires > 0) {
-                current.put(contact.contact(), new Binding(contact.contact(), now.plusSeconds(expires), callId, cseq));
-                total++;
-            }
-        }
-        Iterator<String> oldest = current.keySet().iterator();
-        while (current.size() > limits.maxContactsPerUser()) {
-            String pushedOut = oldest.next();
-            oldest.remove();
-            total--;
-            LOG.fine(() -> "call-id=" + callId + " " + key + " has more than " + limits.maxContactsPerUser()
-                    + " contacts: " + pushedOut + " goes");
-        }
-        dropIfEmpty(key, current);
-        return List.copyOf(current.values());
+        return store.update(normalize(aor), changes, callId, cseq, clock.instant());
     }
 
-    /** How many bindings the registrar holds in all, lapsed ones not yet purged included. */
-    public synchronized int size() {
-        return total;
+    /**
+     * How many bindings the registrar holds in all (in memory, lapsed ones not yet purged included).
+     *
+     * @throws LocationUnavailableException when the store cannot be reached
+     */
+    public int size() {
+        return store.size(clock.instant());
     }
 
     /**
      * Drops every lapsed binding (the timer calls this every {@link #PURGE_INTERVAL}).
      *
      * @return how many went
+     * @throws LocationUnavailableException when the store cannot be reached
      */
-    public synchronized int purgeExpired() {
-        Instant now = clock.instant();
-        int before = total;
-        Iterator<Map.Entry<String, Map<String, Binding>>> addresses = bindings.entrySet().iterator();
-        while (addresses.hasNext()) {
-            Map<String, Binding> contacts = addresses.next().getValue();
-            dropLapsed(contacts, now);
-            if (contacts.isEmpty()) {
-                addresses.remove();
-            }
-        }
-        return before - total;
+    public int purgeExpired() {
+        return store.purgeExpired(clock.instant());
     }
 
     private void purgeQuietly() {
@@ -184,48 +151,22 @@ public class LocationService {
         }
     }
 
-    /** Removes every binding of the address ({@code Contact: *} with {@code Expires: 0}). */
-    public synchronized void removeAll(String aor) {
-        Map<String, Binding> gone = bindings.remove(normalize(aor));
-        if (gone != null) {
-            total -= gone.size();
-        }
+    /**
+     * Removes every binding of the address ({@code Contact: *} with {@code Expires: 0}).
+     *
+     * @throws LocationUnavailableException when the store cannot be reached
+     */
+    public void removeAll(String aor) {
+        store.removeAll(normalize(aor));
     }
 
-    /** The live bindings of an address, the one refreshed longest ago first; empty when it has none. */
-    public synchronized List<Binding> lookup(String aor) {
-        String key = normalize(aor);
-        if (!bindings.containsKey(key)) {
-            return List.of();
-        }
-        Map<String, Binding> current = live(key, clock.instant());
-        List<Binding> result = List.copyOf(current.values());
-        dropIfEmpty(key, current);
-        return result;
-    }
-
-    /** The bindings of an address with lapsed ones dropped; the returned map is the stored one. */
-    private Map<String, Binding> live(String key, Instant now) {
-        Map<String, Binding> current = bindings.computeIfAbsent(key, ignored -> new LinkedHashMap<>());
-        dropLapsed(current, now);
-        return current;
-    }
-
-    private void dropLapsed(Map<String, Binding> contacts, Instant now) {
-        Iterator<Binding> each = contacts.values().iterator();
-        while (each.hasNext()) {
-            if (!each.next().expires().isAfter(now)) {
-                each.remove();
-                total--;
-            }
-        }
-    }
-
-    /** An address without contacts takes no memory. */
-    private void dropIfEmpty(String key, Map<String, Binding> contacts) {
-        if (contacts.isEmpty()) {
-            bindings.remove(key);
-        }
+    /**
+     * The live bindings of an address, the one refreshed longest ago first; empty when it has none.
+     *
+     * @throws LocationUnavailableException when the store cannot be reached: never an empty answer for it
+     */
+    public List<Binding> lookup(String aor) {
+        return store.lookup(normalize(aor), clock.instant());
     }
 
     private int requested(ContactUpdate contact, int defaultExpires) {

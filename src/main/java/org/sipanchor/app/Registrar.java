@@ -76,7 +76,7 @@ public class Registrar {
     /**
      * Answers a REGISTER: 401 until it authenticates, 403 for wrong credentials or another user's address, then 200
      * with the address's bindings, 423 below the minimum expiry, 400 for a bad wildcard, 403 for more contacts than a
-     * user may have, 503 with Retry-After when the registrar is full.
+     * user may have, 503 with Retry-After when the registrar is full or its store cannot be reached.
      */
     public void register(SipServletRequest request, SipFactory factory) throws ServletException, IOException {
         if (gatekeeper.admitRegister(request).isEmpty()) {
@@ -95,19 +95,22 @@ public class Registrar {
                 updates.add(new LocationService.ContactUpdate(contact.getURI().toString(), contact.getExpires()));
             }
         }
-        if (wildcard) {
-            if (expiresHeader != 0 || !updates.isEmpty()) {
-                request.createResponse(SipServletResponse.SC_BAD_REQUEST, "Contact * Needs Expires 0 Alone").send();
-                return;
-            }
-            locations.removeAll(aor);
-            request.createResponse(SipServletResponse.SC_OK).send();
+        if (wildcard && (expiresHeader != 0 || !updates.isEmpty())) {
+            request.createResponse(SipServletResponse.SC_BAD_REQUEST, "Contact * Needs Expires 0 Alone").send();
             return;
         }
         List<Binding> bindings;
         try {
+            if (wildcard) {
+                locations.removeAll(aor);
+                request.createResponse(SipServletResponse.SC_OK).send();
+                return;
+            }
             bindings = updates.isEmpty() ? locations.lookup(aor)
                     : locations.update(aor, updates, expiresHeader, request.getCallId(), cseq(request));
+        } catch (LocationUnavailableException e) {
+            refuseUnavailable(request, e);
+            return;
         } catch (RegistrationRejected e) {
             SipServletResponse response = request.createResponse(e.status(), e.getMessage());
             if (e.status() == SipServletResponse.SC_INTERVAL_TOO_BRIEF) {
@@ -126,6 +129,18 @@ public class Registrar {
         }
         ok.send();
         LOG.fine(() -> "call-id=" + request.getCallId() + " registered " + aor + " -> " + bindings.size() + " contact(s)");
+    }
+
+    /**
+     * Answers a request whose registrar look-up failed: 503 with Retry-After and a Warning that says what failed, and a
+     * log line with the Call-ID. Nothing is stored or relayed: the client tries again, perhaps through another node.
+     */
+    public static void refuseUnavailable(SipServletRequest request, LocationUnavailableException e) throws IOException {
+        LOG.warning(() -> "call-id=" + request.getCallId() + " " + request.getMethod() + " refused with 503: " + e.getMessage());
+        SipServletResponse refusal = request.createResponse(SipServletResponse.SC_SERVICE_UNAVAILABLE, "Registrar Unavailable");
+        refusal.setHeader("Retry-After", Integer.toString(LocationUnavailableException.RETRY_AFTER_SECS));
+        refusal.setHeader("Warning", "399 sipanchor \"location service unavailable\"");
+        refusal.send();
     }
 
     /** Whether an initial request is addressed to the server itself (a Request-URI without a user). */

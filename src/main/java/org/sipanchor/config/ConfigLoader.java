@@ -231,8 +231,19 @@ final class ConfigLoader {
         }).orElse(AppSettings.EMPTY);
         AuthConfig auth = auth(section);
         int maxBranches = positive(section, "max_branches", AppConfig.DEFAULT_MAX_BRANCHES);
+        Optional<RecordRouteAddress> recordRoute = section.string("record_route").map(text -> {
+            try {
+                return RecordRouteAddress.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(section.locationOf("record_route"), e.getMessage());
+            }
+        });
+        if (recordRoute.isPresent() && mode == AppMode.B2BUA) {
+            throw new ConfigException(section.locationOf("record_route"),
+                    "only app.mode: proxy record-routes; a B2BUA's calls live on the node that made them");
+        }
         section.rejectUnknownKeys();
-        return new AppConfig(mode, nextHop, profile, registrar, noAnswerTimeout, settings, auth, maxBranches);
+        return new AppConfig(mode, nextHop, profile, registrar, noAnswerTimeout, settings, auth, maxBranches, recordRoute);
     }
 
     private RegistrarConfig registrar(YamlMapping section) {
@@ -248,8 +259,19 @@ final class ConfigLoader {
         }
         int maxContacts = positive(section, "max_contacts_per_user", defaults.maxContactsPerUser());
         int maxBindings = positive(section, "max_bindings", defaults.maxBindings());
+        Duration storeTimeout = Duration.ofMillis(positive(section, "store_timeout_ms",
+                (int) RegistrarStoreConfig.DEFAULT_TIMEOUT.toMillis(), RegistrarStoreConfig.MAX_TIMEOUT.toMillis()));
+        Optional<RegistrarStoreConfig> store = section.string("store").map(String::trim)
+                .filter(text -> !text.equalsIgnoreCase("memory"))
+                .map(text -> {
+                    try {
+                        return RegistrarStoreConfig.parse(text, storeTimeout);
+                    } catch (IllegalArgumentException e) {
+                        throw new ConfigException(section.locationOf("store"), "must be memory or a redis:// URI: " + e.getMessage());
+                    }
+                });
         section.rejectUnknownKeys();
-        return new RegistrarConfig(min, max, fallback, maxContacts, maxBindings);
+        return new RegistrarConfig(min, max, fallback, maxContacts, maxBindings, store);
     }
 
     /**

@@ -26,7 +26,8 @@ import org.sipanchor.config.HostPort;
 /**
  * The HTTP endpoint Prometheus scrapes:
  * <ul>
- *   <li>{@code GET /metrics}: every metric of the registry, Prometheus text format 0.0.4;</li>
+ *   <li>{@code GET /metrics}: every metric of the registry, Prometheus text format 0.0.4, each series with the
+ *       endpoint's {@link ConstantLabels} (the node's {@code node="..."});</li>
  *   <li>{@code GET /health}: 200 when {@code healthy} says so, else 503; the body is {@code healthText}
  *       (e.g. {@code up 2 of 3});</li>
  *   <li>404 for any other path, 405 for any other method, 400 for what is not an HTTP request, 431 for a request
@@ -83,6 +84,7 @@ public final class MetricsEndpoint implements AutoCloseable {
     private final Limits limits;
     private final long timeoutNanos;
     private final PrometheusRegistry registry;
+    private final ConstantLabels constantLabels;
     private final BooleanSupplier healthy;
     private final Supplier<String> healthText;
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
@@ -93,7 +95,8 @@ public final class MetricsEndpoint implements AutoCloseable {
     private volatile boolean running = true;
 
     private MetricsEndpoint(ServerSocketChannel listener, Selector selector, Limits limits, PrometheusRegistry registry,
-            BooleanSupplier healthy, Supplier<String> healthText) {
+            ConstantLabels constantLabels, BooleanSupplier healthy, Supplier<String> healthText) {
+        this.constantLabels = constantLabels;
         this.listener = listener;
         this.selector = selector;
         this.limits = limits;
@@ -112,7 +115,17 @@ public final class MetricsEndpoint implements AutoCloseable {
      */
     public static MetricsEndpoint start(HostPort address, PrometheusRegistry registry, BooleanSupplier healthy,
             Supplier<String> healthText) {
-        return start(address, registry, healthy, healthText, Limits.DEFAULT);
+        return start(address, registry, ConstantLabels.NONE, healthy, healthText, Limits.DEFAULT);
+    }
+
+    /**
+     * Listens on {@code address} with {@link Limits#DEFAULT} and serves at once, every series with {@code labels}.
+     *
+     * @throws MetricsBindException naming the address if it cannot be bound
+     */
+    public static MetricsEndpoint start(HostPort address, PrometheusRegistry registry, ConstantLabels labels,
+            BooleanSupplier healthy, Supplier<String> healthText) {
+        return start(address, registry, labels, healthy, healthText, Limits.DEFAULT);
     }
 
     /**
@@ -122,6 +135,17 @@ public final class MetricsEndpoint implements AutoCloseable {
      */
     public static MetricsEndpoint start(HostPort address, PrometheusRegistry registry, BooleanSupplier healthy,
             Supplier<String> healthText, Limits limits) {
+        return start(address, registry, ConstantLabels.NONE, healthy, healthText, limits);
+    }
+
+    /**
+     * Listens on {@code address} and serves at once, within {@code limits}, every series with {@code labels}.
+     *
+     * @throws MetricsBindException naming the address if it cannot be bound
+     */
+    public static MetricsEndpoint start(HostPort address, PrometheusRegistry registry, ConstantLabels labels,
+            BooleanSupplier healthy, Supplier<String> healthText, Limits limits) {
+        Objects.requireNonNull(labels, "labels");
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(healthy, "healthy");
@@ -144,7 +168,7 @@ public final class MetricsEndpoint implements AutoCloseable {
             closeQuietly(selector);
             throw new MetricsBindException(address, e);
         }
-        MetricsEndpoint endpoint = new MetricsEndpoint(listener, selector, limits, registry, healthy, healthText);
+        MetricsEndpoint endpoint = new MetricsEndpoint(listener, selector, limits, registry, labels, healthy, healthText);
         endpoint.thread.start();
         LOG.log(System.Logger.Level.INFO, "metrics at http://" + address + "/metrics, health at /health");
         return endpoint;
@@ -345,7 +369,7 @@ public final class MetricsEndpoint implements AutoCloseable {
                 return new Response(405, TEXT, bytes("method not allowed: GET only\n"), "Allow: GET\r\n");
             } else if ("/metrics".equals(path)) {
                 ByteArrayOutputStream body = new ByteArrayOutputStream(8192);
-                writer.write(body, registry.scrape());
+                writer.write(body, constantLabels.apply(registry.scrape()));
                 return new Response(200, PrometheusTextFormatWriter.CONTENT_TYPE, body.toByteArray(), "");
             } else {
                 boolean up = healthy.getAsBoolean();

@@ -23,6 +23,7 @@ import org.mobicents.servlet.sip.core.SipApplicationDispatcherImpl;
 import org.mobicents.servlet.sip.startup.SipContextConfig;
 import org.mobicents.servlet.sip.startup.SipStandardContext;
 import org.sipanchor.config.HostPort;
+import org.sipanchor.config.RecordRouteAddress;
 import org.sipanchor.config.SipConfig;
 import org.sipanchor.config.SipLimits;
 import org.sipanchor.config.SipListen;
@@ -45,9 +46,13 @@ final class EmbeddedSipContainer {
         this.workDir = workDir;
     }
 
-    /** Creates the service with its connectors and starts it, with no application yet. */
-    void start(SipConfig sip, java.util.Optional<HostPort> http, SipApplicationArchive app)
-            throws StartupException {
+    /**
+     * Creates the service with its connectors and starts it, with no application yet. {@code ownAddress}, when a farm's
+     * nodes record-route through their load balancer ({@code app.record_route}), is taken for one of this node's own:
+     * a Route naming it is this node's to pop, so the dialogs of any node can be served here.
+     */
+    void start(SipConfig sip, java.util.Optional<HostPort> http, SipApplicationArchive app,
+            java.util.Optional<RecordRouteAddress> ownAddress) throws StartupException {
         List<SipListen> listen = sip.listen();
         System.setProperty("catalina.home", workDir.toString());
         System.setProperty("catalina.base", workDir.toString());
@@ -98,6 +103,8 @@ final class EmbeddedSipContainer {
             host.addLifecycleListener(new SipHostConfig());
             host.setAutoDeploy(false);
             host.setDeployOnStartup(false);
+            // SipStandardEngine hands the host's aliases to the dispatcher, which matches Route headers against them
+            ownAddress.ifPresent(address -> host.addAlias(address.hostPort()));
             engine.addChild(host);
             service.start();
             service.getSipApplicationDispatcher().putInService();

@@ -82,7 +82,7 @@ public final class Main {
         Signal.handle(new Signal("TERM"), signal -> stop.run());
         Signal.handle(new Signal("INT"), signal -> stop.run());
 
-        container.start(config.sip(), config.http().listen(), app);
+        container.start(config.sip(), config.http().listen(), app, config.app().recordRoute());
         container.deploy(app);
         StartupGate.open();
 

@@ -13,11 +13,15 @@ import java.util.logging.Logger;
 import javax.servlet.ServletException;
 import javax.servlet.sip.Proxy;
 import javax.servlet.sip.ProxyBranch;
+import javax.servlet.sip.ServletParseException;
 import javax.servlet.sip.SipServletMessage;
 import javax.servlet.sip.SipServletRequest;
 import javax.servlet.sip.SipServletResponse;
+import javax.servlet.sip.SipURI;
 
 import jakarta.inject.Inject;
+
+import org.mobicents.javax.servlet.sip.ProxyExt;
 
 import org.sipanchor.config.AppConfig;
 import org.sipanchor.media.Answer;
@@ -146,6 +150,7 @@ public abstract class MediaProxyServlet extends SipAnchorServlet {
         }
         Proxy proxy = request.getProxy();
         proxy.setRecordRoute(true);
+        recordRouteThroughFarm(request, proxy);
         proxy.setSupervised(true);
         proxy.setParallel(true);
         proxy.setProxyTimeout(app.noAnswerTimeoutSecs());
@@ -161,6 +166,23 @@ public abstract class MediaProxyServlet extends SipAnchorServlet {
                     new RouteMedia(call.anchor(), call.profile()).writeTo(branch.getRecordRouteURI())));
         }
         start(request, proxy, branches);
+    }
+
+    /**
+     * In a farm ({@code app.record_route}), the Record-Route names the load balancer instead of this node, so that the
+     * dialog's later requests come back through it to a live node; the container adds its own parameters (which
+     * application, which session) as usual, and takes a Route naming that address for its own.
+     */
+    private void recordRouteThroughFarm(SipServletRequest request, Proxy proxy) throws ServletParseException {
+        if (app.recordRoute().isEmpty()) {
+            return;
+        }
+        if (!(proxy instanceof ProxyExt restcomm)) {
+            // record-routing past the farm would strand the dialog on this node: fail the call loudly instead
+            throw new IllegalStateException("app.record_route needs Restcomm's ProxyExt; this container's proxy is "
+                    + proxy.getClass().getName());
+        }
+        restcomm.setRecordRouteURI((SipURI) sipFactory().createURI(app.recordRoute().get().uri()));
     }
 
     /**
@@ -476,6 +498,9 @@ public abstract class MediaProxyServlet extends SipAnchorServlet {
     void orphan(SipServletMessage message) {
         try {
             if (message instanceof SipServletRequest request) {
+                if ("INVITE".equals(request.getMethod())) {
+                    OrphanRouting.sendTrying(request); // before the offer below: RTPEngine may take its time
+                }
                 adopt(request);
             } else {
                 adopt((SipServletResponse) message);

@@ -8,7 +8,16 @@ import java.time.ZoneOffset;
 
 /** A clock the test moves by hand, so that expiry is asserted without waiting. */
 final class MutableClock extends Clock {
-    private Instant now = Instant.parse("2026-11-26T10:00:00Z");
+    private Instant now;
+
+    MutableClock() {
+        this(Instant.parse("2026-11-26T10:00:00Z"));
+    }
+
+    /** From a given instant: a store that keeps real TTLs (Redis) needs one near the real time. */
+    MutableClock(Instant start) {
+        this.now = start;
+    }
 
     void advance(Duration duration) {
         now = now.plus(duration);

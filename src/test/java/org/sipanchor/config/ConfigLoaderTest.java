@@ -164,6 +164,76 @@ class ConfigLoaderTest {
         }
     }
 
+    @Nested
+    @DisplayName("shares the registrar of a farm through Redis (app.registrar.store)")
+    class RegistrarStore {
+
+        @Test
+        @DisplayName("keeps bindings in memory unless told otherwise")
+        void memoryByDefault() {
+            assertEquals(Optional.empty(), parse("").app().registrar().store());
+            assertEquals(Optional.empty(), parse("app:\n  registrar: { store: memory }\n").app().registrar().store());
+        }
+
+        @Test
+        @DisplayName("reads a redis:// URI with credentials and database, and never prints the password")
+        void redisUri() {
+            RegistrarStoreConfig store = SipAnchorConfig.parse("""
+                    app:
+                      registrar: { store: "redis://registrar:${REDIS_PASSWORD}@10.0.0.7:6380/2", store_timeout_ms: 400 }
+                    """, "sipanchor.yaml", Map.of("REDIS_PASSWORD", "s3cret")).app().registrar().store().orElseThrow();
+            assertEquals(new RegistrarStoreConfig("10.0.0.7", 6380, Optional.of("registrar"), Optional.of("s3cret"), 2, false,
+                    Duration.ofMillis(400)), store);
+            assertEquals("redis://registrar:***@10.0.0.7:6380/2", store.toString());
+            RegistrarStoreConfig defaults = parse("app:\n  registrar: { store: \"rediss://127.0.0.1\" }\n").app().registrar().store().orElseThrow();
+            assertEquals(6379, defaults.port());
+            assertTrue(defaults.tls());
+            assertEquals(Duration.ofMillis(250), defaults.timeout());
+        }
+
+        @ParameterizedTest
+        @CsvSource(delimiter = '|', value = {
+            "store: \"http://127.0.0.1:6379\"   | must be memory or a redis:// URI: must be a redis:// or rediss:// URI",
+            "store: \"redis://:pw@127.0.0.1/x\" | the path must be a database number",
+            "store: \"redis:///0\"              | names no host",
+            "store_timeout_ms: 9000             | must be at most 5000"})
+        @DisplayName("refuses anything else at its line, without quoting a password")
+        void refusals(String entry, String problem) {
+            ConfigException e = rejected("app:\n  registrar:\n    " + entry + "\n");
+            assertTrue(e.getMessage().startsWith("sipanchor.yaml:3: app.registrar."), e.getMessage());
+            assertTrue(e.getMessage().contains(problem), e.getMessage());
+            assertFalse(e.getMessage().contains("pw"), e.getMessage());
+        }
+    }
+
+    @Nested
+    @DisplayName("record-routes a farm's proxy nodes through their load balancer (app.record_route)")
+    class RecordRoute {
+
+        @Test
+        @DisplayName("reads the load balancer's address; absent, nodes record-route with their own")
+        void loadBalancerAddress() {
+            assertEquals(Optional.empty(), parse("").app().recordRoute());
+            RecordRouteAddress address = parse("app:\n  record_route: \"sip:LB.example.org:5060;transport=udp\"\n").app().recordRoute().orElseThrow();
+            assertEquals(new RecordRouteAddress("lb.example.org", 5060, Optional.of("udp")), address);
+            assertEquals("sip:lb.example.org:5060;transport=udp;farm=1", address.uri());
+            assertEquals("lb.example.org:5060", address.hostPort());
+            assertEquals("sip:[2001:db8::5]:5060;farm=1", parse("app:\n  record_route: \"sip:[2001:db8::5]:5060\"\n").app().recordRoute().orElseThrow().uri());
+        }
+
+        @ParameterizedTest
+        @CsvSource(delimiter = '|', value = {
+            "proxy | sip:10.0.0.5           | must be sip:host:port",
+            "proxy | sip:bob@10.0.0.5:5060  | must be sip:host:port",
+            "proxy | sip:10.0.0.5:70000     | port must be 1 to 65535",
+            "b2bua | sip:10.0.0.5:5060      | only app.mode: proxy record-routes"})
+        @DisplayName("refuses what is not a load balancer's sip:host:port, and a B2BUA")
+        void refusals(String mode, String address, String problem) {
+            ConfigException e = rejected("app:\n  mode: " + mode + "\n  record_route: \"" + address + "\"\n");
+            assertTrue(e.getMessage().startsWith("sipanchor.yaml:3: app.record_route: " + problem), e.getMessage());
+        }
+    }
+
     @Test
     @DisplayName("takes ${VAR:-default} values from the environment")
     void environmentOverrides() {
