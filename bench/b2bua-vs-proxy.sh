@@ -40,25 +40,8 @@ for tool in rtpengine rtpengine-ctl sipp; do
 done
 scripts/build-dist
 
-work=$(mktemp -d /tmp/sipanchor-b2bua-bench.XXXXXX)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  if [ "$keep" = true ]; then echo "work folder kept: $work"; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-
-# Free loopback ports, asked of the kernel (bind to port 0) so nothing another test or engineer uses is taken.
-free_port() {
-  local port
-  while :; do
-    port=$(( (RANDOM % 20000) + 20000 ))
-    if ! (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && ! ss -Hlun "sport = :$port" 2>/dev/null | grep -q .; then
-      echo "$port"; return
-    fi
-  done
-}
+source bench/work.sh
+open_work b2bua-bench
 
 ng_port=$(free_port); cli_port=$(free_port); sip_port=$(free_port); uas_port=$(free_port); uac_port=$(free_port)
 busy_port=$(free_port); ringing_port=$(free_port)

@@ -64,24 +64,8 @@ if [[ ",$targets," == *",proxy,"* || ",$targets," == *",b2bua,"* ]]; then
   scripts/build-dist
 fi
 
-work=$(mktemp -d /tmp/sipanchor-compare.XXXXXX)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  if [ "$keep" = true ]; then echo "work folder kept: $work"; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-
-free_port() {
-  local port
-  while :; do
-    port=$(( (RANDOM % 20000) + 20000 ))
-    if ! (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && ! ss -Hlun "sport = :$port" 2>/dev/null | grep -q .; then
-      echo "$port"; return
-    fi
-  done
-}
+source bench/work.sh
+open_work compare
 sip_port=$(free_port); uas_port=$(free_port); uac_port=$(free_port); reg_port=$(free_port)
 hz=$(getconf CLK_TCK)
 

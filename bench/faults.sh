@@ -51,24 +51,8 @@ if [ ! -f target/test-classes/org/sipanchor/bench/LossyNgRelay.class ] \
   mvn -B -q -ntp -Dstyle.color=never test-compile
 fi
 
-work=$(mktemp -d /tmp/sipanchor-faults.XXXXXX)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill -CONT "$pid" 2>/dev/null || true; kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  if [ "$keep" = true ]; then echo "work folder kept: $work"; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-
-free_port() {
-  local port
-  while :; do
-    port=$(( (RANDOM % 20000) + 20000 ))
-    if ! (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && ! ss -Hlun "sport = :$port" 2>/dev/null | grep -q .; then
-      echo "$port"; return
-    fi
-  done
-}
+source bench/work.sh
+open_work faults
 
 ng_port=$(free_port); cli_port=$(free_port); sip_port=$(free_port); uac_port=$(free_port)
 uas_port=$(free_port); reinvite_port=$(free_port); busy_port=$(free_port); ringing_port=$(free_port)

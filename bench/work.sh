@@ -1,0 +1,28 @@
+# Sourced by the benchmark scripts: a work folder removed on exit (kept with keep=true), the processes started
+# into it stopped on exit (pids+=(...); resumed first, in case a fault left one stopped), and free loopback ports.
+#
+#   keep=false; source bench/work.sh; open_work compare   # $work is /tmp/sipanchor-compare.XXXXXX
+
+pids=()
+
+open_work() {
+  work=$(mktemp -d "/tmp/sipanchor-$1.XXXXXX")
+  trap close_work EXIT
+}
+
+close_work() {
+  for pid in "${pids[@]}"; do kill -CONT "$pid" 2>/dev/null || true; kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  if [ "${keep:-false}" = true ]; then echo "work folder kept: $work"; else rm -rf "$work"; fi
+}
+
+# A port nothing listens on (TCP or UDP), outside the kernel's ephemeral range and clear of the tests' fixtures.
+free_port() {
+  local port
+  while :; do
+    port=$(( (RANDOM % 20000) + 20000 ))
+    if ! (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && ! ss -Hlun "sport = :$port" 2>/dev/null | grep -q .; then
+      echo "$port"; return
+    fi
+  done
+}
