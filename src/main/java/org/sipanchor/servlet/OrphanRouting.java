@@ -24,6 +24,11 @@ final class OrphanRouting {
 
     private static final Logger LOG = Logger.getLogger(OrphanRouting.class.getName());
     private static final String RESTCOMM_FACTORY = "org.mobicents.servlet.sip.message.SipFactoryFacade";
+    /**
+     * Whether Restcomm's API is there, asked here and not in {@link Restcomm}: loading that class needs jain-sip's types
+     * (its catch clauses name them), which other containers (Open Liberty) do not give an application.
+     */
+    private static final boolean RESTCOMM = loads("org.mobicents.javax.servlet.sip.SipServletRequestExt");
 
     private OrphanRouting() {
     }
@@ -43,12 +48,12 @@ final class OrphanRouting {
     /** Whether the container handed {@code message} (a request, or the response in {@code response}) over as an orphan. */
     static boolean isOrphan(Object request, Object response) {
         if (request instanceof SipServletRequest sipRequest) {
-            return Restcomm.present() && Restcomm.isOrphan(sipRequest);
+            return RESTCOMM && Restcomm.isOrphan(sipRequest);
         }
         if (response instanceof SipServletResponse sipResponse) {
             // Restcomm marks the request it makes up for an orphan response, not the response itself.
             SipServletRequest original = sipResponse.getRequest();
-            return original != null && Restcomm.present() && Restcomm.isOrphan(original);
+            return original != null && RESTCOMM && Restcomm.isOrphan(original);
         }
         return false;
     }
@@ -79,12 +84,6 @@ final class OrphanRouting {
 
     /** Restcomm's types are touched only here. */
     private static final class Restcomm {
-
-        private static final boolean PRESENT = loads("org.mobicents.javax.servlet.sip.SipServletRequestExt");
-
-        static boolean present() {
-            return PRESENT;
-        }
 
         static void enable(Object factory) {
             ((org.mobicents.javax.servlet.sip.SipFactoryExt) factory).setRouteOrphanRequests(true);
@@ -121,14 +120,14 @@ final class OrphanRouting {
                 throw new IllegalStateException("call-id=" + orphan.getCallId() + " body not replaced: " + e.getMessage(), e);
             }
         }
+    }
 
-        private static boolean loads(String name) {
-            try {
-                Class.forName(name, false, OrphanRouting.class.getClassLoader());
-                return true;
-            } catch (ClassNotFoundException | LinkageError e) {
-                return false;
-            }
+    private static boolean loads(String name) {
+        try {
+            Class.forName(name, false, OrphanRouting.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
         }
     }
 }

@@ -101,7 +101,7 @@ class EnginesBehindProxyIT {
         long deadline = System.nanoTime() + timeout.toNanos();
         double seen = Double.NaN;
         while (System.nanoTime() < deadline) {
-            seen = value(scrape(metricsPort), Pattern.quote(name));
+            seen = value(scrape(metricsPort), Pattern.quote(name) + "(?:\\{[^}]*\\})?"); // with its node label
             if (seen == expected) {
                 return;
             }
