@@ -25,6 +25,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class AnchoringServer implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
 
+    /** The test class whose lifetime the server has: started once, stopped once, whatever @Nested classes run. */
+    private String startedIn;
     private static final Duration CALL_TIME = Duration.ofSeconds(30);
 
     private final RtpEngineDaemon rtpengine = RtpEngineDaemon.builder().build();
@@ -102,6 +104,10 @@ public final class AnchoringServer implements BeforeAllCallback, AfterEachCallba
 
     @Override
     public void beforeAll(ExtensionContext context) {
+        if (startedIn != null) {
+            return; // a @Nested class of the test class that started it: the same server serves it
+        }
+        startedIn = context.getUniqueId();
         rtpengine.start();
         int sipPort = LoopbackPorts.free();
         calleePort = LoopbackPorts.free();
@@ -135,6 +141,10 @@ public final class AnchoringServer implements BeforeAllCallback, AfterEachCallba
 
     @Override
     public void afterAll(ExtensionContext context) {
+        if (!context.getUniqueId().equals(startedIn)) {
+            return; // a @Nested class ends: the server outlives it
+        }
+        startedIn = null;
         try {
             if (server != null) {
                 server.stopCleanly();

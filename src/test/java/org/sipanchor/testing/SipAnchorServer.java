@@ -96,6 +96,7 @@ public final class SipAnchorServer implements RunningSipAnchor {
                 builder.environment().put("JAVA_OPTS", (inherited + " " + String.join(" ", jvmOptions)).strip());
             }
             Process process = builder.start();
+            StrayProcesses.killOnExit(process);
             return new SipAnchorServer(process, dir.resolve("output.log"), sipPort);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
