@@ -5,19 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.sipanchor.config.MediaConfig;
-import org.sipanchor.config.SipAnchorConfig;
 import org.sipanchor.engine.EnginePool;
 import org.sipanchor.testing.RtpEngineDaemon;
 import org.sipanchor.testing.SampleSdp;
@@ -32,26 +28,20 @@ class RtpEngineRestartTest {
     @RegisterExtension
     final RtpEngineDaemon daemon = RtpEngineDaemon.builder().build();
 
+    private MediaStack stack;
     private EnginePool engines;
     private RtpEngineService rtpengine;
 
     @BeforeEach
     void start() {
-        MediaConfig media = SipAnchorConfig.parse("""
-                media:
-                  node_id: "restart-test"
-                  rtpengine:
-                    address: "%s"
-                    timeout_ms: 300
-                  health_check_interval_secs: 1
-                """.formatted(daemon.ngHostPort()), "test.yaml", Map.of()).media();
-        engines = EnginePool.start(media.rtpengine(), media.healthCheckInterval(), new PrometheusRegistry());
-        rtpengine = new RtpEngineService(engines, new MediaProfiles(media), media);
+        stack = MediaStack.against(daemon, "restart-test");
+        engines = stack.engines();
+        rtpengine = stack.rtpengine();
     }
 
     @AfterEach
     void stop() {
-        engines.close();
+        stack.close();
     }
 
     @Test
