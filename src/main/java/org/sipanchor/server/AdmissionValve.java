@@ -2,9 +2,12 @@ package org.sipanchor.server;
 
 import java.lang.reflect.Field;
 import java.text.ParseException;
+import java.util.ArrayDeque;
+import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 
 import javax.sip.SipStack;
@@ -14,6 +17,7 @@ import gov.nist.javax.sip.header.RetryAfter;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import gov.nist.javax.sip.stack.MessageChannel;
+import gov.nist.javax.sip.stack.QueuedMessageDispatchBase;
 import gov.nist.javax.sip.stack.SIPMessageValve;
 import gov.nist.javax.sip.stack.UDPMessageProcessor;
 
@@ -21,14 +25,14 @@ import gov.nist.javax.sip.stack.UDPMessageProcessor;
  * Admission control in the SIP stack (RFC 6357): past capacity a new INVITE gets 503 with Retry-After at once, from the
  * thread that parsed it, before any transaction, servlet or RTPEngine request exists; everything else goes on.
  *
- * <p>Capacity is measured where overload shows first: the time a datagram waits in the stack's UDP queue for a SIP
+ * <p>Capacity is measured where overload shows first: how long datagrams wait in the stack's UDP queue for a SIP
  * thread. That queue only grows when every SIP thread is busy, and each message in it (the BYEs and ACKs of calls in
- * progress too) waits behind all the others. The wait is estimated as the queue's length over the rate the SIP
- * threads took messages in the last second (every message passes this valve, so it counts them): a length alone would
- * mean 30 ms on one machine and 300 ms on another, and would refuse calls after every young collection. Past
- * {@code sip.admission.max_queue_delay_ms} a new call would only make every call slower, so it is refused, cheaply
- * (one reply, no state). An INVITE with a To tag (a re-INVITE),
- * every other method, and every response go on whatever the load, so calls in progress keep being served.
+ * progress too) waits behind all the others. The measure is the age of the oldest datagram still waiting, which the
+ * stack stamps when it reads one off the socket: it is the wait itself, not an estimate, so it needs no rate (a rate
+ * measured over a quiet second made the first burst after it look like overload) and a young collection's pause
+ * does not reach it. Past {@code sip.admission.max_queue_delay_ms} a new call would only make every call slower, so
+ * it is refused, cheaply (one reply, no state). An INVITE with a To tag (a re-INVITE), every other method, and every
+ * response go on whatever the load, so calls in progress keep being served.
  *
  * <p>The 503's To tag marks it as this valve's, so that its ACK is absorbed here too. Refusals are logged once per
  * {@link #LOG_INTERVAL_NANOS}, with their count, not once per INVITE. Read by the SIP stack from
@@ -44,25 +48,16 @@ public final class AdmissionValve implements SIPMessageValve {
     /** The To tag of every 503 this valve sends, so that the caller's ACK of it is known. */
     static final String TAG_PREFIX = "sa-overload-";
     private static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
-    /** A few messages waiting is a burst, whatever the rate: all the SIP threads were busy for an instant. */
-    static final int MIN_QUEUED = 16;
-    private static final long RATE_WINDOW_NANOS = 1_000_000_000L;
     private static final Logger LOG = Logger.getLogger(AdmissionValve.class.getName());
 
     private long maxDelayMillis;
     private int retryAfterSecs;
-    /** Every message the stack handed to this valve: the SIP threads' drain rate. */
-    private final AtomicLong handled = new AtomicLong();
-    private long windowStartNanos = System.nanoTime();
-    private long windowStartCount;
-    private volatile double drainPerSecond;
-    private volatile java.util.function.DoubleSupplier drainRate = this::measuredDrainRate;
-    /** The backlog, once known: the stack's UDP queues (resolved on the first INVITE), or what a test measures. */
-    private volatile IntSupplier backlog;
+    /** The wait, once known: the stack's UDP queues (resolved on the first INVITE), or what a test measures. */
+    private volatile LongSupplier oldestWait;
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong refusedSinceLog = new AtomicLong();
     private volatile long lastLogNanos = System.nanoTime() - LOG_INTERVAL_NANOS;
-    private final java.util.Map<UDPMessageProcessor, Queue<?>> queues = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<UDPMessageProcessor, Queue<?>> queues = new ConcurrentHashMap<>();
 
     /** As the SIP stack makes it: the defaults of {@code sip.admission} until {@link #init} reads the stack's properties. */
     public AdmissionValve() {
@@ -75,16 +70,14 @@ public final class AdmissionValve implements SIPMessageValve {
         this.retryAfterSecs = retryAfterSecs;
     }
 
-    /** Measures the queue with {@code backlog} and the SIP threads' rate with {@code drainRate} (messages a second). */
-    AdmissionValve measuring(IntSupplier backlog, java.util.function.DoubleSupplier drainRate) {
-        this.backlog = backlog;
-        this.drainRate = drainRate;
+    /** Takes the wait from {@code oldestWaitMillis} (how long the oldest waiting message has waited) instead of the stack. */
+    AdmissionValve measuring(LongSupplier oldestWaitMillis) {
+        this.oldestWait = oldestWaitMillis;
         return this;
     }
 
     @Override
     public boolean processRequest(SIPRequest request, MessageChannel channel) {
-        handled.incrementAndGet();
         String method = request.getMethod();
         if ("ACK".equals(method)) {
             String toTag = request.getToTag();
@@ -93,31 +86,12 @@ public final class AdmissionValve implements SIPMessageValve {
         if (!"INVITE".equals(method) || request.getToTag() != null) {
             return true;
         }
-        int queued = backlog(channel).getAsInt();
-        if (queued <= MIN_QUEUED) {
-            return true;
-        }
-        long waitMillis = (long) (queued * 1000.0 / Math.max(1.0, drainRate.getAsDouble()));
+        long waitMillis = oldestWait(channel).getAsLong();
         if (waitMillis <= maxDelayMillis) {
             return true;
         }
-        refuse(request, channel, queued, waitMillis);
+        refuse(request, channel, waitMillis);
         return false;
-    }
-
-    /** Messages a second the SIP threads took over the last whole second (updated at most once a second). */
-    private double measuredDrainRate() {
-        long now = System.nanoTime();
-        synchronized (handled) {
-            long elapsed = now - windowStartNanos;
-            if (elapsed >= RATE_WINDOW_NANOS) {
-                long count = handled.get();
-                drainPerSecond = (count - windowStartCount) * 1e9 / elapsed;
-                windowStartNanos = now;
-                windowStartCount = count;
-            }
-        }
-        return drainPerSecond;
     }
 
     /** How many 503s this valve has sent. */
@@ -125,7 +99,7 @@ public final class AdmissionValve implements SIPMessageValve {
         return refused.get();
     }
 
-    private void refuse(SIPRequest request, MessageChannel channel, int queued, long waitMillis) {
+    private void refuse(SIPRequest request, MessageChannel channel, long waitMillis) {
         refused.incrementAndGet();
         try {
             SIPResponse busy = request.createResponse(Response.SERVICE_UNAVAILABLE, "Overloaded");
@@ -142,8 +116,8 @@ public final class AdmissionValve implements SIPMessageValve {
         if (now - lastLogNanos >= LOG_INTERVAL_NANOS) {
             lastLogNanos = now;
             long total = refusedSinceLog.getAndSet(0);
-            LOG.warning(() -> "overloaded: " + total + " new INVITEs refused with 503 since the last report ("
-                    + queued + " messages waiting about " + waitMillis + " ms for a SIP thread, limit "
+            LOG.warning(() -> "overloaded: " + total + " new INVITEs refused with 503 since the last report (messages "
+                    + "waiting " + waitMillis + " ms for a SIP thread, limit "
                     + "sip.admission.max_queue_delay_ms " + maxDelayMillis + "); calls in progress are served; e.g. call-id="
                     + request.getCallId().getCallId());
         } else if (count == 1) {
@@ -152,11 +126,11 @@ public final class AdmissionValve implements SIPMessageValve {
     }
 
     /**
-     * Datagrams waiting in the UDP listener the INVITE came by (a stream transport has no such queue: its connections
-     * each have a thread), or what a test measures.
+     * How long the oldest datagram waiting in the UDP listener the INVITE came by has waited (a stream transport has no
+     * such queue: its connections each have a thread), or what a test measures.
      */
-    private IntSupplier backlog(MessageChannel channel) {
-        IntSupplier measured = backlog;
+    private LongSupplier oldestWait(MessageChannel channel) {
+        LongSupplier measured = oldestWait;
         if (measured != null) {
             return measured;
         }
@@ -164,10 +138,15 @@ public final class AdmissionValve implements SIPMessageValve {
             return () -> 0;
         }
         Queue<?> queue = queues.computeIfAbsent(udp, AdmissionValve::queueOf);
-        return queue::size;
+        return () -> queue.peek() instanceof QueuedMessageDispatchBase oldest
+                ? Math.max(0, System.currentTimeMillis() - oldest.getReceptionTime())
+                : 0;
     }
 
-    /** jain-sip-ri 1.3.0-32 keeps a UDP listener's read-but-unprocessed datagrams in a protected field. */
+    /**
+     * jain-sip-ri 1.3.0-32 keeps a UDP listener's read-but-unprocessed datagrams in a protected field, each stamped with
+     * the time it was read.
+     */
     private static Queue<?> queueOf(UDPMessageProcessor processor) {
         try {
             Field field = UDPMessageProcessor.class.getDeclaredField("messageQueue");
@@ -179,12 +158,11 @@ public final class AdmissionValve implements SIPMessageValve {
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.warning("admission control cannot read the SIP stack's UDP queue (" + e + "): new calls are never refused");
         }
-        return new java.util.ArrayDeque<>();
+        return new ArrayDeque<>();
     }
 
     @Override
     public boolean processResponse(Response response, MessageChannel channel) {
-        handled.incrementAndGet();
         return true;
     }
 
