@@ -14,6 +14,8 @@ import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPoin
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.prometheus.metrics.model.snapshots.SummarySnapshot;
+import io.prometheus.metrics.model.snapshots.SummarySnapshot.SummaryDataPointSnapshot;
 
 /**
  * Labels that every series of a scrape carries, added as the endpoint writes it: {@code node="<media.node_id>"}, so
@@ -86,6 +88,14 @@ public final class ConstantLabels {
                         point.getExemplars(), created(point)));
             }
             return new HistogramSnapshot(histogram.isGaugeHistogram(), histogram.getMetadata(), points);
+        }
+        if (snapshot instanceof SummarySnapshot summary) {
+            List<SummaryDataPointSnapshot> points = new ArrayList<>();
+            for (SummaryDataPointSnapshot point : summary.getDataPoints()) {
+                points.add(new SummaryDataPointSnapshot(point.getCount(), point.getSum(), point.getQuantiles(),
+                        merged(snapshot, point), point.getExemplars(), created(point)));
+            }
+            return new SummarySnapshot(summary.getMetadata(), points);
         }
         throw new IllegalStateException(snapshot.getMetadata().getName() + ": a " + snapshot.getClass().getSimpleName()
                 + " cannot be given constant labels here");

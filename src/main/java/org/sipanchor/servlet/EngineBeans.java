@@ -10,11 +10,12 @@ import org.sipanchor.config.MediaConfig;
 import org.sipanchor.engine.EnginePool;
 import org.sipanchor.engine.Reconciler;
 import org.sipanchor.media.RtpEngineService;
+import org.sipanchor.metrics.JvmSeries;
 
 /**
- * The application's RTPEngine pool, its metrics registry and its reconciliation with RTPEngine, one of each per
- * application: started when first needed (the servlets need them at deployment, {@link SipAnchorCdi} starts the
- * reconciliation), closed when CDI shuts down.
+ * The application's RTPEngine pool, its metrics registry (with the JVM's heap, collections, threads and CPU) and its
+ * reconciliation with RTPEngine, one of each per application: started when first needed (the servlets need them at
+ * deployment, {@link SipAnchorCdi} starts the reconciliation), closed when CDI shuts down.
  */
 @Singleton
 public class EngineBeans {
@@ -22,7 +23,7 @@ public class EngineBeans {
     @Produces
     @Singleton
     PrometheusRegistry registry() {
-        return new PrometheusRegistry();
+        return JvmSeries.addTo(new PrometheusRegistry());
     }
 
     @Produces

@@ -65,6 +65,7 @@ class FarmDashboardTest {
 
         List<String> samples = scrape.lines().filter(line -> !line.isBlank() && !line.startsWith("#")).toList();
         assertTrue(samples.size() > 20, "a pool with calls has many series:\n" + scrape);
+        assertTrue(scrape.contains("jvm_gc_collection_seconds_count{"), "the JVM's series are there too:\n" + scrape);
         for (String sample : samples) {
             assertTrue(sample.contains("node=\"edge-1\""), "no node label: " + sample);
         }
@@ -112,7 +113,7 @@ class FarmDashboardTest {
      * all: every kind of series then has figures.
      */
     private static String scrape(String node) throws Exception {
-        PrometheusRegistry registry = new PrometheusRegistry();
+        PrometheusRegistry registry = JvmSeries.addTo(new PrometheusRegistry()); // as the application's
         RtpEngineConfig config = new RtpEngineConfig(List.of(new EngineInstanceConfig(HostPort.parse(SMALL.ngHostPort()), 1),
                 new EngineInstanceConfig(HostPort.parse(LARGE.ngHostPort()), 1)), Duration.ofMillis(500), EngineTransport.UDP);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();

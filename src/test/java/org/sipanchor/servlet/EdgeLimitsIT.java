@@ -11,15 +11,21 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.sipanchor.sdp.MediaDescription;
 import org.sipanchor.sdp.SessionDescription;
 import org.sipanchor.testing.AnchoringServer;
+import org.sipanchor.testing.RetainedHeap;
 import org.sipanchor.testing.SipMessageTrace;
 import org.sipanchor.testing.SipMessageTrace.Message;
 import org.sipanchor.testing.Sipp;
@@ -29,7 +35,8 @@ import org.sipanchor.testing.Sipp;
  * before RTPEngine hears of it (zero offers in its log, zero sessions), media RTPEngine cannot anchor never passes
  * with the endpoint's address, SDP in a multipart body is refused rather than relayed raw, and a TCP peer that
  * trickles a huge message loses its connection while the next call goes through. Proxy and B2BUA alike; the
- * defaults of {@code sip.limits} and {@code media.limits} throughout.
+ * defaults of {@code sip.limits} and {@code media.limits} throughout. After every attack both servers keep no more
+ * heap than at the start, give or take {@link #HEAP_GROWTH_LIMIT}.
  */
 @DisplayName("At the edge")
 class EdgeLimitsIT {
@@ -41,8 +48,33 @@ class EdgeLimitsIT {
     @RegisterExtension
     static final AnchoringServer b2bua = AnchoringServer.bundled().mode("b2bua");
 
+    /**
+     * How much more heap than at the start a server may keep after an attack (after a full collection): the calls of
+     * the last seconds, which the SIP stack keeps for its timers, fit many times over; a peer able to grow it by
+     * sending more would not stay under it for long.
+     */
+    private static final long HEAP_GROWTH_LIMIT = 32L << 20;
+    private static final Map<String, Long> heapAtStart = new LinkedHashMap<>();
+
     private static AnchoringServer in(String mode) {
         return "proxy".equals(mode) ? proxy : b2bua;
+    }
+
+    @BeforeAll
+    static void measureHeapAtStart() {
+        heapAtStart.put("proxy", RetainedHeap.of(proxy.server()));
+        heapAtStart.put("b2bua", RetainedHeap.of(b2bua.server()));
+    }
+
+    @AfterEach
+    void heapStaysBounded(TestInfo attack) {
+        heapAtStart.forEach((mode, atStart) -> {
+            long retained = RetainedHeap.of(in(mode).server());
+            System.out.printf("retained heap after \"%s\": %s %d KiB (at start %d KiB)%n", attack.getDisplayName(), mode,
+                    retained >> 10, atStart >> 10);
+            assertTrue(retained - atStart < HEAP_GROWTH_LIMIT, mode + " keeps " + (retained >> 10) + " KiB after \""
+                    + attack.getDisplayName() + "\", " + (atStart >> 10) + " KiB at start");
+        });
     }
 
     /** Runs a caller whose INVITE must fail with {@code status}, and returns that response. */

@@ -82,6 +82,9 @@ class EnginesBehindProxyIT {
             assertEquals(totalManagedSessions(steady), offersOnSteady,
                     "every call anchored on the steady daemon, by its own count, is one our metrics counted");
             assertTrue(offersOnSteady < CALLS, "the other daemon took calls before the kill and after the restart");
+            assertTrue(value(metrics, "jvm_memory_used_bytes\\{(?=[^}]*area=\"heap\")[^}]*\\}") > 0,
+                    "the JVM's own series are exported with ours");
+            assertTrue(value(metrics, "process_cpu_seconds_total(?:\\{[^}]*\\})?") > 0, "and its CPU time");
         }
     }
 
