@@ -16,8 +16,8 @@ import javax.servlet.ServletContext;
  * The classes a web application's own archive holds in a package and its sub-packages: those under
  * {@code WEB-INF/classes} and in the jars of {@code WEB-INF/lib}. They are read through the {@link ServletContext},
  * which every container serves the same way, whether the application is a .war, a .sar or a folder. A class
- * loader's resource URLs would not do: their form is the container's own (Open Liberty's are not {@code file:} or
- * {@code jar:} URLs, which is all that Weld SE's package scan reads, so it found nothing there).
+ * loader's resource URLs would not do: their form is the container's own (Open Liberty's are {@code wsjar:} URLs,
+ * and Weld SE's package scan reads only {@code file:} and {@code jar:} ones, so it found nothing there).
  */
 final class ArchiveClasses {
 
