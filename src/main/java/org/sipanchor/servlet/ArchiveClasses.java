@@ -30,7 +30,7 @@ final class ArchiveClasses {
 
     /** The binary names of the classes in {@code packageName} and below, sorted; none when the archive has none. */
     static Set<String> inPackage(ServletContext context, String packageName) {
-        String packagePath = packageName.replace('.', '/') + "/";
+        String packagePath = packageName.isEmpty() ? "" : packageName.replace('.', '/') + "/";
         Set<String> names = new TreeSet<>();
         addFolder(context, CLASSES + packagePath, names);
         Set<String> jars = context.getResourcePaths(LIB);

@@ -163,8 +163,8 @@ public final class SipAnchorCdi implements ServletContextListener {
 
     /**
      * The classes in the package (and sub-packages) of {@code servletClass} that the application's own archive holds,
-     * found the same way on every container ({@link ArchiveClasses}). One that does not load is left out, named in
-     * the log, as Weld leaves out such a class of a scanned archive.
+     * found the same way on every container ({@link ArchiveClasses}). One that does not load is left out and named in
+     * the log rather than failing the deployment.
      */
     private static List<Class<?>> packageBeans(ServletContext context, Class<?> servletClass, ClassLoader loader) {
         List<Class<?>> classes = new ArrayList<>();
