@@ -699,8 +699,17 @@ public abstract class MediaB2buaServlet extends SipAnchorServlet {
             return; // cancelled when another leg answered: its media went then
         }
         boolean last = call.failed(leg);
+        if (call.isEnded()) {
+            // ended before this leg failed (the caller's CANCEL, the no-answer timer): the caller has its final
+            // response, so there is nothing to relay; and Open Liberty no longer gives out the caller's session then
+            cancelTimer(session, call.noAnswerTimer());
+            call.noAnswerTimer(null);
+            MediaCall.in(session).ifPresent(this::release);
+            LOG.fine(() -> "call-id=" + invite.getCallId() + " a B-leg failed with " + status + " after the call ended");
+            return;
+        }
         SipSession callerLeg = invite.getSession();
-        if (!last && status < 600 && !call.isEnded()) {
+        if (!last && status < 600) {
             anchoredCall(session).ifPresent(media -> call.viaBranchOf(leg)
                     .ifPresent(branch -> rtpengine.releaseBranch(media, call.callerTag(), branch)));
             if (callerLeg.isValid() && isBetter(response, (SipServletResponse) attribute(callerLeg, BEST_FAILURE))) {

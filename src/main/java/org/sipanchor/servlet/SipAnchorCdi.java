@@ -30,8 +30,9 @@ import org.sipanchor.config.SipAnchorConfig;
  * An application that extends sipanchor's servlets need not declare it: the first of its servlets to start
  * starts CDI the same way, and the last to stop stops it.
  *
- * <p>The beans are sipanchor's own ({@link SipAnchorBeans}), the classes in the package (and sub-packages) of
- * each sipanchor servlet of the application that is not sipanchor's, and any class named by the context parameter
+ * <p>The beans are sipanchor's own ({@link SipAnchorBeans}), the classes of the application's archive
+ * ({@code WEB-INF/classes}, {@code WEB-INF/lib}) in the package (and sub-packages) of the sipanchor servlet that
+ * starts CDI, unless that servlet is sipanchor's own, and any class named by the context parameter
  * {@code sipanchor.beans} (class names separated by commas or white space). A configuration that does not load
  * fails the deployment with the file, line and key of the bad value.
  */
@@ -90,7 +91,7 @@ public final class SipAnchorCdi implements ServletContextListener {
                 .addBeanClasses(SipAnchorBeans.CLASSES.toArray(Class<?>[]::new))
                 .addBeanClasses(applicationBeans(context, loader).toArray(Class<?>[]::new));
         if (servletClass != null && !servletClass.getPackageName().startsWith("org.sipanchor.")) {
-            weld.addPackages(true, servletClass);
+            weld.addBeanClasses(packageBeans(context, servletClass, loader).toArray(Class<?>[]::new));
         }
         WeldContainer container = weld.initialize();
         context.setAttribute(CONTAINER_ATTRIBUTE, container);
@@ -158,6 +159,23 @@ public final class SipAnchorCdi implements ServletContextListener {
         target.inject(instance, creational);
         target.postConstruct(instance);
         return creational;
+    }
+
+    /**
+     * The classes in the package (and sub-packages) of {@code servletClass} that the application's own archive holds,
+     * found the same way on every container ({@link ArchiveClasses}). One that does not load is left out and named in
+     * the log rather than failing the deployment.
+     */
+    private static List<Class<?>> packageBeans(ServletContext context, Class<?> servletClass, ClassLoader loader) {
+        List<Class<?>> classes = new ArrayList<>();
+        for (String name : ArchiveClasses.inPackage(context, servletClass.getPackageName())) {
+            try {
+                classes.add(Class.forName(name, false, loader));
+            } catch (ClassNotFoundException | LinkageError e) {
+                LOG.warning(() -> "not a bean: " + name + " does not load (" + e + ")");
+            }
+        }
+        return classes;
     }
 
     private static List<Class<?>> applicationBeans(ServletContext context, ClassLoader loader) {

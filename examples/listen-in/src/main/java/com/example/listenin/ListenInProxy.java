@@ -13,6 +13,7 @@ import javax.servlet.sip.SipServletRequest;
 import javax.servlet.sip.SipServletResponse;
 import javax.servlet.sip.SipSession;
 import javax.servlet.sip.SipURI;
+import javax.servlet.sip.ar.SipApplicationRoutingDirective;
 
 import jakarta.inject.Inject;
 
@@ -32,7 +33,8 @@ import org.sipanchor.servlet.ProxyTargets;
 public class ListenInProxy extends MediaProxyServlet {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = Logger.getLogger(ListenInProxy.class.getName());
-    /** The call's application session attributes: the supervisor's application session and SIP session. */
+    /** The call's application session attributes: the caller's INVITE, the supervisor's application and SIP session. */
+    private static final String CALLER_INVITE = "caller-invite";
     private static final String SUPERVISOR = "supervisor";
     private static final String SUPERVISOR_LEG = "supervisor-leg";
 
@@ -45,6 +47,15 @@ public class ListenInProxy extends MediaProxyServlet {
     protected ProxyTargets targets(SipServletRequest request) throws ServletParseException {
         String user = ((SipURI) request.getRequestURI()).getUser();
         return ProxyTargets.to(List.of(sipFactory().createURI("sip:" + user + "@" + settings.string("callee_host"))));
+    }
+
+    /** Keeps the caller's INVITE, which the supervisor's call continues (see {@link #onDtmf}). */
+    @Override
+    protected void doInvite(SipServletRequest invite) throws ServletException, IOException {
+        if (invite.isInitial()) {
+            invite.getApplicationSession().setAttribute(CALLER_INVITE, invite);
+        }
+        super.doInvite(invite);
     }
 
     @Override
@@ -69,19 +80,27 @@ public class ListenInProxy extends MediaProxyServlet {
     /** 0 from the caller brings in the supervisor: runs in the call's application session, so it may send SIP. */
     @Override
     protected void onDtmf(MediaSession call, Party from, DtmfEvent key) throws ServletException, IOException {
-        if (key.digit() != '0' || from.role() != Party.Role.CALLER
-                || applicationSession(call).getAttribute(SUPERVISOR) != null) {
+        if (key.digit() != '0' || from.role() != Party.Role.CALLER) {
+            return;
+        }
+        SipApplicationSession callSession = applicationSession(call);
+        if (callSession.getAttribute(SUPERVISOR) != null) {
             return;
         }
         Subscription subscription = call.subscribe(call.caller(), call.callee());
         SipApplicationSession supervisorSession = sipFactory().createApplicationSession();
         SipServletRequest invite = sipFactory().createRequest(supervisorSession, "INVITE",
                 "sip:listen-in@" + settings.string("own_host"), settings.string("supervisor"));
+        // The caller's call goes on to the supervisor: past this application, as the caller's INVITE went. A new
+        // request starts afresh (NEW) from the first application the container routes INVITEs to, which is this
+        // one again on a container that follows JSR 289's default router to the letter (Open Liberty's does).
+        SipServletRequest callerInvite = (SipServletRequest) callSession.getAttribute(CALLER_INVITE);
+        invite.setRoutingDirective(SipApplicationRoutingDirective.CONTINUE, callerInvite);
         invite.setContent(subscription.offer(), "application/sdp");
         invite.getSession().setHandler(getServletName());
         listening.put(supervisorSession.getId(), subscription);
-        applicationSession(call).setAttribute(SUPERVISOR, supervisorSession.getId());
-        applicationSession(call).setAttribute(SUPERVISOR_LEG, invite.getSession().getId());
+        callSession.setAttribute(SUPERVISOR, supervisorSession.getId());
+        callSession.setAttribute(SUPERVISOR_LEG, invite.getSession().getId());
         invite.send();
         LOG.info(() -> "call-id=" + call.callId() + " caller pressed 0: supervisor called");
     }
