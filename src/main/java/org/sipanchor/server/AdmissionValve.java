@@ -6,7 +6,6 @@ import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 
@@ -35,7 +34,7 @@ import gov.nist.javax.sip.stack.UDPMessageProcessor;
  * response go on whatever the load, so calls in progress keep being served.
  *
  * <p>The 503's To tag marks it as this valve's, so that its ACK is absorbed here too. Refusals are logged once per
- * {@link #LOG_INTERVAL_NANOS}, with their count, not once per INVITE. Read by the SIP stack from
+ * ten seconds, with their count, not once per INVITE. Read by the SIP stack from
  * {@code gov.nist.javax.sip.SIP_MESSAGE_VALVE}; its limits come from the stack properties {@link #MAX_DELAY_PROPERTY}
  * and {@link #RETRY_AFTER_PROPERTY}, which the launcher writes from {@code sip.admission}.
  */
@@ -47,16 +46,13 @@ public final class AdmissionValve implements SIPMessageValve {
     static final String RETRY_AFTER_PROPERTY = "org.sipanchor.ADMISSION_RETRY_AFTER_SECS";
     /** The To tag of every 503 this valve sends, so that the caller's ACK of it is known. */
     static final String TAG_PREFIX = "sa-overload-";
-    private static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
     private static final Logger LOG = Logger.getLogger(AdmissionValve.class.getName());
 
     private long maxDelayMillis;
     private int retryAfterSecs;
     /** The wait, once known: the stack's UDP queues (resolved on the first INVITE), or what a test measures. */
     private volatile LongSupplier oldestWait;
-    private final AtomicLong refused = new AtomicLong();
-    private final AtomicLong refusedSinceLog = new AtomicLong();
-    private volatile long lastLogNanos = System.nanoTime() - LOG_INTERVAL_NANOS;
+    private final RefusalReport report = new RefusalReport("after parsing");
     private final Map<UDPMessageProcessor, Queue<?>> queues = new ConcurrentHashMap<>();
 
     /** As the SIP stack makes it: the defaults of {@code sip.admission} until {@link #init} reads the stack's properties. */
@@ -96,11 +92,10 @@ public final class AdmissionValve implements SIPMessageValve {
 
     /** How many 503s this valve has sent. */
     long refused() {
-        return refused.get();
+        return report.count();
     }
 
     private void refuse(SIPRequest request, MessageChannel channel, long waitMillis) {
-        refused.incrementAndGet();
         try {
             SIPResponse busy = request.createResponse(Response.SERVICE_UNAVAILABLE, "Overloaded");
             busy.getTo().setTag(TAG_PREFIX + Long.toHexString(System.nanoTime()));
@@ -111,18 +106,7 @@ public final class AdmissionValve implements SIPMessageValve {
         } catch (java.io.IOException | ParseException | javax.sip.InvalidArgumentException | RuntimeException e) {
             LOG.fine(() -> "call-id=" + request.getCallId().getCallId() + " 503 (overload) not sent: " + e);
         }
-        long count = refusedSinceLog.incrementAndGet();
-        long now = System.nanoTime();
-        if (now - lastLogNanos >= LOG_INTERVAL_NANOS) {
-            lastLogNanos = now;
-            long total = refusedSinceLog.getAndSet(0);
-            LOG.warning(() -> "overloaded: " + total + " new INVITEs refused with 503 since the last report (messages "
-                    + "waiting " + waitMillis + " ms for a SIP thread, limit "
-                    + "sip.admission.max_queue_delay_ms " + maxDelayMillis + "); calls in progress are served; e.g. call-id="
-                    + request.getCallId().getCallId());
-        } else if (count == 1) {
-            LOG.fine(() -> "call-id=" + request.getCallId().getCallId() + " refused: overloaded");
-        }
+        report.refused(request.getCallId().getCallId(), waitMillis, maxDelayMillis);
     }
 
     /**

@@ -213,7 +213,7 @@ final class EmbeddedSipContainer {
         String valves = StartupGate.class.getName() + "," + AdmissionValve.class.getName() + "," + EarlyAckValve.class.getName();
         if (sip.hasWebSocket()) {
             // Only the NIO message processors speak WebSocket; they also take over TCP, so they are used only here.
-            properties.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", "gov.nist.javax.sip.stack.NioMessageProcessorFactory");
+            properties.setProperty(AdmittingProcessorFactory.NIO_PROPERTY, "true");
             // A browser's Contact and Via name a host "….invalid": the stack rewrites them to the connection's peer.
             properties.setProperty("gov.nist.javax.sip.PATCH_SIP_WEBSOCKETS_HEADERS", "true");
             // ...but leaves their transport as the browser wrote it (ws, even over wss): this valve corrects it.
@@ -223,6 +223,8 @@ final class EmbeddedSipContainer {
             properties.setProperty("gov.nist.javax.sip.NETWORK_LAYER", IdleClosingNetworkLayer.class.getName());
         }
         properties.setProperty("gov.nist.javax.sip.SIP_MESSAGE_VALVE", valves);
+        // Each UDP listener refuses new INVITEs before parsing them while its queue is past sip.admission's wait.
+        properties.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", AdmittingProcessorFactory.class.getName());
         sip.tls().ifPresent(tls -> {
             // The container logs these properties at INFO ("sip stack properties : {...}"): its log lines mask them.
             ConsoleLogging.registerSecret(tls.keystorePassword());

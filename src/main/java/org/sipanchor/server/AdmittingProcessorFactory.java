@@ -1,0 +1,60 @@
+package org.sipanchor.server;
+
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.util.Properties;
+import java.util.logging.Logger;
+
+import gov.nist.javax.sip.SipStackImpl;
+import gov.nist.javax.sip.stack.MessageProcessor;
+import gov.nist.javax.sip.stack.MessageProcessorFactory;
+import gov.nist.javax.sip.stack.NioMessageProcessorFactory;
+import gov.nist.javax.sip.stack.OIOMessageProcessorFactory;
+import gov.nist.javax.sip.stack.SIPTransactionStack;
+import gov.nist.javax.sip.stack.UDPMessageProcessor;
+
+/**
+ * The SIP stack's listeners as it makes them (blocking, or NIO when a WebSocket listener needs it, per
+ * {@link #NIO_PROPERTY}), with an {@link AdmittingQueue} in each UDP listener in place of its plain queue. Read by
+ * the stack from {@code gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY}; the limits are {@code sip.admission}'s, from
+ * the same stack properties as {@link AdmissionValve}'s.
+ */
+public final class AdmittingProcessorFactory implements MessageProcessorFactory {
+
+    /** The stack property that selects jain-sip's NIO listeners ("true"), which WebSocket listeners need. */
+    static final String NIO_PROPERTY = "org.sipanchor.NIO_LISTENERS";
+    private static final Logger LOG = Logger.getLogger(AdmittingProcessorFactory.class.getName());
+
+    @Override
+    public MessageProcessor createMessageProcessor(SIPTransactionStack stack, InetAddress address, int port,
+            String transport) throws IOException {
+        Properties properties = stack instanceof SipStackImpl configured ? configured.getConfigurationProperties() : new Properties();
+        MessageProcessorFactory made = Boolean.parseBoolean(properties.getProperty(NIO_PROPERTY))
+                ? new NioMessageProcessorFactory() : new OIOMessageProcessorFactory();
+        MessageProcessor processor = made.createMessageProcessor(stack, address, port, transport);
+        if (processor instanceof UDPMessageProcessor udp) {
+            admitting(udp, Long.parseLong(properties.getProperty(AdmissionValve.MAX_DELAY_PROPERTY, "200")),
+                    Integer.parseInt(properties.getProperty(AdmissionValve.RETRY_AFTER_PROPERTY, "2")));
+        }
+        return processor;
+    }
+
+    /**
+     * jain-sip-ri 1.3.0-32 keeps the listener's socket and queue in protected fields, both made in its constructor and
+     * first used when it starts; without them the listener keeps its plain queue and {@link AdmissionValve} alone
+     * refuses.
+     */
+    private static void admitting(UDPMessageProcessor udp, long maxDelayMillis, int retryAfterSecs) {
+        try {
+            Field socket = UDPMessageProcessor.class.getDeclaredField("sock");
+            Field queue = UDPMessageProcessor.class.getDeclaredField("messageQueue");
+            socket.setAccessible(true);
+            queue.setAccessible(true);
+            queue.set(udp, new AdmittingQueue((DatagramSocket) socket.get(udp), maxDelayMillis, retryAfterSecs));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.warning("new calls are refused after parsing only: the UDP listener's queue is out of reach (" + e + ")");
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package org.sipanchor.server;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A {@code 503 Overloaded} for a new INVITE, written from the datagram's bytes before the SIP stack parses it: the
+ * cheapest refusal there is (one scan of the header, one reply, no state), so that refusing a flood leaves the SIP
+ * threads to the calls already admitted. Like Kamailio's {@code sl_send_reply}, it copies the Via, From, To, Call-ID
+ * and CSeq lines and adds a To tag of {@link AdmissionValve#TAG_PREFIX}, whose ACK is then dropped unparsed
+ * ({@link #isAckOfRefusal}).
+ *
+ * <p>Only a request that is plainly an INVITE without a To tag is refused here; anything unusual (folded or missing
+ * headers, a body-less scan that finds no blank line) is left to the stack, which parses it and, if still overloaded,
+ * refuses it in {@link AdmissionValve}.
+ */
+final class StatelessRefusal {
+
+    private static final byte[] INVITE = "INVITE ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ACK = "ACK ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] OUR_TAG = (";tag=" + AdmissionValve.TAG_PREFIX).getBytes(StandardCharsets.US_ASCII);
+
+    /** The reply to send, and the Call-ID it is for (for the log). */
+    record Reply(byte[] bytes, String callId) {
+    }
+
+    private StatelessRefusal() {
+    }
+
+    /**
+     * The 503 for {@code datagram} if it is a new INVITE (no To tag), else {@code null}.
+     *
+     * @param retryAfterSecs the Retry-After to ask for
+     */
+    static Reply of(byte[] datagram, int offset, int length, int retryAfterSecs) {
+        if (!startsWith(datagram, offset, length, INVITE)) {
+            return null;
+        }
+        ByteArrayOutputStream reply = new ByteArrayOutputStream(512);
+        write(reply, "SIP/2.0 503 Overloaded\r\n");
+        boolean from = false, to = false, cseq = false;
+        String callId = null;
+        int end = offset + length;
+        int line = nextLine(datagram, offset, end); // past the request line
+        while (line < end) {
+            int eol = lineEnd(datagram, line, end);
+            if (eol == line) {
+                break; // the blank line: the header is complete
+            }
+            if (datagram[line] == ' ' || datagram[line] == '\t') {
+                return null; // a folded header: the stack's parser knows those
+            }
+            String name = headerName(datagram, line, eol);
+            switch (name) {
+                case "via", "v" -> copy(reply, datagram, line, eol);
+                case "from", "f" -> from = copy(reply, datagram, line, eol);
+                case "call-id", "i" -> {
+                    copy(reply, datagram, line, eol);
+                    String header = new String(datagram, line, eol - line, StandardCharsets.US_ASCII);
+                    callId = header.substring(header.indexOf(':') + 1).strip();
+                }
+                case "cseq" -> cseq = copy(reply, datagram, line, eol);
+                case "to", "t" -> {
+                    if (indexOf(datagram, line, eol, ";tag=") >= 0) {
+                        return null; // a re-INVITE: calls in progress always go on
+                    }
+                    reply.write(datagram, line, eol - line);
+                    write(reply, ";tag=" + AdmissionValve.TAG_PREFIX + Long.toHexString(System.nanoTime()) + "\r\n");
+                    to = true;
+                }
+                default -> { }
+            }
+            line = nextLine(datagram, eol, end);
+        }
+        if (!(from && to && callId != null && cseq) || line >= end) {
+            return null;
+        }
+        write(reply, "Retry-After: " + retryAfterSecs + "\r\nServer: sipanchor\r\nContent-Length: 0\r\n\r\n");
+        return new Reply(reply.toByteArray(), callId);
+    }
+
+    /** Whether {@code datagram} is the ACK of a 503 this server sent while overloaded. */
+    static boolean isAckOfRefusal(byte[] datagram, int offset, int length) {
+        return startsWith(datagram, offset, length, ACK) && indexOf(datagram, offset, offset + length, OUR_TAG) >= 0;
+    }
+
+    private static boolean copy(ByteArrayOutputStream reply, byte[] datagram, int line, int eol) {
+        reply.write(datagram, line, eol - line);
+        write(reply, "\r\n");
+        return true;
+    }
+
+    private static String headerName(byte[] datagram, int line, int eol) {
+        int colon = line;
+        while (colon < eol && datagram[colon] != ':') {
+            colon++;
+        }
+        return new String(datagram, line, colon - line, StandardCharsets.US_ASCII).strip().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The end of the line at {@code from} (its CR or LF, or {@code end}). */
+    private static int lineEnd(byte[] datagram, int from, int end) {
+        int i = from;
+        while (i < end && datagram[i] != '\r' && datagram[i] != '\n') {
+            i++;
+        }
+        return i;
+    }
+
+    /** The start of the line after the one at {@code from}. */
+    private static int nextLine(byte[] datagram, int from, int end) {
+        int i = lineEnd(datagram, from, end);
+        if (i < end && datagram[i] == '\r') {
+            i++;
+        }
+        if (i < end && datagram[i] == '\n') {
+            i++;
+        }
+        return i;
+    }
+
+    private static boolean startsWith(byte[] datagram, int offset, int length, byte[] prefix) {
+        if (length < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (datagram[offset + i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int indexOf(byte[] datagram, int from, int end, String text) {
+        return indexOf(datagram, from, end, text.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static int indexOf(byte[] datagram, int from, int end, byte[] needle) {
+        outer:
+        for (int i = from; i <= end - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (datagram[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    private static void write(ByteArrayOutputStream out, String text) {
+        out.writeBytes(text.getBytes(StandardCharsets.US_ASCII));
+    }
+}
