@@ -28,9 +28,9 @@ import gov.nist.javax.sip.stack.UDPMessageProcessor;
  * thread. That queue only grows when every SIP thread is busy, and each message in it (the BYEs and ACKs of calls in
  * progress too) waits behind all the others. The measure is the age of the oldest datagram still waiting, which the
  * stack stamps when it reads one off the socket: it is the wait itself, not an estimate, so it needs no rate (a rate
- * measured over a quiet second made the first burst after it look like overload) and a young collection's pause
- * does not reach it. Past {@code sip.admission.max_queue_delay_ms} a new call would only make every call slower, so
- * it is refused, cheaply (one reply, no state). An INVITE with a To tag (a re-INVITE), every other method, and every
+ * measured over a quiet second made the first burst after it look like overload). While it stays past
+ * {@code sip.admission.max_queue_delay_ms} ({@link SustainedDelay}: a collection's pause alone does not count) a new
+ * call would only make every call slower, so it is refused, cheaply (one reply, no state). An INVITE with a To tag (a re-INVITE), every other method, and every
  * response go on whatever the load, so calls in progress keep being served.
  *
  * <p>The 503's To tag marks it as this valve's, so that its ACK is absorbed here too. Refusals are logged once per
@@ -49,6 +49,8 @@ public final class AdmissionValve implements SIPMessageValve {
     private static final Logger LOG = Logger.getLogger(AdmissionValve.class.getName());
 
     private long maxDelayMillis;
+    private volatile LongSupplier clockMillis = System::currentTimeMillis;
+    private volatile SustainedDelay delay;
     private int retryAfterSecs;
     /** The wait, once known: the stack's UDP queues (resolved on the first INVITE), or what a test measures. */
     private volatile LongSupplier oldestWait;
@@ -63,12 +65,18 @@ public final class AdmissionValve implements SIPMessageValve {
 
     AdmissionValve(long maxDelayMillis, int retryAfterSecs) {
         this.maxDelayMillis = maxDelayMillis;
+        this.delay = new SustainedDelay(maxDelayMillis, clockMillis);
         this.retryAfterSecs = retryAfterSecs;
     }
 
-    /** Takes the wait from {@code oldestWaitMillis} (how long the oldest waiting message has waited) instead of the stack. */
-    AdmissionValve measuring(LongSupplier oldestWaitMillis) {
+    /**
+     * Takes the wait from {@code oldestWaitMillis} (how long the oldest waiting message has waited) instead of the
+     * stack, and the time from {@code clockMillis}.
+     */
+    AdmissionValve measuring(LongSupplier oldestWaitMillis, LongSupplier clockMillis) {
         this.oldestWait = oldestWaitMillis;
+        this.clockMillis = clockMillis;
+        this.delay = new SustainedDelay(maxDelayMillis, clockMillis);
         return this;
     }
 
@@ -83,7 +91,7 @@ public final class AdmissionValve implements SIPMessageValve {
             return true;
         }
         long waitMillis = oldestWait(channel).getAsLong();
-        if (waitMillis <= maxDelayMillis) {
+        if (!delay.exceeded(waitMillis)) {
             return true;
         }
         refuse(request, channel, waitMillis);
@@ -155,6 +163,7 @@ public final class AdmissionValve implements SIPMessageValve {
         if (sipStack instanceof gov.nist.javax.sip.SipStackImpl configured) {
             java.util.Properties properties = configured.getConfigurationProperties();
             maxDelayMillis = Long.parseLong(properties.getProperty(MAX_DELAY_PROPERTY, Long.toString(maxDelayMillis)));
+            delay = new SustainedDelay(maxDelayMillis, clockMillis);
             retryAfterSecs = Integer.parseInt(properties.getProperty(RETRY_AFTER_PROPERTY, Integer.toString(retryAfterSecs)));
         }
     }

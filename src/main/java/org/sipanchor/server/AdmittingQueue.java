@@ -10,9 +10,9 @@ import gov.nist.javax.sip.stack.DatagramQueuedMessageDispatch;
 
 /**
  * The queue between a UDP listener's reader thread and the SIP threads, refusing new calls at its door while its
- * oldest datagram has waited past {@code sip.admission.max_queue_delay_ms}: a new INVITE then gets a
- * {@link StatelessRefusal} from the reader thread, never parsed, never queued, and the ACK of such a 503 is dropped
- * the same way. Everything else (the messages of calls in progress) is queued as the stack would.
+ * oldest datagram has waited past {@code sip.admission.max_queue_delay_ms} for a while ({@link SustainedDelay}): a
+ * new INVITE then gets a {@link StatelessRefusal} from the reader thread, never parsed, never queued, and the ACK of
+ * such a 503 is dropped the same way. Everything else (the messages of calls in progress) is queued as the stack would.
  *
  * <p>This is the cheap half of admission control: refusing through the stack (parse, reply, the ACK parsed too)
  * took SIP threads from the admitted calls for every INVITE of a flood.
@@ -25,21 +25,25 @@ final class AdmittingQueue extends LinkedBlockingQueue<DatagramQueuedMessageDisp
     private static final Logger LOG = Logger.getLogger(AdmittingQueue.class.getName());
 
     private final transient DatagramSocket socket;
-    private final long maxDelayMillis;
+    private final transient SustainedDelay delay;
     private final int retryAfterSecs;
     private final transient RefusalReport report = new RefusalReport("before parsing");
 
     /** @param socket the listener's own socket, which the refusals leave by */
     AdmittingQueue(DatagramSocket socket, long maxDelayMillis, int retryAfterSecs) {
+        this(socket, new SustainedDelay(maxDelayMillis), retryAfterSecs);
+    }
+
+    AdmittingQueue(DatagramSocket socket, SustainedDelay delay, int retryAfterSecs) {
         this.socket = socket;
-        this.maxDelayMillis = maxDelayMillis;
+        this.delay = delay;
         this.retryAfterSecs = retryAfterSecs;
     }
 
     @Override
     public boolean offer(DatagramQueuedMessageDispatch dispatch) {
         long waited = oldestWaitMillis();
-        if (waited > maxDelayMillis) {
+        if (delay.exceeded(waited)) {
             DatagramPacket packet = dispatch.packet;
             byte[] data = packet.getData();
             if (StatelessRefusal.isAckOfRefusal(data, packet.getOffset(), packet.getLength())) {
@@ -48,7 +52,7 @@ final class AdmittingQueue extends LinkedBlockingQueue<DatagramQueuedMessageDisp
             StatelessRefusal.Reply refusal = StatelessRefusal.of(data, packet.getOffset(), packet.getLength(), retryAfterSecs);
             if (refusal != null) {
                 send(refusal, packet);
-                report.refused(refusal.callId(), waited, maxDelayMillis);
+                report.refused(refusal.callId(), waited, delay.limitMillis());
                 return true;
             }
         }

@@ -36,7 +36,9 @@ class AdmissionValveTest {
 
     /** How long the oldest message waiting for a SIP thread has waited, in ms. */
     private final AtomicLong waited = new AtomicLong();
-    private final AdmissionValve valve = new AdmissionValve(200, 3).measuring(waited::get);
+    /** The valve's clock, in ms. */
+    private final AtomicLong now = new AtomicLong(1_000_000);
+    private final AdmissionValve valve = new AdmissionValve(200, 3).measuring(waited::get, now::get);
     private final RecordingChannel channel = new RecordingChannel(null);
 
     @Test
@@ -54,7 +56,7 @@ class AdmissionValveTest {
         try {
             // not started: its own threads would take the datagrams queued here by hand
             UDPMessageProcessor processor = new UDPMessageProcessor(InetAddress.getLoopbackAddress(), stack, 5060) { };
-            AdmissionValve stackValve = new AdmissionValve(200, 3);
+            AdmissionValve stackValve = new AdmissionValve(200, 3).measuring(null, now::get);
             RecordingChannel udp = new RecordingChannel(processor);
             assertTrue(stackValve.processRequest(request("INVITE", null), udp), "nothing waiting, whatever came before");
 
@@ -65,7 +67,9 @@ class AdmissionValveTest {
             queueOf(processor).clear();
             queueOf(processor).add(new DatagramQueuedMessageDispatch(packet, System.currentTimeMillis() - 500));
             queueOf(processor).add(new DatagramQueuedMessageDispatch(packet, System.currentTimeMillis()));
-            assertFalse(stackValve.processRequest(request("INVITE", null), udp), "the oldest has waited 500 ms");
+            assertTrue(stackValve.processRequest(request("INVITE", null), udp), "over the limit, but only just now");
+            now.addAndGet(SustainedDelay.PERSIST_MILLIS);
+            assertFalse(stackValve.processRequest(request("INVITE", null), udp), "the oldest has waited 500 ms, for a while");
             assertEquals(1, udp.sent.size());
             assertEquals(503, ((SIPResponse) udp.sent.get(0)).getStatusCode());
         } finally {
@@ -74,9 +78,26 @@ class AdmissionValveTest {
     }
 
     @Test
-    @DisplayName("past the limit answers a new INVITE 503 with Retry-After at once, and nothing goes further")
+    @DisplayName("a wait over the limit for less than 100 ms (a collection's pause) refuses no one; one that lasts does")
+    void pauseIsNotOverload() throws Exception {
+        waited.set(300);
+        assertTrue(valve.processRequest(request("INVITE", null), channel), "the wait has just gone over");
+        now.addAndGet(SustainedDelay.PERSIST_MILLIS - 1);
+        assertTrue(valve.processRequest(request("INVITE", null), channel), "over for 99 ms");
+        waited.set(20);
+        assertTrue(valve.processRequest(request("INVITE", null), channel), "the threads caught up");
+        waited.set(300);
+        now.addAndGet(50);
+        assertTrue(valve.processRequest(request("INVITE", null), channel), "over again: the clock starts again");
+        now.addAndGet(SustainedDelay.PERSIST_MILLIS);
+        assertFalse(valve.processRequest(request("INVITE", null), channel), "over for 100 ms");
+        assertEquals(1, valve.refused());
+    }
+
+    @Test
+    @DisplayName("while the wait stays past the limit answers a new INVITE 503 with Retry-After at once, and nothing goes further")
     void refusesNewCalls() throws Exception {
-        waited.set(201);
+        overloaded(201);
         assertFalse(valve.processRequest(request("INVITE", null), channel), "not processed any further");
         assertEquals(1, channel.sent.size());
         SIPResponse busy = (SIPResponse) channel.sent.get(0);
@@ -92,7 +113,9 @@ class AdmissionValveTest {
     @Test
     @DisplayName("past the limit still serves calls in progress: re-INVITE, BYE, ACK, CANCEL, UPDATE, responses")
     void servesCallsInProgress() throws Exception {
-        waited.set(10_000);
+        overloaded(10_000);
+        channel.sent.clear();
+        long refusedBefore = valve.refused();
         assertTrue(valve.processRequest(request("INVITE", "callee"), channel), "re-INVITE");
         assertTrue(valve.processRequest(request("BYE", "callee"), channel), "BYE");
         assertTrue(valve.processRequest(request("ACK", "callee"), channel), "ACK of a call");
@@ -100,17 +123,25 @@ class AdmissionValveTest {
         assertTrue(valve.processRequest(request("UPDATE", "callee"), channel), "UPDATE");
         assertTrue(valve.processResponse(null, channel), "responses");
         assertTrue(channel.sent.isEmpty());
-        assertEquals(0, valve.refused());
+        assertEquals(refusedBefore, valve.refused());
     }
 
     @Test
     @DisplayName("absorbs the ACK of its own 503, which no transaction would match")
     void absorbsTheAckOfItsRefusal() throws Exception {
-        waited.set(500);
+        overloaded(500);
         valve.processRequest(request("INVITE", null), channel);
         String tag = ((SIPResponse) channel.sent.get(0)).getToTag();
         waited.set(0);
         assertFalse(valve.processRequest(request("ACK", tag), channel));
+    }
+
+    /** Waits of {@code waitMillis} seen for {@link SustainedDelay#PERSIST_MILLIS}: the next new INVITE is refused. */
+    private void overloaded(long waitMillis) throws Exception {
+        waited.set(waitMillis);
+        assertTrue(valve.processRequest(request("OPTIONS", null), channel), "other methods always go on");
+        assertTrue(valve.processRequest(request("INVITE", null), channel), "the wait has just gone over the limit");
+        now.addAndGet(SustainedDelay.PERSIST_MILLIS);
     }
 
     private static Properties stackProperties() {
