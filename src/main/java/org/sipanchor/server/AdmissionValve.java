@@ -30,8 +30,9 @@ import gov.nist.javax.sip.stack.UDPMessageProcessor;
  * stack stamps when it reads one off the socket: it is the wait itself, not an estimate, so it needs no rate (a rate
  * measured over a quiet second made the first burst after it look like overload). While it stays past
  * {@code sip.admission.max_queue_delay_ms} ({@link SustainedDelay}: a collection's pause alone does not count) a new
- * call would only make every call slower, so it is refused, cheaply (one reply, no state). An INVITE with a To tag (a re-INVITE), every other method, and every
- * response go on whatever the load, so calls in progress keep being served.
+ * call would only make every call slower, so it is refused, cheaply (one reply, no state). An INVITE with a To tag
+ * (a re-INVITE), every other method, and every response go on whatever the load, so calls in progress keep being
+ * served. Over UDP most refusals happen earlier still, before parsing ({@link AdmittingQueue}).
  *
  * <p>The 503's To tag marks it as this valve's, so that its ACK is absorbed here too. Refusals are logged once per
  * ten seconds, with their count, not once per INVITE. Read by the SIP stack from
