@@ -12,12 +12,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.sipanchor.engine.EnginePool;
 import org.sipanchor.engine.ReleaseResult;
 import org.sipanchor.ng.NgClient;
 import org.sipanchor.ng.NgReply;
@@ -32,36 +29,23 @@ class MediaReleaseTest {
     @RegisterExtension
     final RtpEngineDaemon daemon = RtpEngineDaemon.builder().build();
 
-    private MediaStack stack;
-    private EnginePool engines;
-    private RtpEngineService rtpengine;
-
-    @BeforeEach
-    void start() {
-        stack = MediaStack.against(daemon, "release-test");
-        engines = stack.engines();
-        rtpengine = stack.rtpengine();
-    }
-
-    @AfterEach
-    void stop() {
-        stack.close();
-    }
+    @RegisterExtension
+    final MediaStack media = MediaStack.on(daemon, "release-test");
 
     @Test
     @DisplayName("an offered call is live and carries this process's label at RTPEngine until it is released")
     void liveAndLabelled() throws Exception {
         MediaCall call = offered("labelled-1");
-        assertTrue(rtpengine.isLive("labelled-1"));
-        assertEquals(1, rtpengine.liveCalls());
+        assertTrue(media.rtpengine().isLive("labelled-1"));
+        assertEquals(1, media.rtpengine().liveCalls());
         try (NgClient client = NgClient.builder().address(daemon.ngAddress()).build()) {
             NgReply query = client.execute(NgRequest.query("labelled-1"));
             Map<?, ?> caller = (Map<?, ?>) query.tags().get("caller");
-            assertEquals(rtpengine.mark().label(), new String((byte[]) caller.get("label"), StandardCharsets.UTF_8));
-            assertTrue(rtpengine.mark().label().startsWith("sipanchor:release-test:"), rtpengine.mark().label());
+            assertEquals(media.rtpengine().mark().label(), new String((byte[]) caller.get("label"), StandardCharsets.UTF_8));
+            assertTrue(media.rtpengine().mark().label().startsWith("sipanchor:release-test:"), media.rtpengine().mark().label());
         }
-        CompletableFuture<ReleaseResult> released = rtpengine.released(call).orElseThrow();
-        assertFalse(rtpengine.isLive("labelled-1"), "no longer live as soon as it is released");
+        CompletableFuture<ReleaseResult> released = media.rtpengine().released(call).orElseThrow();
+        assertFalse(media.rtpengine().isLive("labelled-1"), "no longer live as soon as it is released");
         assertEquals(ReleaseResult.DELETED, released.get(5, TimeUnit.SECONDS), "then RTPEngine confirms the delete");
         assertEquals(0, daemon.sessionCount());
     }
@@ -73,15 +57,15 @@ class MediaReleaseTest {
         daemon.pause();
         CompletableFuture<ReleaseResult> released;
         try {
-            released = rtpengine.released(call).orElseThrow();
+            released = media.rtpengine().released(call).orElseThrow();
             // RTPEngine is frozen: a release that waited for its reply could not have returned yet
             assertFalse(released.isDone(), "returned before RTPEngine could answer");
-            assertTrue(rtpengine.released(call).isEmpty(), "released once");
+            assertTrue(media.rtpengine().released(call).isEmpty(), "released once");
         } finally {
             daemon.resume();
         }
         assertTrue(List.of(ReleaseResult.DELETED, ReleaseResult.PENDING).contains(released.get(5, TimeUnit.SECONDS)));
-        await(() -> engines.pendingReleases() == 0, 15_000);
+        await(() -> media.engines().pendingReleases() == 0, 15_000);
         assertEquals(0, daemon.sessionCount(), "confirmed in the end");
     }
 
@@ -91,22 +75,22 @@ class MediaReleaseTest {
         MediaCall call = offered("frozen-1");
         daemon.pause();
         try {
-            assertTrue(rtpengine.delete(call), "released by this call");
-            assertFalse(rtpengine.delete(call), "and by no other");
+            assertTrue(media.rtpengine().delete(call), "released by this call");
+            assertFalse(media.rtpengine().delete(call), "and by no other");
             assertTrue(call.isReleased());
-            assertFalse(rtpengine.isLive("frozen-1"));
+            assertFalse(media.rtpengine().isLive("frozen-1"));
             // the first delete times out (300 ms) without a reply: the pool keeps the call for another delete
-            await(() -> engines.pendingReleases() == 1, 5_000);
+            await(() -> media.engines().pendingReleases() == 1, 5_000);
         } finally {
             daemon.resume();
         }
-        await(() -> engines.pendingReleases() == 0, 15_000);
+        await(() -> media.engines().pendingReleases() == 0, 15_000);
         assertEquals(0, daemon.sessionCount());
     }
 
     private MediaCall offered(String callId) {
         MediaCall call = new MediaCall(callId, "rtp_passthrough", "caller");
-        rtpengine.offer(call, Offer.of("caller", SampleSdp.plainAudio(callId, 40000).getBytes(StandardCharsets.UTF_8)));
+        media.rtpengine().offer(call, Offer.of("caller", SampleSdp.plainAudio(callId, 40000).getBytes(StandardCharsets.UTF_8)));
         return call;
     }
 

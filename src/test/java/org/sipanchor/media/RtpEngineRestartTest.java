@@ -9,12 +9,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.sipanchor.engine.EnginePool;
 import org.sipanchor.testing.RtpEngineDaemon;
 import org.sipanchor.testing.SampleSdp;
 
@@ -28,21 +25,8 @@ class RtpEngineRestartTest {
     @RegisterExtension
     final RtpEngineDaemon daemon = RtpEngineDaemon.builder().build();
 
-    private MediaStack stack;
-    private EnginePool engines;
-    private RtpEngineService rtpengine;
-
-    @BeforeEach
-    void start() {
-        stack = MediaStack.against(daemon, "restart-test");
-        engines = stack.engines();
-        rtpengine = stack.rtpengine();
-    }
-
-    @AfterEach
-    void stop() {
-        stack.close();
-    }
+    @RegisterExtension
+    final MediaStack media = MediaStack.on(daemon, "restart-test");
 
     @Test
     @DisplayName("costs the calls it held, each with one clear error, and nothing else: no retried deletes, new calls anchored")
@@ -50,31 +34,31 @@ class RtpEngineRestartTest {
         MediaCall lost = offered("lost-1");
         MediaCall alsoLost = offered("lost-2");
         daemon.restart();
-        await(() -> engines.upCount() == 1, 5_000);
+        await(() -> media.engines().upCount() == 1, 5_000);
 
-        MediaException error = assertThrows(MediaException.class, () -> rtpengine.answer(lost,
+        MediaException error = assertThrows(MediaException.class, () -> media.rtpengine().answer(lost,
                 Answer.of("caller", "callee", SampleSdp.plainAudio("lost-1", 41000).getBytes(StandardCharsets.UTF_8))));
         assertEquals(MediaException.Kind.REFUSED, error.kind(), error.reason());
         assertTrue(error.reason().toLowerCase().contains("unknown call"), error.reason());
         assertTrue(error.getMessage().contains("lost-1"), "names the Call-ID: " + error.getMessage());
 
-        assertTrue(rtpengine.delete(lost));
-        assertTrue(rtpengine.delete(alsoLost));
-        assertEquals(0, engines.pendingReleases(), "\"unknown call\" is a release done, not one to retry");
+        assertTrue(media.rtpengine().delete(lost));
+        assertTrue(media.rtpengine().delete(alsoLost));
+        assertEquals(0, media.engines().pendingReleases(), "\"unknown call\" is a release done, not one to retry");
         Thread.sleep(2_500); // a retry would be due by now
         assertEquals(1, daemon.commandsLogged("lost-1", "delete"), "one delete per lost call");
         assertEquals(1, daemon.commandsLogged("lost-2", "delete"), "one delete per lost call");
 
         MediaCall fresh = offered("fresh-1");
-        assertTrue(rtpengine.isLive("fresh-1"));
+        assertTrue(media.rtpengine().isLive("fresh-1"));
         assertEquals(1, daemon.sessionCount(), "a new call is anchored on the restarted instance");
-        assertTrue(rtpengine.delete(fresh));
+        assertTrue(media.rtpengine().delete(fresh));
         await(() -> daemon.sessionCount() == 0, 5_000);
     }
 
     private MediaCall offered(String callId) {
         MediaCall call = new MediaCall(callId, "rtp_passthrough", "caller");
-        rtpengine.offer(call, Offer.of("caller", SampleSdp.plainAudio(callId, 40000).getBytes(StandardCharsets.UTF_8)));
+        media.rtpengine().offer(call, Offer.of("caller", SampleSdp.plainAudio(callId, 40000).getBytes(StandardCharsets.UTF_8)));
         return call;
     }
 

@@ -9,12 +9,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.sipanchor.engine.EnginePool;
 import org.sipanchor.engine.ReleaseResult;
 import org.sipanchor.ng.NgClient;
 import org.sipanchor.ng.NgRequest;
@@ -31,38 +28,25 @@ class SharedCallIdTest {
     @RegisterExtension
     final RtpEngineDaemon daemon = RtpEngineDaemon.builder().build();
 
-    private MediaStack stack;
-    private EnginePool engines;
-    private RtpEngineService rtpengine;
-
-    @BeforeEach
-    void start() {
-        stack = MediaStack.against(daemon, "shared-test");
-        engines = stack.engines();
-        rtpengine = stack.rtpengine();
-    }
-
-    @AfterEach
-    void stop() {
-        stack.close();
-    }
+    @RegisterExtension
+    final MediaStack media = MediaStack.on(daemon, "shared-test");
 
     @Test
     @DisplayName("two live calls with one Call-ID: releasing the first leaves the second's media; releasing the last deletes it")
     void lastReleaseDeletes() throws Exception {
         MediaCall first = offered("shared-1", "alice");
         MediaCall second = offered("shared-1", "carol"); // the same Call-ID reused with another From tag
-        assertEquals(2, rtpengine.liveCalls());
+        assertEquals(2, media.rtpengine().liveCalls());
 
-        assertTrue(rtpengine.delete(first), "released by this call");
+        assertTrue(media.rtpengine().delete(first), "released by this call");
         assertTrue(first.isReleased());
         assertFalse(second.isReleased(), "the other call is not touched");
-        assertTrue(rtpengine.isLive("shared-1"));
+        assertTrue(media.rtpengine().isLive("shared-1"));
         assertTrue(existsAtRtpEngine("shared-1"), "RTPEngine still has the call the second one uses");
         assertEquals(0, daemon.commandsLogged("shared-1", "delete"), "no delete sent while another call uses the Call-ID");
 
-        assertTrue(rtpengine.delete(second));
-        assertFalse(rtpengine.isLive("shared-1"));
+        assertTrue(media.rtpengine().delete(second));
+        assertFalse(media.rtpengine().isLive("shared-1"));
         assertEquals(0, daemon.sessionCount());
     }
 
@@ -70,11 +54,11 @@ class SharedCallIdTest {
     @DisplayName("a call this server anchors is recognised by its Call-ID and caller's tag (a spiral, a reuse) until it is released")
     void recognisesItsOwnCall() {
         MediaCall call = offered("spiral-1", "alice");
-        assertTrue(rtpengine.isAnchoring("spiral-1", "alice"));
-        assertFalse(rtpengine.isAnchoring("spiral-1", "bob"), "another From tag is another dialog");
-        assertFalse(rtpengine.isAnchoring("other-1", "alice"));
-        rtpengine.delete(call);
-        assertFalse(rtpengine.isAnchoring("spiral-1", "alice"), "a released call is no longer in the way of a retry");
+        assertTrue(media.rtpengine().isAnchoring("spiral-1", "alice"));
+        assertFalse(media.rtpengine().isAnchoring("spiral-1", "bob"), "another From tag is another dialog");
+        assertFalse(media.rtpengine().isAnchoring("other-1", "alice"));
+        media.rtpengine().delete(call);
+        assertFalse(media.rtpengine().isAnchoring("spiral-1", "alice"), "a released call is no longer in the way of a retry");
     }
 
     @Test
@@ -84,21 +68,21 @@ class SharedCallIdTest {
         daemon.pause();
         try {
             // the release does not wait for RTPEngine: its outcome comes when the frozen daemon's timeout ends it
-            assertEquals(ReleaseResult.PENDING, rtpengine.released(attempt).orElseThrow().get(5, TimeUnit.SECONDS));
-            assertEquals(1, engines.pendingReleases(), "the first attempt's delete is kept for another try");
+            assertEquals(ReleaseResult.PENDING, media.rtpengine().released(attempt).orElseThrow().get(5, TimeUnit.SECONDS));
+            assertEquals(1, media.engines().pendingReleases(), "the first attempt's delete is kept for another try");
             // Its tries while frozen fail too (after 1 s, then 2 s later): the next is due 4 s after that, ~7 s from
             // the delete, by when the retry below has been offered.
             Thread.sleep(4_300);
         } finally {
             daemon.resume();
         }
-        await(() -> engines.upCount() == 1, 5_000);
+        await(() -> media.engines().upCount() == 1, 5_000);
         MediaCall retry = offered("retry-1", "alice"); // after 407, the caller tries again with the same Call-ID
-        assertEquals(0, engines.pendingReleases(), "the new call's offer supersedes the kept release");
+        assertEquals(0, media.engines().pendingReleases(), "the new call's offer supersedes the kept release");
         Thread.sleep(3_500); // past the kept release's next try: it would have deleted the retry's media by now
         assertTrue(existsAtRtpEngine("retry-1"), "the retry's media is still there");
-        assertTrue(rtpengine.isLive("retry-1"));
-        assertTrue(rtpengine.delete(retry));
+        assertTrue(media.rtpengine().isLive("retry-1"));
+        assertTrue(media.rtpengine().delete(retry));
         await(() -> daemon.sessionCount() == 0, 5_000);
     }
 
@@ -112,7 +96,7 @@ class SharedCallIdTest {
 
     private MediaCall offered(String callId, String callerTag) {
         MediaCall call = new MediaCall(callId, "rtp_passthrough", callerTag);
-        rtpengine.offer(call, Offer.of(callerTag, SampleSdp.plainAudio(callId, 40000).getBytes(StandardCharsets.UTF_8)));
+        media.rtpengine().offer(call, Offer.of(callerTag, SampleSdp.plainAudio(callId, 40000).getBytes(StandardCharsets.UTF_8)));
         return call;
     }
 
