@@ -1,17 +1,10 @@
 package org.sipanchor.server;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 
-import javax.net.ssl.SSLServerSocket;
-import javax.net.ssl.SSLSocket;
-
-import gov.nist.core.net.DefaultNetworkLayer;
-import gov.nist.core.net.NetworkLayer;
 import gov.nist.javax.sip.SipStackImpl;
 
 /**
@@ -26,14 +19,13 @@ import gov.nist.javax.sip.SipStackImpl;
  * {@code NIO_MAX_SOCKET_IDLE_TIME}, set from the same limit. A phone that keeps its connection for incoming calls
  * sends CRLF keep-alives (RFC 5626) well within the default five minutes.
  */
-public final class IdleClosingNetworkLayer implements NetworkLayer {
+public final class IdleClosingNetworkLayer extends ForwardingNetworkLayer {
 
-    private final NetworkLayer sockets = DefaultNetworkLayer.SINGLETON;
     private volatile SipStackImpl stack;
 
     @Override
     public void setSipStack(SipStackImpl stack) {
-        sockets.setSipStack(stack);
+        super.setSipStack(stack);
         this.stack = stack; // before the stack has read its properties: the idle time is read at accept
     }
 
@@ -58,45 +50,5 @@ public final class IdleClosingNetworkLayer implements NetworkLayer {
             accepted.setSoTimeout(idleMillis());
             return accepted;
         }
-    }
-
-    @Override
-    public SSLServerSocket createSSLServerSocket(int port, int backlog, InetAddress bindAddress) throws IOException {
-        return sockets.createSSLServerSocket(port, backlog, bindAddress);
-    }
-
-    @Override
-    public Socket createSocket(InetAddress address, int port) throws IOException {
-        return sockets.createSocket(address, port);
-    }
-
-    @Override
-    public Socket createSocket(InetAddress address, int port, InetAddress myAddress) throws IOException {
-        return sockets.createSocket(address, port, myAddress);
-    }
-
-    @Override
-    public Socket createSocket(InetAddress address, int port, InetAddress myAddress, int myPort) throws IOException {
-        return sockets.createSocket(address, port, myAddress, myPort);
-    }
-
-    @Override
-    public SSLSocket createSSLSocket(InetAddress address, int port) throws IOException {
-        return sockets.createSSLSocket(address, port);
-    }
-
-    @Override
-    public SSLSocket createSSLSocket(InetAddress address, int port, InetAddress myAddress) throws IOException {
-        return sockets.createSSLSocket(address, port, myAddress);
-    }
-
-    @Override
-    public DatagramSocket createDatagramSocket() throws SocketException {
-        return sockets.createDatagramSocket();
-    }
-
-    @Override
-    public DatagramSocket createDatagramSocket(int port, InetAddress bindAddress) throws SocketException {
-        return sockets.createDatagramSocket(port, bindAddress);
     }
 }

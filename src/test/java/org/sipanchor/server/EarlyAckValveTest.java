@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -16,8 +14,6 @@ import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import javax.net.ssl.SSLServerSocket;
-import javax.net.ssl.SSLSocket;
 import javax.sip.DialogTerminatedEvent;
 import javax.sip.IOExceptionEvent;
 import javax.sip.ListeningPoint;
@@ -39,9 +35,6 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.sipanchor.testing.FreePorts;
 
-import gov.nist.core.net.DefaultNetworkLayer;
-import gov.nist.core.net.NetworkLayer;
-import gov.nist.javax.sip.SipStackImpl;
 
 /**
  * The SIP stack as the B2BUA uses it: a user agent server that answers an INVITE with a 200 OK of its own, and a caller
@@ -187,8 +180,7 @@ class EarlyAckValveTest {
      * which a prompt ACK overtakes the retransmission timer, made wide enough to hit every time (and well within
      * {@link EarlyAckValve#MAX_WAIT_MILLIS}).
      */
-    public static final class SlowAfterOkNetworkLayer implements NetworkLayer {
-        private final NetworkLayer sockets = DefaultNetworkLayer.SINGLETON;
+    public static final class SlowAfterOkNetworkLayer extends ForwardingNetworkLayer {
 
         @Override
         public DatagramSocket createDatagramSocket(int port, InetAddress address) throws SocketException {
@@ -206,50 +198,6 @@ class EarlyAckValveTest {
                     }
                 }
             };
-        }
-
-        @Override
-        public DatagramSocket createDatagramSocket() throws SocketException {
-            return sockets.createDatagramSocket();
-        }
-
-        @Override
-        public ServerSocket createServerSocket(int port, int backlog, InetAddress address) throws IOException {
-            return sockets.createServerSocket(port, backlog, address);
-        }
-
-        @Override
-        public SSLServerSocket createSSLServerSocket(int port, int backlog, InetAddress address) throws IOException {
-            return sockets.createSSLServerSocket(port, backlog, address);
-        }
-
-        @Override
-        public Socket createSocket(InetAddress address, int port) throws IOException {
-            return sockets.createSocket(address, port);
-        }
-
-        @Override
-        public Socket createSocket(InetAddress address, int port, InetAddress local) throws IOException {
-            return sockets.createSocket(address, port, local);
-        }
-
-        @Override
-        public Socket createSocket(InetAddress address, int port, InetAddress local, int localPort) throws IOException {
-            return sockets.createSocket(address, port, local, localPort);
-        }
-
-        @Override
-        public SSLSocket createSSLSocket(InetAddress address, int port) throws IOException {
-            return sockets.createSSLSocket(address, port);
-        }
-
-        @Override
-        public SSLSocket createSSLSocket(InetAddress address, int port, InetAddress local) throws IOException {
-            return sockets.createSSLSocket(address, port, local);
-        }
-
-        @Override
-        public void setSipStack(SipStackImpl stack) {
         }
     }
 }
