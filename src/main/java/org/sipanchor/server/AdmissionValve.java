@@ -16,7 +16,6 @@ import gov.nist.javax.sip.header.RetryAfter;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import gov.nist.javax.sip.stack.MessageChannel;
-import gov.nist.javax.sip.stack.QueuedMessageDispatchBase;
 import gov.nist.javax.sip.stack.SIPMessageValve;
 import gov.nist.javax.sip.stack.UDPMessageProcessor;
 
@@ -131,9 +130,7 @@ public final class AdmissionValve implements SIPMessageValve {
             return () -> 0;
         }
         Queue<?> queue = queues.computeIfAbsent(udp, AdmissionValve::queueOf);
-        return () -> queue.peek() instanceof QueuedMessageDispatchBase oldest
-                ? Math.max(0, System.currentTimeMillis() - oldest.getReceptionTime())
-                : 0;
+        return () -> AdmittingQueue.oldestWaitMillis(queue);
     }
 
     /**

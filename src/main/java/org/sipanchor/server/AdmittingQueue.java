@@ -3,10 +3,12 @@ package org.sipanchor.server;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.util.Queue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.logging.Logger;
 
 import gov.nist.javax.sip.stack.DatagramQueuedMessageDispatch;
+import gov.nist.javax.sip.stack.QueuedMessageDispatchBase;
 
 /**
  * The queue between a UDP listener's reader thread and the SIP threads, refusing new calls at its door while its
@@ -61,8 +63,17 @@ final class AdmittingQueue extends LinkedBlockingQueue<DatagramQueuedMessageDisp
 
     /** How long the oldest datagram still waiting has waited, in ms (0 when none waits). */
     long oldestWaitMillis() {
-        DatagramQueuedMessageDispatch oldest = peek();
-        return oldest == null ? 0 : Math.max(0, System.currentTimeMillis() - oldest.getReceptionTime());
+        return oldestWaitMillis(this);
+    }
+
+    /** The same of any UDP listener's queue: jain-sip stamps each datagram with the time it read it. */
+    static long oldestWaitMillis(Queue<?> queue) {
+        if (queue.isEmpty()) {
+            return 0; // a count read, where peek() takes the lock the SIP threads take from: most datagrams find none
+        }
+        return queue.peek() instanceof QueuedMessageDispatchBase oldest
+                ? Math.max(0, System.currentTimeMillis() - oldest.getReceptionTime())
+                : 0;
     }
 
     /** How many new INVITEs were refused here. */
