@@ -95,12 +95,7 @@ EOF
   target/sipanchor/bin/sipanchor --config "$config" >"$work/$1.log" 2>&1 &
   server_pid=$!
   pids+=("$server_pid")
-  for _ in $(seq 300); do
-    grep -q "ready in" "$work/$1.log" && return 0
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  echo "sipanchor ($1) did not start:"; cat "$work/$1.log"; exit 1
+  await_ready "$server_pid" "$work/$1.log" "$1"
 }
 
 stop_server() {

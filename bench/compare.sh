@@ -164,12 +164,7 @@ EOF
       JAVA_OPTS="${JAVA_OPTS:-} $opts" target/sipanchor/bin/sipanchor --config "$work/$1.yaml" >"$work/$1.log" 2>&1 &
       target_pid=$!
       pids+=("$target_pid")
-      for _ in $(seq 300); do
-        grep -q "ready in" "$work/$1.log" && return 0
-        kill -0 "$target_pid" 2>/dev/null || break
-        sleep 0.1
-      done
-      echo "sipanchor ($1) did not start:"; cat "$work/$1.log"; exit 1 ;;
+      await_ready "$target_pid" "$work/$1.log" "$1" ;;
   esac
 }
 target_stop() {

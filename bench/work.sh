@@ -26,3 +26,13 @@ free_port() {
     fi
   done
 }
+
+# Waits up to 30 s for a sipanchor launched in the background to log "ready"; shows its log and exits if it does not.
+await_ready() { # pid log label
+  for _ in $(seq 300); do
+    grep -q "ready in" "$2" && return 0
+    kill -0 "$1" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "sipanchor ($3) did not start:"; cat "$2"; exit 1
+}
