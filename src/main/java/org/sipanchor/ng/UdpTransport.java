@@ -10,19 +10,26 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 
+import org.sipanchor.net.Outbox;
+
 /**
- * One unconnected datagram socket and one receiver thread. Unconnected on purpose: a connected socket would have the
- * kernel drop replies from other addresses silently, and the client wants to see (and count) them.
+ * One unconnected datagram socket, one receiver thread and one sending thread. Unconnected on purpose: a connected
+ * socket would have the kernel drop replies from other addresses silently, and the client wants to see (and count)
+ * them. Requests leave through an {@link Outbox}: every SIP thread offers through one client, and behind the
+ * socket's send lock they queued for each other (and an instance's offers are ordered under a lock of their own).
  */
 final class UdpTransport implements NgTransport {
 
     /** Largest UDP payload over IPv4; also what RTPEngine reads at most (MAX_UDP_LENGTH 0xffff). */
     static final int MAX_DATAGRAM = 65507;
+    /** Requests waiting to leave at most; past it a request is dropped like a lost datagram, and retransmitted. */
+    private static final int OUTBOX_CAPACITY = 8_192;
 
     private static final System.Logger LOG = System.getLogger(UdpTransport.class.getName());
 
     private final InetSocketAddress remote;
     private final DatagramChannel channel;
+    private final Outbox<ByteBuffer> outbox;
     private volatile boolean closed;
 
     UdpTransport(InetSocketAddress remote, InetSocketAddress local) throws IOException {
@@ -38,6 +45,8 @@ final class UdpTransport implements NgTransport {
             channel.close();
             throw e;
         }
+        outbox = new Outbox<>("ng-udp-tx-" + NgException.hostAndPort(remote), OUTBOX_CAPACITY,
+                datagram -> channel.send(datagram, remote));
     }
 
     @Override
@@ -78,12 +87,15 @@ final class UdpTransport implements NgTransport {
     @Override
     public void send(byte[] message, Runnable register) throws IOException {
         register.run();
-        channel.send(ByteBuffer.wrap(message), remote);
+        resend(message);
     }
 
     @Override
     public void resend(byte[] message) throws IOException {
-        channel.send(ByteBuffer.wrap(message), remote);
+        if (closed) {
+            throw new ClosedChannelException();
+        }
+        outbox.send(ByteBuffer.wrap(message));
     }
 
     @Override
@@ -99,6 +111,7 @@ final class UdpTransport implements NgTransport {
     @Override
     public void close() {
         closed = true;
+        outbox.close();
         try {
             channel.close();
         } catch (IOException e) {

@@ -1,0 +1,141 @@
+package org.sipanchor.net;
+
+import java.io.IOException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The datagrams of one socket, sent by one thread of its own: whoever sends only queues.
+ *
+ * <p>Why: the JDK serialises the sends of a socket behind a lock held across the system call, and on loopback that
+ * call also delivers the datagram to its receiver. With dozens of SIP threads sending on one socket and two cores,
+ * the thread holding the lock is often descheduled and every other sender queues behind it: measured on the bundled
+ * proxy at 600 calls/s, most SIP threads waited on a socket's lock while a fifth of the CPU was idle, the listener's
+ * queue grew past admission's limit and calls failed. One sending thread has no one to wait for, and a sender's
+ * part is a queue insertion.
+ *
+ * <p>Bounded: past {@code capacity} queued datagrams a new one is dropped and counted, as a full socket buffer
+ * would drop it (SIP over UDP retransmits; the NG client too); the count is logged at most once per 10 s.
+ *
+ * @param <T> the datagram as the socket takes it
+ */
+public final class Outbox<T> implements AutoCloseable {
+
+    /** How one datagram leaves: the socket's own, blocking send. */
+    @FunctionalInterface
+    public interface Sender<T> {
+        void send(T datagram) throws IOException;
+    }
+
+    private static final Logger LOG = Logger.getLogger(Outbox.class.getName());
+    private static final long REPORT_INTERVAL_NANOS = 10_000_000_000L;
+
+    private final String name;
+    private final Sender<T> sender;
+    private final int capacity;
+    /**
+     * Lock-free, and the thread parks when it runs dry instead of spinning: a lock here would bring back the wait
+     * this class removes, and a spinning thread takes a core from the SIP threads on a two-core machine.
+     */
+    private final ConcurrentLinkedQueue<T> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    private volatile boolean parked;
+    private final Thread thread;
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private volatile long lastReportNanos = System.nanoTime() - REPORT_INTERVAL_NANOS;
+    private volatile boolean closed;
+
+    /**
+     * Starts the sending thread ({@code name}, a daemon).
+     *
+     * @param capacity datagrams queued at most before new ones are dropped
+     */
+    public Outbox(String name, int capacity, Sender<T> sender) {
+        this.name = name;
+        this.sender = sender;
+        this.capacity = capacity;
+        this.thread = new Thread(this::run, name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Queues {@code datagram}; false when it was dropped (the outbox full or closed). */
+    public boolean send(T datagram) {
+        if (!closed) {
+            if (queued.incrementAndGet() <= capacity) {
+                queue.offer(datagram);
+                if (parked) {
+                    LockSupport.unpark(thread);
+                }
+                return true;
+            }
+            queued.decrementAndGet();
+        }
+        dropped.incrementAndGet();
+        report();
+        return false;
+    }
+
+    /** Datagrams dropped because the outbox was full or closed. */
+    public long dropped() {
+        return dropped.get();
+    }
+
+    /** Datagrams whose send failed (the socket's error, logged at most once per interval). */
+    public long failed() {
+        return failed.get();
+    }
+
+    private void run() {
+        while (true) {
+            T next = queue.poll();
+            if (next == null) {
+                if (closed) {
+                    return; // what was queued before close() has left
+                }
+                parked = true;
+                if (queue.isEmpty() && !closed) { // a send() after the poll above saw parked, or is seen here
+                    LockSupport.park(this);
+                }
+                parked = false;
+                continue;
+            }
+            queued.decrementAndGet();
+            try {
+                sender.send(next);
+            } catch (IOException | RuntimeException e) {
+                failed.incrementAndGet();
+                LOG.log(Level.FINE, e, () -> name + ": a datagram was not sent");
+                report();
+            }
+        }
+    }
+
+    private void report() {
+        long now = System.nanoTime();
+        if (now - lastReportNanos >= REPORT_INTERVAL_NANOS) {
+            lastReportNanos = now;
+            LOG.warning(() -> name + ": " + dropped.get() + " datagrams dropped (more than " + capacity + " waiting to be sent) and " + failed.get() + " failed so far");
+        }
+    }
+
+    /**
+     * Stops the thread once what is queued has been sent (at most {@code 1 s}); later sends are dropped. Call it
+     * before closing the socket.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        LockSupport.unpark(thread);
+        try {
+            thread.join(1_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
