@@ -26,6 +26,8 @@ public final class AdmittingProcessorFactory implements MessageProcessorFactory 
     /** The stack property that selects jain-sip's NIO listeners ("true"), which WebSocket listeners need. */
     static final String NIO_PROPERTY = "org.sipanchor.NIO_LISTENERS";
     private static final Logger LOG = Logger.getLogger(AdmittingProcessorFactory.class.getName());
+    /** What jain-sip's reader allocates per datagram behind a {@link ListenerSocket}, which always replaces it. */
+    static final int READ_BUFFER_BYTES = 0;
 
     @Override
     public MessageProcessor createMessageProcessor(SIPTransactionStack stack, InetAddress address, int port,
@@ -44,7 +46,9 @@ public final class AdmittingProcessorFactory implements MessageProcessorFactory 
     /**
      * jain-sip-ri 1.3.0-32 keeps the listener's socket and queue in protected fields, both made in its constructor and
      * first used when it starts; without them the listener keeps its plain queue and {@link AdmissionValve} alone
-     * refuses.
+     * refuses. The size of the buffer its reader allocates per datagram is a private field used by nothing else:
+     * with a {@link ListenerSocket} (which reads into a buffer of that size once, and hands over an array of each
+     * datagram's own size) it is left empty.
      */
     private static void admitting(UDPMessageProcessor udp, long maxDelayMillis, int retryAfterSecs) {
         try {
@@ -53,6 +57,12 @@ public final class AdmittingProcessorFactory implements MessageProcessorFactory 
             socket.setAccessible(true);
             queue.setAccessible(true);
             queue.set(udp, new AdmittingQueue((DatagramSocket) socket.get(udp), maxDelayMillis, retryAfterSecs));
+            if (socket.get(udp) instanceof ListenerSocket listener) {
+                Field bufferSize = UDPMessageProcessor.class.getDeclaredField("maxMessageSize");
+                bufferSize.setAccessible(true);
+                listener.readsUpTo(bufferSize.getInt(udp));
+                bufferSize.setInt(udp, READ_BUFFER_BYTES);
+            }
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.warning("new calls are refused after parsing only: the UDP listener's queue is out of reach (" + e + ")");
         }

@@ -218,6 +218,7 @@ final class EmbeddedSipContainer {
             properties.setProperty("gov.nist.javax.sip.PATCH_SIP_WEBSOCKETS_HEADERS", "true");
             // ...but leaves their transport as the browser wrote it (ws, even over wss): this valve corrects it.
             valves += "," + WebSocketContactValve.class.getName();
+            properties.setProperty("gov.nist.javax.sip.NETWORK_LAYER", SipNetworkLayer.class.getName());
         } else {
             // The blocking TCP processors would keep a silent connection for ever (the NIO ones close it when idle).
             properties.setProperty("gov.nist.javax.sip.NETWORK_LAYER", IdleClosingNetworkLayer.class.getName());

@@ -8,7 +8,7 @@ import java.net.Socket;
 import gov.nist.javax.sip.SipStackImpl;
 
 /**
- * The stack's sockets as jain-sip makes them, except that a TCP connection a peer opens to us is closed after
+ * The stack's sockets as {@link SipNetworkLayer} makes them, except that a TCP connection a peer opens to us is closed after
  * {@code sip.limits.tcp_idle_timeout_secs} without a byte. jain-sip's blocking TCP reader starts its read timer
  * ({@code READ_TIMEOUT}) only at a message's first byte, so a peer that connects and stays silent would keep a
  * connection and a reader thread for ever, and enough of them would use up {@code max_tcp_connections} for
@@ -19,7 +19,7 @@ import gov.nist.javax.sip.SipStackImpl;
  * {@code NIO_MAX_SOCKET_IDLE_TIME}, set from the same limit. A phone that keeps its connection for incoming calls
  * sends CRLF keep-alives (RFC 5626) well within the default five minutes.
  */
-public final class IdleClosingNetworkLayer extends ForwardingNetworkLayer {
+public final class IdleClosingNetworkLayer extends SipNetworkLayer {
 
     private volatile SipStackImpl stack;
 
