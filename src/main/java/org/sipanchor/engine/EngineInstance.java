@@ -1,6 +1,7 @@
 package org.sipanchor.engine;
 
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -23,12 +24,15 @@ final class EngineInstance {
 
     private static final System.Logger LOG = System.getLogger(EngineInstance.class.getName());
     private static final String NOT_CHECKED = "not checked yet";
+    /** Enough that the SIP threads offering different calls at once seldom share one. */
+    private static final int CALL_LOCK_STRIPES = 256;
 
     private final HostPort address;
     private final String name;
     private final int weight;
     private final Function<EngineInstance, NgClient> clientFactory;
     private final OrphanCalls orphans;
+    private final Object[] callLocks = new Object[CALL_LOCK_STRIPES];
     private final AtomicBoolean pingInFlight = new AtomicBoolean();
     private volatile NgClient client;
     private volatile boolean closed;
@@ -45,6 +49,7 @@ final class EngineInstance {
         this.weight = weight;
         this.clientFactory = clientFactory;
         this.orphans = new OrphanCalls(orphanCapacity);
+        Arrays.setAll(callLocks, i -> new Object());
         this.since = Instant.now();
         this.lastError = NOT_CHECKED;
         this.lastFailureNanos = System.nanoTime();
@@ -69,6 +74,15 @@ final class EngineInstance {
 
     OrphanCalls orphans() {
         return orphans;
+    }
+
+    /**
+     * The lock under which a Call-ID's offer is checked against, and sent after, the deletes of that Call-ID on this
+     * instance (orphan deletes, release retries), so the instance gets them in that order. One of a fixed set, by
+     * Call-ID: one lock for the whole instance made every offer wait for every other offer's send.
+     */
+    Object callLock(String callId) {
+        return callLocks[Math.floorMod(callId.hashCode(), callLocks.length)];
     }
 
     AtomicBoolean pingInFlight() {

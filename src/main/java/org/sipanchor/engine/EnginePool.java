@@ -149,8 +149,8 @@ public final class EnginePool implements AutoCloseable {
     /**
      * Deletes of a Call-ID on an instance that an offer of the same Call-ID there must not overtake, by
      * {@code instance + " " + callId}: orphan deletes and release retries in flight. An offer waits for them (see
-     * {@link #sendOffer}); such deletes are sent, and offers checked, under the instance's orphan table's lock, so the
-     * instance gets them in that order.
+     * {@link #sendOffer}); such deletes are sent, and offers checked, under the instance's lock of the Call-ID
+     * ({@link EngineInstance#callLock}), so the instance gets them in that order.
      */
     private final Map<String, CompletableFuture<Void>> deletesInFlight = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean closed;
@@ -438,7 +438,7 @@ public final class EnginePool implements AutoCloseable {
             Optional<EngineInstance> inst = p.anchor().flatMap(this::configured);
             CompletableFuture<ReleaseResult> attempt;
             if (inst.isPresent()) {
-                synchronized (inst.get().orphans()) {
+                synchronized (inst.get().callLock(p.callId())) {
                     if (!pendingReleases.contains(p.callId())) {
                         continue; // an offer of the same Call-ID took it back since it was due
                     }
@@ -675,7 +675,7 @@ public final class EnginePool implements AutoCloseable {
      * goes out, and a delete already on its way is let through first.
      */
     private CompletableFuture<NgReply> sendOffer(EngineInstance inst, NgRequest offer, String callId, Duration requestTimeout) {
-        synchronized (inst.orphans()) {
+        synchronized (inst.callLock(callId)) {
             inst.orphans().forget(callId);
             if (pendingReleases.supersededOn(callId, inst.name())) {
                 LOG.log(System.Logger.Level.INFO, "Call-ID " + callId + ": offered again on " + inst.name()
@@ -691,7 +691,7 @@ public final class EnginePool implements AutoCloseable {
 
     /**
      * Sends a delete of {@code callId} to {@code inst} that a later offer of the same Call-ID must not overtake; the
-     * caller holds the instance's orphan table's lock.
+     * caller holds the instance's lock of the Call-ID.
      */
     private CompletableFuture<NgReply> sendDelete(EngineInstance inst, NgRequest delete, String callId) {
         String key = inst.name() + " " + callId;
@@ -737,7 +737,7 @@ public final class EnginePool implements AutoCloseable {
         AtomicBoolean allAnswered = new AtomicBoolean(true);
         for (OrphanCalls.Orphan orphan : batch) {
             CompletableFuture<NgReply> sent;
-            synchronized (inst.orphans()) {
+            synchronized (inst.callLock(orphan.callId())) {
                 // An offer of this Call-ID since the batch was taken made it a live call: it is not deleted.
                 sent = inst.orphans().contains(orphan) ? sendDelete(inst, orphanDelete(orphan.callId()), orphan.callId())
                         : CompletableFuture.failedFuture(new OrphanForgotten());
