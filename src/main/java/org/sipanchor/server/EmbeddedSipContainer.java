@@ -147,6 +147,7 @@ final class EmbeddedSipContainer {
                         + " did not start (see the error above)");
             }
         }
+        CancelledTimerPurge.start(context);
     }
 
     void stop() {
