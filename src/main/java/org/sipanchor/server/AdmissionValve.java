@@ -31,7 +31,8 @@ import gov.nist.javax.sip.stack.UDPMessageProcessor;
  * {@code sip.admission.max_queue_delay_ms} ({@link SustainedDelay}: a collection's pause alone does not count) a new
  * call would only make every call slower, so it is refused, cheaply (one reply, no state). An INVITE with a To tag
  * (a re-INVITE), every other method, and every response go on whatever the load, so calls in progress keep being
- * served. Over UDP most refusals happen earlier still, before parsing ({@link AdmittingQueue}).
+ * served. Over UDP most refusals happen earlier still, before parsing ({@link AdmittingQueue}), and only to the
+ * sources holding their share of the queue or more: an INVITE from any other source is admitted here as well.
  *
  * <p>The 503's To tag marks it as this valve's, so that its ACK is absorbed here too. Refusals are logged once per
  * ten seconds, with their count, not once per INVITE. Read by the SIP stack from
@@ -91,11 +92,21 @@ public final class AdmissionValve implements SIPMessageValve {
             return true;
         }
         long waitMillis = oldestWait(channel).getAsLong();
-        if (!delay.exceeded(waitMillis)) {
+        if (!delay.exceeded(waitMillis) || admittedAtTheDoor(channel)) {
             return true;
         }
         refuse(request, channel, waitMillis);
         return false;
+    }
+
+    /**
+     * Whether the UDP listener's {@link AdmittingQueue} admits a new call from this INVITE's source while overloaded
+     * (it holds less than its share of the queue): the same rule at both doors, so that a call from a source that is
+     * not the cause of the overload, admitted before parsing, is not refused after.
+     */
+    private boolean admittedAtTheDoor(MessageChannel channel) {
+        return oldestWait == null && channel != null && channel.getMessageProcessor() instanceof UDPMessageProcessor udp
+                && queues.get(udp) instanceof AdmittingQueue admitting && admitting.admitsNewCallFrom(channel.getPeerPacketSourceAddress());
     }
 
     /** How many 503s this valve has sent. */
