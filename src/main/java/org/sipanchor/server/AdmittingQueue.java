@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.Queue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Logger;
 
 import gov.nist.javax.sip.stack.DatagramQueuedMessageDispatch;
@@ -26,15 +27,17 @@ import gov.nist.javax.sip.stack.QueuedMessageDispatchBase;
  * that overloads the server holds the whole queue, so it is refused as before);</li>
  * <li>any other datagram from a source holding more than its share is dropped unparsed (a flood of OPTIONS or garbage
  * cannot push everyone's messages back); a source holding no more than that (a lone one included) keeps its calls
- * in progress served;</li>
- * <li>the ACK of one of our 503s is dropped.</li>
+ * in progress served.</li>
  * </ul>
- * Whatever the load, a source already holding {@link #MAX_QUEUED_PER_SOURCE} datagrams has its next ones dropped.
+ * Whatever the load, a request in the "dialog" of one of our 503s (its To tag is ours: SIPp, for one, answers a 503
+ * with a BYE) gets a stateless {@code 481} from here ({@link StatelessRefusal#noDialog}), and the ACK of that 503 is
+ * dropped: no call exists for either, and the container would parse each, fail to match it and log a stack trace.
+ * And a source already holding {@link #MAX_QUEUED_PER_SOURCE} datagrams has its next ones dropped.
  * Drops are counted and logged once per ten seconds, naming a source ({@link DropReport}).
  *
  * <p>This is the cheap half of admission control: refusing through the stack (parse, reply, the ACK parsed too)
  * took SIP threads from the admitted calls for every INVITE of a flood. It runs on the listener's one reader thread
- * for every datagram, so it takes no lock of its own and allocates nothing unless it refuses, drops, or meets a source
+ * for every datagram, so it takes no lock of its own and allocates nothing unless it answers, or meets a source
  * with nothing queued. {@link AdmissionValve} still checks each new INVITE when a SIP thread takes it, with the same
  * share rule, for those that came by TCP or were queued before the wait grew.
  */
@@ -59,6 +62,7 @@ final class AdmittingQueue extends LinkedBlockingQueue<DatagramQueuedMessageDisp
     private final transient RefusalReport report = new RefusalReport("before parsing");
     private final transient SourceShares shares = new SourceShares();
     private final transient DropReport drops = new DropReport(MAX_QUEUED_PER_SOURCE);
+    private final transient LongAdder answeredNoDialog = new LongAdder();
 
     /** @param socket the listener's own socket, which the refusals leave by */
     AdmittingQueue(DatagramSocket socket, long maxDelayMillis, int retryAfterSecs) {
@@ -77,13 +81,21 @@ final class AdmittingQueue extends LinkedBlockingQueue<DatagramQueuedMessageDisp
         byte[] data = packet.getData();
         int offset = packet.getOffset();
         int length = packet.getLength();
+        if (StatelessRefusal.inRefusedDialog(data, offset, length)) {
+            if (StatelessRefusal.isAck(data, offset, length)) {
+                return true; // the ACK of our own 503: nothing to do
+            }
+            StatelessRefusal.Reply noDialog = StatelessRefusal.noDialog(data, offset, length);
+            if (noDialog != null) {
+                send(noDialog, packet);
+                answeredNoDialog.increment();
+                return true;
+            }
+        }
         InetAddress source = packet.getAddress();
         int held = shares.held(source);
         long waited = oldestWaitMillis();
         if (delay.exceeded(waited)) {
-            if (StatelessRefusal.isAck(data, offset, length) && StatelessRefusal.inRefusedDialog(data, offset, length)) {
-                return true; // the ACK of our own 503: nothing to do
-            }
             int queued = size();
             boolean invite = StatelessRefusal.isInvite(data, offset, length);
             if (invite && shares.holdsLessThanShare(held, queued)) {
@@ -206,6 +218,11 @@ final class AdmittingQueue extends LinkedBlockingQueue<DatagramQueuedMessageDisp
         return report.count();
     }
 
+    /** How many requests in the dialog of one of our 503s were answered 481 here. */
+    long answeredNoDialog() {
+        return answeredNoDialog.sum();
+    }
+
     /** How many datagrams were dropped here for their source's sake (above its share, or at the cap). */
     long dropped() {
         return drops.count();
@@ -215,7 +232,7 @@ final class AdmittingQueue extends LinkedBlockingQueue<DatagramQueuedMessageDisp
         try {
             socket.send(new DatagramPacket(refusal.bytes(), refusal.bytes().length, to.getSocketAddress()));
         } catch (IOException | RuntimeException e) {
-            LOG.fine(() -> "call-id=" + refusal.callId() + " 503 (overload) not sent: " + e);
+            LOG.fine(() -> "call-id=" + refusal.callId() + " reply not sent: " + e);
         }
     }
 }

@@ -6,9 +6,15 @@ import java.nio.charset.StandardCharsets;
 /**
  * A reply written from a datagram's bytes before the SIP stack parses it: the cheapest answer there is (one scan of
  * the header, one reply, no state), so that answering a flood leaves the SIP threads to the calls already admitted.
- * Like Kamailio's {@code sl_send_reply}, it copies the Via, From, To, Call-ID and CSeq lines:
- * {@link #overloaded} is {@code 503 Overloaded} with {@code Retry-After} for a new INVITE, with a To tag of
- * {@link AdmissionValve#TAG_PREFIX}, whose ACK is then known from its bytes ({@link #inRefusedDialog}) and dropped.
+ * Like Kamailio's {@code sl_send_reply}, it copies the Via, From, To, Call-ID and CSeq lines. Two answers are written
+ * this way:
+ * <ul>
+ * <li>{@link #overloaded}: {@code 503 Overloaded} with {@code Retry-After} for a new INVITE, with a To tag of
+ * {@link AdmissionValve#TAG_PREFIX};</li>
+ * <li>{@link #noDialog}: {@code 481 Call/Transaction Does Not Exist} for a request inside the "dialog" such a 503 made
+ * ({@link #inRefusedDialog}): SIPp, for one, answers a 503 with a BYE, which the container would otherwise parse, fail
+ * to match and log with a stack trace, once per BYE. Its ACK, like the ACK of the 503, is dropped.</li>
+ * </ul>
  *
  * <p>Only a request that is plainly what it seems is answered here; anything unusual (folded or missing headers, a
  * body-less scan that finds no blank line) is left to the stack, which parses it and, if still overloaded, refuses it
@@ -38,6 +44,14 @@ final class StatelessRefusal {
             return null;
         }
         return reply(datagram, offset, length, "503 Overloaded", true, "Retry-After: " + retryAfterSecs + "\r\n");
+    }
+
+    /**
+     * The 481 for {@code datagram}, a request (not an ACK, which gets no reply) whose To tag is one of our 503s'
+     * ({@link #inRefusedDialog}), or {@code null} if its header is not plain enough to copy.
+     */
+    static Reply noDialog(byte[] datagram, int offset, int length) {
+        return reply(datagram, offset, length, "481 Call/Transaction Does Not Exist", false, "");
     }
 
     /**

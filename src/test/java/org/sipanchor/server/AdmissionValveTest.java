@@ -167,6 +167,15 @@ class AdmissionValveTest {
         String tag = ((SIPResponse) channel.sent.get(0)).getToTag();
         waited.set(0);
         assertFalse(valve.processRequest(request("ACK", tag), channel));
+        assertEquals(1, channel.sent.size(), "no reply to an ACK");
+    }
+
+    @Test
+    @DisplayName("answers 481 to a request in the dialog of its own 503 (SIPp sends a BYE), whatever the load")
+    void answersTheDialogOfItsRefusal() throws Exception {
+        assertFalse(valve.processRequest(request("BYE", AdmissionValve.TAG_PREFIX + "2a"), channel));
+        assertEquals(481, ((SIPResponse) channel.sent.get(0)).getStatusCode());
+        assertEquals(AdmissionValve.TAG_PREFIX + "2a", ((SIPResponse) channel.sent.get(0)).getToTag());
     }
 
     /** Waits of {@code waitMillis} seen for {@link SustainedDelay#PERSIST_MILLIS}: the next new INVITE is refused. */

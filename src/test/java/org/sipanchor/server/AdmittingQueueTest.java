@@ -183,6 +183,29 @@ class AdmittingQueueTest {
     }
 
     @Test
+    @DisplayName("whatever the load, a BYE in the dialog of one of our 503s gets 481 from the listener's socket, and its ACK is dropped; neither is queued")
+    void answersTheDialogsOfItsRefusals() throws Exception {
+        try (FreePorts.Block ports = FreePorts.claim();
+                DatagramSocket listener = new DatagramSocket(ports.control(0), InetAddress.getLoopbackAddress());
+                DatagramSocket caller = new DatagramSocket(ports.control(1), InetAddress.getLoopbackAddress())) {
+            caller.setSoTimeout(2000);
+            AdmittingQueue queue = new AdmittingQueue(listener, 200, 2);
+            String bye = bye("refused-1").replace(";tag=b", ";tag=" + AdmissionValve.TAG_PREFIX + "1f");
+
+            queue.offer(dispatch(bye, caller, System.currentTimeMillis()));
+            String reply = received(caller);
+            assertTrue(reply.startsWith("SIP/2.0 481 Call/Transaction Does Not Exist\r\n"), reply);
+            assertTrue(reply.contains("Call-ID: refused-1\r\n"), reply);
+            queue.offer(dispatch(bye.replace("BYE sip", "ACK sip").replace("2 BYE", "1 ACK"), caller, System.currentTimeMillis()));
+            assertEquals(0, queue.size());
+            assertEquals(1, queue.answeredNoDialog());
+
+            queue.offer(dispatch(bye("callee-tagged"), caller, System.currentTimeMillis()));
+            assertEquals(1, queue.size(), "a BYE with anyone else's To tag goes to the stack");
+        }
+    }
+
+    @Test
     @DisplayName("within the limit: every new INVITE is queued for the stack")
     void admitsWithinTheLimit() throws Exception {
         try (FreePorts.Block ports = FreePorts.claim();

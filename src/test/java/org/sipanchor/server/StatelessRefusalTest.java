@@ -78,6 +78,22 @@ class StatelessRefusalTest {
     }
 
     @Test
+    @DisplayName("a request in the dialog of its own 503 gets 481 with its Vias, From, To (our tag kept), Call-ID and CSeq")
+    void noDialog() throws Exception {
+        String bye = INVITE.replace("INVITE sip:", "BYE sip:").replace("CSeq: 1 INVITE", "CSeq: 2 BYE")
+                .replace("To: <sip:bob@127.0.0.1>", "To: <sip:bob@127.0.0.1>;tag=" + AdmissionValve.TAG_PREFIX + "17");
+        byte[] datagram = bytes("junk" + bye);
+        SIPResponse gone = parse(StatelessRefusal.noDialog(datagram, 4, datagram.length - 4).bytes());
+        assertEquals(481, gone.getStatusCode());
+        assertEquals(AdmissionValve.TAG_PREFIX + "17", gone.getToTag(), "the To is the request's, not a new one");
+        assertEquals(2, gone.getViaHeaders().size());
+        assertEquals("a1", gone.getFrom().getTag());
+        assertEquals("flood-1@10.0.0.1", gone.getCallId().getCallId());
+        assertEquals("BYE", gone.getCSeq().getMethod());
+        assertNull(gone.getHeader(RetryAfterHeader.NAME));
+    }
+
+    @Test
     @DisplayName("knows a request in the dialog of its own 503 (its ACK included) by the To tag, and only by the To tag")
     void inRefusedDialog() {
         String ack = "ACK sip:bob@127.0.0.1:5060 SIP/2.0\r\nTo: <sip:bob@127.0.0.1>;tag=" + AdmissionValve.TAG_PREFIX
