@@ -241,6 +241,61 @@ class AdmittingQueueTest {
         }
     }
 
+    @Test
+    @DisplayName("the SIP stack's own threads, taking datagrams as they do, count each source back to zero")
+    void stackThreadsCountOut() throws Exception {
+        Properties properties = new Properties();
+        properties.setProperty("javax.sip.STACK_NAME", "admitting-count-test");
+        properties.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", AdmittingProcessorFactory.class.getName());
+        properties.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", "2"); // without a pool, the stack queues nothing
+        SipStackImpl stack = new SipStackImpl(properties);
+        try (FreePorts.Block ports = FreePorts.claim();
+                DatagramSocket flooder = new DatagramSocket(new InetSocketAddress(FLOODER, ports.control(1)))) {
+            ListeningPointImpl point = (ListeningPointImpl) stack.createListeningPoint("127.0.0.1", ports.control(2), "udp");
+            java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
+            stack.createSipProvider(point).addSipListener(new javax.sip.SipListener() {
+                @Override
+                public void processRequest(javax.sip.RequestEvent event) {
+                    received.incrementAndGet();
+                }
+
+                @Override
+                public void processResponse(javax.sip.ResponseEvent event) { }
+
+                @Override
+                public void processTimeout(javax.sip.TimeoutEvent event) { }
+
+                @Override
+                public void processIOException(javax.sip.IOExceptionEvent event) { }
+
+                @Override
+                public void processTransactionTerminated(javax.sip.TransactionTerminatedEvent event) { }
+
+                @Override
+                public void processDialogTerminated(javax.sip.DialogTerminatedEvent event) { }
+            });
+            Field field = UDPMessageProcessor.class.getDeclaredField("messageQueue");
+            field.setAccessible(true);
+            AdmittingQueue queue = (AdmittingQueue) field.get(point.getMessageProcessor());
+            awaitStarted((UDPMessageProcessor) point.getMessageProcessor());
+
+            for (int i = 0; i < 20; i++) {
+                byte[] options = INVITE.replace("INVITE sip", "OPTIONS sip").replace("1 INVITE", (i + 1) + " OPTIONS")
+                        .replace("branch=z9hG4bK-q", "branch=z9hG4bK-q" + i).getBytes(StandardCharsets.US_ASCII);
+                flooder.send(new DatagramPacket(options, options.length, InetAddress.getLoopbackAddress(), ports.control(2)));
+            }
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (received.get() < 20 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(20, received.get(), "every OPTIONS went through the queue to the stack");
+            assertEquals(0, queue.queuedFrom(FLOODER));
+            assertEquals(0, queue.sources());
+        } finally {
+            stack.stop();
+        }
+    }
+
     private static void awaitStarted(UDPMessageProcessor processor) throws Exception {
         Field channels = UDPMessageProcessor.class.getDeclaredField("messageChannels");
         channels.setAccessible(true);
