@@ -36,8 +36,8 @@ import gov.nist.javax.sip.stack.UDPMessageProcessor;
  *
  * <p>The 503's To tag marks it as this valve's, so that its ACK is absorbed here too, and any other request with that
  * To tag (SIPp answers a 503 with a BYE) is answered 481 here rather than left to the container, which matches no
- * application to it and logs a stack trace. Refusals are logged once per
- * ten seconds, with their count, not once per INVITE. Read by the SIP stack from
+ * application to it and logs a stack trace. Refusals are logged once per ten seconds, with their count, not once
+ * per INVITE. Read by the SIP stack from
  * {@code gov.nist.javax.sip.SIP_MESSAGE_VALVE}; its limits come from the stack properties {@link #MAX_DELAY_PROPERTY}
  * and {@link #RETRY_AFTER_PROPERTY}, which the launcher writes from {@code sip.admission}.
  */
@@ -89,7 +89,8 @@ public final class AdmissionValve implements SIPMessageValve {
         String toTag = request.getToTag();
         if (toTag != null && toTag.startsWith(TAG_PREFIX)) {
             if (!"ACK".equals(method)) { // the ACK of our own 503 needs nothing; a request in its "dialog" gets 481
-                reply(request, channel, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, "Call/Transaction Does Not Exist", false);
+                reply(request, channel, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, "Call/Transaction Does Not Exist",
+                        false);
             }
             return false;
         }
@@ -110,8 +111,10 @@ public final class AdmissionValve implements SIPMessageValve {
      * not the cause of the overload, admitted before parsing, is not refused after.
      */
     private boolean admittedAtTheDoor(MessageChannel channel) {
-        return oldestWait == null && channel != null && channel.getMessageProcessor() instanceof UDPMessageProcessor udp
-                && queues.get(udp) instanceof AdmittingQueue admitting && admitting.admitsNewCallFrom(channel.getPeerPacketSourceAddress());
+        return oldestWait == null && channel != null
+                && channel.getMessageProcessor() instanceof UDPMessageProcessor udp
+                && queues.get(udp) instanceof AdmittingQueue admitting
+                && admitting.admitsNewCallFrom(channel.getPeerPacketSourceAddress());
     }
 
     /** How many 503s this valve has sent. */
