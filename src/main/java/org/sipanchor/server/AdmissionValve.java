@@ -31,10 +31,13 @@ import gov.nist.javax.sip.stack.UDPMessageProcessor;
  * {@code sip.admission.max_queue_delay_ms} ({@link SustainedDelay}: a collection's pause alone does not count) a new
  * call would only make every call slower, so it is refused, cheaply (one reply, no state). An INVITE with a To tag
  * (a re-INVITE), every other method, and every response go on whatever the load, so calls in progress keep being
- * served. Over UDP most refusals happen earlier still, before parsing ({@link AdmittingQueue}).
+ * served. Over UDP most refusals happen earlier still, before parsing ({@link AdmittingQueue}), and only to the
+ * sources holding their share of the queue or more: an INVITE from any other source is admitted here as well.
  *
- * <p>The 503's To tag marks it as this valve's, so that its ACK is absorbed here too. Refusals are logged once per
- * ten seconds, with their count, not once per INVITE. Read by the SIP stack from
+ * <p>The 503's To tag marks it as this valve's, so that its ACK is absorbed here too, and any other request with that
+ * To tag (SIPp answers a 503 with a BYE) is answered 481 here rather than left to the container, which matches no
+ * application to it and logs a stack trace. Refusals are logged once per ten seconds, with their count, not once
+ * per INVITE. Read by the SIP stack from
  * {@code gov.nist.javax.sip.SIP_MESSAGE_VALVE}; its limits come from the stack properties {@link #MAX_DELAY_PROPERTY}
  * and {@link #RETRY_AFTER_PROPERTY}, which the launcher writes from {@code sip.admission}.
  */
@@ -83,19 +86,35 @@ public final class AdmissionValve implements SIPMessageValve {
     @Override
     public boolean processRequest(SIPRequest request, MessageChannel channel) {
         String method = request.getMethod();
-        if ("ACK".equals(method)) {
-            String toTag = request.getToTag();
-            return toTag == null || !toTag.startsWith(TAG_PREFIX); // the ACK of our own 503: nothing to do
+        String toTag = request.getToTag();
+        if (toTag != null && toTag.startsWith(TAG_PREFIX)) {
+            if (!"ACK".equals(method)) { // the ACK of our own 503 needs nothing; a request in its "dialog" gets 481
+                reply(request, channel, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, "Call/Transaction Does Not Exist",
+                        false);
+            }
+            return false;
         }
-        if (!"INVITE".equals(method) || request.getToTag() != null) {
+        if (!"INVITE".equals(method) || toTag != null) {
             return true;
         }
         long waitMillis = oldestWait(channel).getAsLong();
-        if (!delay.exceeded(waitMillis)) {
+        if (!delay.exceeded(waitMillis) || admittedAtTheDoor(channel)) {
             return true;
         }
         refuse(request, channel, waitMillis);
         return false;
+    }
+
+    /**
+     * Whether the UDP listener's {@link AdmittingQueue} admits a new call from this INVITE's source while overloaded
+     * (it holds less than its share of the queue): the same rule at both doors, so that a call from a source that is
+     * not the cause of the overload, admitted before parsing, is not refused after.
+     */
+    private boolean admittedAtTheDoor(MessageChannel channel) {
+        return oldestWait == null && channel != null
+                && channel.getMessageProcessor() instanceof UDPMessageProcessor udp
+                && queues.get(udp) instanceof AdmittingQueue admitting
+                && admitting.admitsNewCallFrom(channel.getPeerPacketSourceAddress());
     }
 
     /** How many 503s this valve has sent. */
@@ -104,17 +123,24 @@ public final class AdmissionValve implements SIPMessageValve {
     }
 
     private void refuse(SIPRequest request, MessageChannel channel, long waitMillis) {
-        try {
-            SIPResponse busy = request.createResponse(Response.SERVICE_UNAVAILABLE, "Overloaded");
-            busy.getTo().setTag(TAG_PREFIX + Long.toHexString(System.nanoTime()));
-            RetryAfter retryAfter = new RetryAfter();
-            retryAfter.setRetryAfter(retryAfterSecs);
-            busy.setHeader(retryAfter);
-            channel.sendMessage(busy);
-        } catch (java.io.IOException | ParseException | javax.sip.InvalidArgumentException | RuntimeException e) {
-            LOG.fine(() -> "call-id=" + request.getCallId().getCallId() + " 503 (overload) not sent: " + e);
-        }
+        reply(request, channel, Response.SERVICE_UNAVAILABLE, "Overloaded", true);
         report.refused(request.getCallId().getCallId(), waitMillis, maxDelayMillis);
+    }
+
+    /** Sends {@code status} statelessly; a 503 ({@code overload}) gets a To tag of ours and Retry-After. */
+    private void reply(SIPRequest request, MessageChannel channel, int status, String reason, boolean overload) {
+        try {
+            SIPResponse reply = request.createResponse(status, reason);
+            if (overload) {
+                reply.getTo().setTag(TAG_PREFIX + Long.toHexString(System.nanoTime()));
+                RetryAfter retryAfter = new RetryAfter();
+                retryAfter.setRetryAfter(retryAfterSecs);
+                reply.setHeader(retryAfter);
+            }
+            channel.sendMessage(reply);
+        } catch (java.io.IOException | ParseException | javax.sip.InvalidArgumentException | RuntimeException e) {
+            LOG.fine(() -> "call-id=" + request.getCallId().getCallId() + " " + status + " not sent: " + e);
+        }
     }
 
     /**

@@ -3,8 +3,12 @@ package org.sipanchor.server;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.util.Collection;
 import java.util.Queue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Logger;
 
 import gov.nist.javax.sip.stack.DatagramQueuedMessageDispatch;
@@ -12,16 +16,42 @@ import gov.nist.javax.sip.stack.QueuedMessageDispatchBase;
 
 /**
  * The queue between a UDP listener's reader thread and the SIP threads, refusing new calls at its door while its
- * oldest datagram has waited past {@code sip.admission.max_queue_delay_ms} for a while ({@link SustainedDelay}): a
- * new INVITE then gets a {@link StatelessRefusal} from the reader thread, never parsed, never queued, and the ACK of
- * such a 503 is dropped the same way. Everything else (the messages of calls in progress) is queued as the stack would.
+ * oldest datagram has waited past {@code sip.admission.max_queue_delay_ms} for a while ({@link SustainedDelay}), and
+ * refusing them to the sources that cause it, not to everyone: whatever one peer sends must not degrade anyone
+ * else's calls.
+ *
+ * <p>It counts the datagrams each source address has queued ({@link SourceShares}). While overloaded:
+ * <ul>
+ * <li>a new INVITE from a source holding less than its fair share of the queue is queued as usual; from any other
+ * source it gets a {@link StatelessRefusal} 503 from the reader thread, never parsed, never queued (a lone source
+ * that overloads the server holds the whole queue, so it is refused as before);</li>
+ * <li>any other datagram from a source holding more than its share is dropped unparsed (a flood of OPTIONS or garbage
+ * cannot push everyone's messages back); a source holding no more than that (a lone one included) keeps its calls
+ * in progress served.</li>
+ * </ul>
+ * Whatever the load, a request in the "dialog" of one of our 503s (its To tag is ours: SIPp, for one, answers a 503
+ * with a BYE) gets a stateless {@code 481} from here ({@link StatelessRefusal#noDialog}), and the ACK of that 503 is
+ * dropped: no call exists for either, and the container would parse each, fail to match it and log a stack trace.
+ * And a source already holding {@link #MAX_QUEUED_PER_SOURCE} datagrams has its next ones dropped.
+ * Drops are counted and logged once per ten seconds, naming a source ({@link DropReport}).
  *
  * <p>This is the cheap half of admission control: refusing through the stack (parse, reply, the ACK parsed too)
- * took SIP threads from the admitted calls for every INVITE of a flood.
- * {@link AdmissionValve} still checks each new INVITE when a SIP thread takes it, for those that came by TCP or were
- * queued before the wait grew.
+ * took SIP threads from the admitted calls for every INVITE of a flood. It runs on the listener's one reader thread
+ * for every datagram, so it takes no lock of its own and allocates nothing unless it answers, or meets a source
+ * with nothing queued. {@link AdmissionValve} still checks each new INVITE when a SIP thread takes it, with the same
+ * share rule, for those that came by TCP or were queued before the wait grew.
  */
 final class AdmittingQueue extends LinkedBlockingQueue<DatagramQueuedMessageDispatch> {
+
+    /**
+     * The most datagrams one source may have waiting, overloaded or not. Not a setting: an operator cannot know it
+     * better than this. jain-sip reads each datagram into a buffer of {@code sip.limits.max_message_bytes} (64 KB by
+     * default) and keeps it while queued, so this bounds one source's cost to 64 MB of heap; and at the rates measured
+     * in {@code bench/} (a few thousand datagrams a second on two cores) the 1,024th datagram of one source waits
+     * several times {@code sip.admission.max_queue_delay_ms}, well past the wait at which the door refuses new calls,
+     * and past the first retransmission (T1, 500 ms) of whatever it carries.
+     */
+    static final int MAX_QUEUED_PER_SOURCE = 1024;
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = Logger.getLogger(AdmittingQueue.class.getName());
@@ -30,6 +60,9 @@ final class AdmittingQueue extends LinkedBlockingQueue<DatagramQueuedMessageDisp
     private final transient SustainedDelay delay;
     private final int retryAfterSecs;
     private final transient RefusalReport report = new RefusalReport("before parsing");
+    private final transient SourceShares shares = new SourceShares();
+    private final transient DropReport drops = new DropReport(MAX_QUEUED_PER_SOURCE);
+    private final transient LongAdder answeredNoDialog = new LongAdder();
 
     /** @param socket the listener's own socket, which the refusals leave by */
     AdmittingQueue(DatagramSocket socket, long maxDelayMillis, int retryAfterSecs) {
@@ -44,21 +77,107 @@ final class AdmittingQueue extends LinkedBlockingQueue<DatagramQueuedMessageDisp
 
     @Override
     public boolean offer(DatagramQueuedMessageDispatch dispatch) {
-        long waited = oldestWaitMillis();
-        if (delay.exceeded(waited)) {
-            DatagramPacket packet = dispatch.packet;
-            byte[] data = packet.getData();
-            if (StatelessRefusal.isAckOfRefusal(data, packet.getOffset(), packet.getLength())) {
+        DatagramPacket packet = dispatch.packet;
+        byte[] data = packet.getData();
+        int offset = packet.getOffset();
+        int length = packet.getLength();
+        if (StatelessRefusal.inRefusedDialog(data, offset, length)) {
+            if (StatelessRefusal.isAck(data, offset, length)) {
                 return true; // the ACK of our own 503: nothing to do
             }
-            StatelessRefusal.Reply refusal = StatelessRefusal.of(data, packet.getOffset(), packet.getLength(), retryAfterSecs);
+            StatelessRefusal.Reply noDialog = StatelessRefusal.noDialog(data, offset, length);
+            if (noDialog != null) {
+                send(noDialog, packet);
+                answeredNoDialog.increment();
+                return true;
+            }
+        }
+        InetAddress source = packet.getAddress();
+        int held = shares.held(source);
+        long waited = oldestWaitMillis();
+        if (delay.exceeded(waited)) {
+            int queued = size();
+            boolean invite = StatelessRefusal.isInvite(data, offset, length);
+            if (invite && shares.holdsLessThanShare(held, queued)) {
+                return queued(dispatch, source, held); // a new call from a source that is not the cause
+            }
+            StatelessRefusal.Reply refusal = invite ? StatelessRefusal.overloaded(data, offset, length, retryAfterSecs) : null;
             if (refusal != null) {
                 send(refusal, packet);
                 report.refused(refusal.callId(), waited, delay.limitMillis());
                 return true;
             }
+            if (shares.holdsMoreThanShare(held, queued)) {
+                drops.aboveShare(source, held, queued);
+                return true;
+            }
         }
+        return queued(dispatch, source, held);
+    }
+
+    private boolean queued(DatagramQueuedMessageDispatch dispatch, InetAddress source, int held) {
+        if (held >= MAX_QUEUED_PER_SOURCE) {
+            drops.overCap(source, held, size());
+            return true;
+        }
+        shares.added(source); // before it can be taken, so that its taking finds it counted
         return super.offer(dispatch);
+    }
+
+    /* The SIP threads take with take() or poll(timeout) (jain-sip-ri 1.3.0-32's UDPMessageChannel); the stack's
+       congestion auditor, when on, with poll(). Each datagram leaving the queue leaves its source's count. */
+
+    @Override
+    public DatagramQueuedMessageDispatch take() throws InterruptedException {
+        return left(super.take());
+    }
+
+    @Override
+    public DatagramQueuedMessageDispatch poll(long timeout, TimeUnit unit) throws InterruptedException {
+        return left(super.poll(timeout, unit));
+    }
+
+    @Override
+    public DatagramQueuedMessageDispatch poll() {
+        return left(super.poll());
+    }
+
+    @Override
+    public boolean remove(Object o) {
+        boolean removed = super.remove(o);
+        if (removed && o instanceof DatagramQueuedMessageDispatch dispatch) {
+            left(dispatch);
+        }
+        return removed;
+    }
+
+    @Override
+    public int drainTo(Collection<? super DatagramQueuedMessageDispatch> to) {
+        return drainTo(to, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public int drainTo(Collection<? super DatagramQueuedMessageDispatch> to, int max) {
+        int drained = 0;
+        DatagramQueuedMessageDispatch dispatch;
+        while (drained < max && (dispatch = poll()) != null) {
+            to.add(dispatch);
+            drained++;
+        }
+        return drained;
+    }
+
+    @Override
+    public void clear() {
+        super.clear();
+        shares.clear();
+    }
+
+    private DatagramQueuedMessageDispatch left(DatagramQueuedMessageDispatch dispatch) {
+        if (dispatch != null) {
+            shares.taken(dispatch.packet.getAddress());
+        }
+        return dispatch;
     }
 
     /** How long the oldest datagram still waiting has waited, in ms (0 when none waits). */
@@ -76,16 +195,44 @@ final class AdmittingQueue extends LinkedBlockingQueue<DatagramQueuedMessageDisp
                 : 0;
     }
 
+    /**
+     * Whether a new call from {@code source} would be admitted while overloaded: it holds less than its share of the
+     * queue. {@link AdmissionValve} asks, so that what the door admitted is not refused once parsed.
+     */
+    boolean admitsNewCallFrom(InetAddress source) {
+        return source != null && shares.holdsLessThanShare(shares.held(source), size());
+    }
+
+    /** How many datagrams from {@code source} are queued. */
+    int queuedFrom(InetAddress source) {
+        return shares.held(source);
+    }
+
+    /** How many sources have something queued. */
+    int sources() {
+        return shares.sources();
+    }
+
     /** How many new INVITEs were refused here. */
     long refused() {
         return report.count();
+    }
+
+    /** How many requests in the dialog of one of our 503s were answered 481 here. */
+    long answeredNoDialog() {
+        return answeredNoDialog.sum();
+    }
+
+    /** How many datagrams were dropped here for their source's sake (above its share, or at the cap). */
+    long dropped() {
+        return drops.count();
     }
 
     private void send(StatelessRefusal.Reply refusal, DatagramPacket to) {
         try {
             socket.send(new DatagramPacket(refusal.bytes(), refusal.bytes().length, to.getSocketAddress()));
         } catch (IOException | RuntimeException e) {
-            LOG.fine(() -> "call-id=" + refusal.callId() + " 503 (overload) not sent: " + e);
+            LOG.fine(() -> "call-id=" + refusal.callId() + " reply not sent: " + e);
         }
     }
 }

@@ -11,6 +11,7 @@ import java.util.logging.LogManager;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
+import org.apache.log4j.AppenderSkeleton;
 import org.apache.log4j.ConsoleAppender;
 import org.apache.log4j.EnhancedPatternLayout;
 import org.sipanchor.config.LogConfig;
@@ -97,8 +98,7 @@ final class ConsoleLogging {
 
         org.apache.log4j.Logger log4jRoot = org.apache.log4j.Logger.getRootLogger();
         log4jRoot.removeAllAppenders();
-        ConsoleAppender appender = new ConsoleAppender(new OneLineLayout(), ConsoleAppender.SYSTEM_OUT);
-        log4jRoot.addAppender(appender);
+        log4jRoot.addAppender(containerAppender(new ConsoleAppender(new OneLineLayout(), ConsoleAppender.SYSTEM_OUT)));
         log4jRoot.setLevel(org.apache.log4j.Level.toLevel(config.containerLevel().name()));
         config.loggers().forEach((name, level) -> org.apache.log4j.Logger.getLogger(name)
                 .setLevel(org.apache.log4j.Level.toLevel(level.name())));
@@ -112,6 +112,17 @@ final class ConsoleLogging {
             }
         }
         org.apache.log4j.LogManager.getLoggerRepository().setThreshold(finest);
+    }
+
+    /**
+     * {@code appender} as the container's lines go through it: one line per event, masked ({@link OneLineLayout}),
+     * and the container's error per unmatched in-dialog request counted instead of printed
+     * ({@link UnmatchedRequestFilter}).
+     */
+    static <A extends AppenderSkeleton> A containerAppender(A appender) {
+        appender.setLayout(new OneLineLayout());
+        appender.addFilter(new UnmatchedRequestFilter());
+        return appender;
     }
 
     private static void configure(String name, LogLevel level) {

@@ -4,18 +4,17 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
 /**
- * The log of admission refusals: one warning per {@link #INTERVAL_NANOS} with their count and an example Call-ID,
- * not one line per INVITE (a flood would otherwise flood the log too).
+ * The log of admission refusals: one warning per ten seconds with their count and an example Call-ID,
+ * not one line per INVITE ({@link ReportInterval}).
  */
 final class RefusalReport {
 
-    private static final long INTERVAL_NANOS = 10_000_000_000L;
     private static final Logger LOG = Logger.getLogger(AdmissionValve.class.getName());
 
     private final String where;
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong sinceLog = new AtomicLong();
-    private volatile long lastLogNanos = System.nanoTime() - INTERVAL_NANOS;
+    private final ReportInterval interval = new ReportInterval();
 
     /** @param where what refuses, for the log: e.g. "before parsing" */
     RefusalReport(String where) {
@@ -26,9 +25,7 @@ final class RefusalReport {
     void refused(String callId, long waitMillis, long maxDelayMillis) {
         refused.incrementAndGet();
         long count = sinceLog.incrementAndGet();
-        long now = System.nanoTime();
-        if (now - lastLogNanos >= INTERVAL_NANOS) {
-            lastLogNanos = now;
+        if (interval.due()) {
             long total = sinceLog.getAndSet(0);
             LOG.warning(() -> "overloaded: " + total + " new INVITEs refused with 503 " + where + " since the last report"
                     + " (messages waiting " + waitMillis + " ms for a SIP thread, limit sip.admission.max_queue_delay_ms "

@@ -4,20 +4,27 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A {@code 503 Overloaded} for a new INVITE, written from the datagram's bytes before the SIP stack parses it: the
- * cheapest refusal there is (one scan of the header, one reply, no state), so that refusing a flood leaves the SIP
- * threads to the calls already admitted. Like Kamailio's {@code sl_send_reply}, it copies the Via, From, To, Call-ID
- * and CSeq lines and adds a To tag of {@link AdmissionValve#TAG_PREFIX}, whose ACK is then dropped unparsed
- * ({@link #isAckOfRefusal}).
+ * A reply written from a datagram's bytes before the SIP stack parses it: the cheapest answer there is (one scan of
+ * the header, one reply, no state), so that answering a flood leaves the SIP threads to the calls already admitted.
+ * Like Kamailio's {@code sl_send_reply}, it copies the Via, From, To, Call-ID and CSeq lines. Two answers are written
+ * this way:
+ * <ul>
+ * <li>{@link #overloaded}: {@code 503 Overloaded} with {@code Retry-After} for a new INVITE, with a To tag of
+ * {@link AdmissionValve#TAG_PREFIX};</li>
+ * <li>{@link #noDialog}: {@code 481 Call/Transaction Does Not Exist} for a request inside the "dialog" such a 503 made
+ * ({@link #inRefusedDialog}): SIPp, for one, answers a 503 with a BYE, which the container would otherwise parse, fail
+ * to match and log with a stack trace, once per BYE. Its ACK, like the ACK of the 503, is dropped.</li>
+ * </ul>
  *
- * <p>Only a request that is plainly an INVITE without a To tag is refused here; anything unusual (folded or missing
- * headers, a body-less scan that finds no blank line) is left to the stack, which parses it and, if still overloaded,
- * refuses it in {@link AdmissionValve}.
+ * <p>Only a request that is plainly what it seems is answered here; anything unusual (folded or missing headers, a
+ * body-less scan that finds no blank line) is left to the stack, which parses it and, if still overloaded, refuses it
+ * in {@link AdmissionValve}.
  */
 final class StatelessRefusal {
 
     private static final byte[] INVITE = "INVITE ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ACK = "ACK ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] RESPONSE = "SIP/2.0 ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] OUR_TAG = (";tag=" + AdmissionValve.TAG_PREFIX).getBytes(StandardCharsets.US_ASCII);
 
     /** The reply to send, and the Call-ID it is for (for the log). */
@@ -32,12 +39,28 @@ final class StatelessRefusal {
      *
      * @param retryAfterSecs the Retry-After to ask for
      */
-    static Reply of(byte[] datagram, int offset, int length, int retryAfterSecs) {
-        if (!startsWith(datagram, offset, length, INVITE)) {
+    static Reply overloaded(byte[] datagram, int offset, int length, int retryAfterSecs) {
+        if (!isInvite(datagram, offset, length)) {
             return null;
         }
+        return reply(datagram, offset, length, "503 Overloaded", true, "Retry-After: " + retryAfterSecs + "\r\n");
+    }
+
+    /**
+     * The 481 for {@code datagram}, a request (not an ACK, which gets no reply) whose To tag is one of our 503s'
+     * ({@link #inRefusedDialog}), or {@code null} if its header is not plain enough to copy.
+     */
+    static Reply noDialog(byte[] datagram, int offset, int length) {
+        return reply(datagram, offset, length, "481 Call/Transaction Does Not Exist", false, "");
+    }
+
+    /**
+     * A reply with {@code status} copying the request's Via, From, To, Call-ID and CSeq, then {@code headers} (whole
+     * lines): for a new call ({@code newCall}) the To must have no tag and gets one of ours, else it is copied as it is.
+     */
+    private static Reply reply(byte[] datagram, int offset, int length, String status, boolean newCall, String headers) {
         ByteArrayOutputStream reply = new ByteArrayOutputStream(512);
-        write(reply, "SIP/2.0 503 Overloaded\r\n");
+        write(reply, "SIP/2.0 " + status + "\r\n");
         boolean from = false, to = false, cseq = false;
         String callId = null;
         int end = offset + length;
@@ -61,12 +84,15 @@ final class StatelessRefusal {
                 }
                 case "cseq" -> cseq = copy(reply, datagram, line, eol);
                 case "to", "t" -> {
-                    if (indexOf(datagram, line, eol, ";tag=") >= 0) {
+                    if (!newCall) {
+                        to = copy(reply, datagram, line, eol);
+                    } else if (indexOf(datagram, line, eol, ";tag=") >= 0) {
                         return null; // a re-INVITE: calls in progress always go on
+                    } else {
+                        reply.write(datagram, line, eol - line);
+                        write(reply, ";tag=" + AdmissionValve.TAG_PREFIX + Long.toHexString(System.nanoTime()) + "\r\n");
+                        to = true;
                     }
-                    reply.write(datagram, line, eol - line);
-                    write(reply, ";tag=" + AdmissionValve.TAG_PREFIX + Long.toHexString(System.nanoTime()) + "\r\n");
-                    to = true;
                 }
                 default -> { }
             }
@@ -75,13 +101,58 @@ final class StatelessRefusal {
         if (!(from && to && callId != null && cseq) || line >= end) {
             return null;
         }
-        write(reply, "Retry-After: " + retryAfterSecs + "\r\nServer: sipanchor\r\nContent-Length: 0\r\n\r\n");
+        write(reply, headers + "Server: sipanchor\r\nContent-Length: 0\r\n\r\n");
         return new Reply(reply.toByteArray(), callId);
     }
 
-    /** Whether {@code datagram} is the ACK of a 503 this server sent while overloaded. */
-    static boolean isAckOfRefusal(byte[] datagram, int offset, int length) {
-        return startsWith(datagram, offset, length, ACK) && indexOf(datagram, offset, offset + length, OUR_TAG) >= 0;
+    /** Whether {@code datagram} is an INVITE (new or not: its To is not read). */
+    static boolean isInvite(byte[] datagram, int offset, int length) {
+        return startsWith(datagram, offset, length, INVITE);
+    }
+
+    /** Whether {@code datagram} is an ACK. */
+    static boolean isAck(byte[] datagram, int offset, int length) {
+        return startsWith(datagram, offset, length, ACK);
+    }
+
+    /**
+     * Whether {@code datagram} is a request whose To tag is one of our 503s' (the ACK of that 503 included): no call
+     * exists for it, here or anywhere. Reads the header up to its To line only, and allocates nothing: it runs on
+     * the listener's reader thread for every datagram.
+     */
+    static boolean inRefusedDialog(byte[] datagram, int offset, int length) {
+        if (startsWith(datagram, offset, length, RESPONSE)) {
+            return false;
+        }
+        int end = offset + length;
+        int line = nextLine(datagram, offset, end);
+        while (line < end) {
+            int eol = lineEnd(datagram, line, end);
+            if (eol == line) {
+                return false; // the header ended without a To
+            }
+            if (isToHeader(datagram, line, eol)) {
+                return indexOf(datagram, line, eol, OUR_TAG) >= 0;
+            }
+            line = nextLine(datagram, eol, end);
+        }
+        return false;
+    }
+
+    /** Whether the line at {@code line} is a To header ({@code To:} or {@code t:}, any case, spaces before the colon). */
+    private static boolean isToHeader(byte[] datagram, int line, int eol) {
+        int i = line;
+        if ((datagram[i] | 0x20) != 't') {
+            return false;
+        }
+        i++;
+        if (i < eol && (datagram[i] | 0x20) == 'o') {
+            i++;
+        }
+        while (i < eol && (datagram[i] == ' ' || datagram[i] == '\t')) {
+            i++;
+        }
+        return i < eol && datagram[i] == ':';
     }
 
     private static boolean copy(ByteArrayOutputStream reply, byte[] datagram, int line, int eol) {

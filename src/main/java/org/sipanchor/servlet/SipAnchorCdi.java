@@ -3,6 +3,7 @@ package org.sipanchor.servlet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
@@ -134,15 +135,30 @@ public final class SipAnchorCdi implements ServletContextListener {
      * listeners). The application is found by the thread's context class loader.
      */
     static <T> T bean(Class<T> type) {
-        WeldContainer container = BY_LOADER.get(Thread.currentThread().getContextClassLoader());
-        if (container == null && BY_LOADER.size() == 1) {
-            container = BY_LOADER.values().iterator().next();
-        }
-        if (container == null || !container.isRunning()) {
+        WeldContainer container = running();
+        if (container == null) {
             throw new IllegalStateException("CDI is not running for this application: declare " + SipAnchorCdi.class.getName()
                     + " as a listener in WEB-INF/web.xml");
         }
         return container.select(type).get();
+    }
+
+    /**
+     * As {@link #bean}, or empty once the application's CDI has stopped (or never started): for what the container
+     * still calls as it stops, after the listeners (session listeners, for sessions that end with the application).
+     */
+    static <T> Optional<T> beanIfRunning(Class<T> type) {
+        WeldContainer container = running();
+        return container == null ? Optional.empty() : Optional.of(container.select(type).get());
+    }
+
+    /** The calling application's CDI container if it runs, else null. */
+    private static WeldContainer running() {
+        WeldContainer container = BY_LOADER.get(Thread.currentThread().getContextClassLoader());
+        if (container == null && BY_LOADER.size() == 1) {
+            container = BY_LOADER.values().iterator().next();
+        }
+        return container == null || !container.isRunning() ? null : container;
     }
 
     /**

@@ -19,6 +19,7 @@ import javax.sip.header.RetryAfterHeader;
 
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.sipanchor.testing.FreePorts;
 
 import gov.nist.javax.sip.SipStackImpl;
 import gov.nist.javax.sip.message.SIPMessage;
@@ -53,9 +54,10 @@ class AdmissionValveTest {
     @DisplayName("measures the wait of the oldest datagram in the stack's own UDP queue, stamped when it was read")
     void measuresTheStacksQueue() throws Exception {
         SipStackImpl stack = new SipStackImpl(stackProperties());
-        try {
+        try (FreePorts.Block ports = FreePorts.claim();
+                Unstarted unstarted = new Unstarted(stack, ports.control(0))) {
             // not started: its own threads would take the datagrams queued here by hand
-            UDPMessageProcessor processor = new UDPMessageProcessor(InetAddress.getLoopbackAddress(), stack, 5060) { };
+            UDPMessageProcessor processor = unstarted.processor();
             AdmissionValve stackValve = new AdmissionValve(200, 3).measuring(null, now::get);
             RecordingChannel udp = new RecordingChannel(processor);
             assertTrue(stackValve.processRequest(request("INVITE", null), udp), "nothing waiting, whatever came before");
@@ -72,6 +74,37 @@ class AdmissionValveTest {
             assertFalse(stackValve.processRequest(request("INVITE", null), udp), "the oldest has waited 500 ms, for a while");
             assertEquals(1, udp.sent.size());
             assertEquals(503, ((SIPResponse) udp.sent.get(0)).getStatusCode());
+        } finally {
+            stack.stop();
+        }
+    }
+
+    @Test
+    @DisplayName("with the listener's admitting queue, lets a new call through from a source that holds less than its share, as that queue's door did")
+    void sameShareRuleAsTheDoor() throws Exception {
+        SipStackImpl stack = new SipStackImpl(stackProperties());
+        try (FreePorts.Block ports = FreePorts.claim();
+                Unstarted unstarted = new Unstarted(stack, ports.control(0))) {
+            UDPMessageProcessor processor = unstarted.processor();
+            Field field = UDPMessageProcessor.class.getDeclaredField("messageQueue");
+            field.setAccessible(true);
+            AdmittingQueue queue = new AdmittingQueue(null, 200, 3);
+            field.set(processor, queue);
+            InetAddress flooder = InetAddress.getByAddress(new byte[] {127, 0, 0, 2});
+            for (int i = 0; i <= SourceShares.FLOOR; i++) {
+                DatagramPacket packet = new DatagramPacket(new byte[0], 0, flooder, 5070);
+                queue.offer(new DatagramQueuedMessageDispatch(packet, System.currentTimeMillis() - 500));
+            }
+            AdmissionValve stackValve = new AdmissionValve(200, 3).measuring(null, now::get);
+            RecordingChannel fromCaller = new RecordingChannel(processor);
+            RecordingChannel fromFlooder = new RecordingChannel(processor, flooder);
+            assertTrue(stackValve.processRequest(request("INVITE", null), fromFlooder), "over the limit, but only just now");
+            now.addAndGet(SustainedDelay.PERSIST_MILLIS);
+
+            assertTrue(stackValve.processRequest(request("INVITE", null), fromCaller), "a source with nothing queued");
+            assertFalse(stackValve.processRequest(request("INVITE", null), fromFlooder), "the source holding the queue");
+            assertEquals(503, ((SIPResponse) fromFlooder.sent.get(0)).getStatusCode());
+            assertTrue(fromCaller.sent.isEmpty());
         } finally {
             stack.stop();
         }
@@ -134,6 +167,15 @@ class AdmissionValveTest {
         String tag = ((SIPResponse) channel.sent.get(0)).getToTag();
         waited.set(0);
         assertFalse(valve.processRequest(request("ACK", tag), channel));
+        assertEquals(1, channel.sent.size(), "no reply to an ACK");
+    }
+
+    @Test
+    @DisplayName("answers 481 to a request in the dialog of its own 503 (SIPp sends a BYE), whatever the load")
+    void answersTheDialogOfItsRefusal() throws Exception {
+        assertFalse(valve.processRequest(request("BYE", AdmissionValve.TAG_PREFIX + "2a"), channel));
+        assertEquals(481, ((SIPResponse) channel.sent.get(0)).getStatusCode());
+        assertEquals(AdmissionValve.TAG_PREFIX + "2a", ((SIPResponse) channel.sent.get(0)).getToTag());
     }
 
     /** Waits of {@code waitMillis} seen for {@link SustainedDelay#PERSIST_MILLIS}: the next new INVITE is refused. */
@@ -168,12 +210,32 @@ class AdmissionValveTest {
         return (SIPRequest) new StringMsgParser().parseSIPMessage(text.getBytes(StandardCharsets.US_ASCII), true, false, null);
     }
 
+    /** A UDP listener of {@code stack} on a claimed port, never started, whose socket is closed after the test. */
+    private record Unstarted(UDPMessageProcessor processor) implements AutoCloseable {
+        Unstarted(SipStackImpl stack, int port) throws java.io.IOException {
+            this(new UDPMessageProcessor(InetAddress.getLoopbackAddress(), stack, port) { });
+        }
+
+        @Override
+        public void close() throws Exception {
+            Field socket = UDPMessageProcessor.class.getDeclaredField("sock"); // stop() fails on one not started
+            socket.setAccessible(true);
+            ((java.net.DatagramSocket) socket.get(processor)).close();
+        }
+    }
+
     /** The channel a request came by, keeping what is sent back on it. */
     private static final class RecordingChannel extends MessageChannel {
         final List<SIPMessage> sent = new ArrayList<>();
+        private final InetAddress source;
 
         RecordingChannel(MessageProcessor processor) {
+            this(processor, InetAddress.getLoopbackAddress());
+        }
+
+        RecordingChannel(MessageProcessor processor, InetAddress source) {
             this.messageProcessor = processor;
+            this.source = source;
         }
 
         @Override
@@ -232,7 +294,7 @@ class AdmissionValveTest {
 
         @Override
         public InetAddress getPeerPacketSourceAddress() {
-            return InetAddress.getLoopbackAddress();
+            return source;
         }
 
         @Override

@@ -78,19 +78,44 @@ class StatelessRefusalTest {
     }
 
     @Test
-    @DisplayName("knows the ACK of its own 503, and only that one")
-    void ackOfRefusal() {
+    @DisplayName("a request in the dialog of its own 503 gets 481 with its Vias, From, To (our tag kept), Call-ID and CSeq")
+    void noDialog() throws Exception {
+        String bye = INVITE.replace("INVITE sip:", "BYE sip:").replace("CSeq: 1 INVITE", "CSeq: 2 BYE")
+                .replace("To: <sip:bob@127.0.0.1>", "To: <sip:bob@127.0.0.1>;tag=" + AdmissionValve.TAG_PREFIX + "17");
+        byte[] datagram = bytes("junk" + bye);
+        SIPResponse gone = parse(StatelessRefusal.noDialog(datagram, 4, datagram.length - 4).bytes());
+        assertEquals(481, gone.getStatusCode());
+        assertEquals(AdmissionValve.TAG_PREFIX + "17", gone.getToTag(), "the To is the request's, not a new one");
+        assertEquals(2, gone.getViaHeaders().size());
+        assertEquals("a1", gone.getFrom().getTag());
+        assertEquals("flood-1@10.0.0.1", gone.getCallId().getCallId());
+        assertEquals("BYE", gone.getCSeq().getMethod());
+        assertNull(gone.getHeader(RetryAfterHeader.NAME));
+    }
+
+    @Test
+    @DisplayName("knows a request in the dialog of its own 503 (its ACK included) by the To tag, and only by the To tag")
+    void inRefusedDialog() {
         String ack = "ACK sip:bob@127.0.0.1:5060 SIP/2.0\r\nTo: <sip:bob@127.0.0.1>;tag=" + AdmissionValve.TAG_PREFIX
                 + "17\r\nCall-ID: flood-1\r\n\r\n";
-        assertTrue(StatelessRefusal.isAckOfRefusal(bytes(ack), 0, ack.length()));
-        String other = ack.replace(AdmissionValve.TAG_PREFIX, "callee-");
-        assertFalse(StatelessRefusal.isAckOfRefusal(bytes(other), 0, other.length()));
-        assertFalse(StatelessRefusal.isAckOfRefusal(bytes(INVITE), 0, INVITE.length()));
+        assertTrue(inRefusedDialog(ack));
+        assertTrue(StatelessRefusal.isAck(bytes(ack), 0, ack.length()));
+        assertTrue(inRefusedDialog(ack.replace("ACK sip", "BYE sip").replace("To:", "t :")), "compact, spaced");
+        assertFalse(inRefusedDialog(ack.replace(AdmissionValve.TAG_PREFIX, "callee-")), "another tag");
+        assertFalse(inRefusedDialog(ack.replace("To: <sip:bob@127.0.0.1>;tag=", "From: <sip:bob@127.0.0.1>;tag=")),
+                "our prefix in another header");
+        assertFalse(inRefusedDialog("SIP/2.0 200 OK\r\n" + ack.substring(ack.indexOf("\r\n") + 2)), "a response");
+        assertFalse(inRefusedDialog(INVITE));
     }
 
     private static StatelessRefusal.Reply refusal(String request) {
         byte[] datagram = bytes("junk" + request); // at an offset, as a packet's data may be
-        return StatelessRefusal.of(datagram, 4, datagram.length - 4, 3);
+        return StatelessRefusal.overloaded(datagram, 4, datagram.length - 4, 3);
+    }
+
+    private static boolean inRefusedDialog(String request) {
+        byte[] datagram = bytes("junk" + request);
+        return StatelessRefusal.inRefusedDialog(datagram, 4, datagram.length - 4);
     }
 
     private static SIPResponse parse(byte[] reply) throws Exception {

@@ -1,0 +1,55 @@
+package org.sipanchor.server;
+
+import java.net.InetAddress;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
+
+/**
+ * The log of datagrams a UDP listener's queue dropped unparsed because of the source they came from: one warning per
+ * ten seconds ({@link ReportInterval}) with the counts since the last one and the address of a source dropped from,
+ * never a line per datagram (that would hand a flooder the log as well).
+ */
+final class DropReport {
+
+    private static final Logger LOG = Logger.getLogger(AdmittingQueue.class.getName());
+
+    private final int perSourceCap;
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong aboveShareSinceLog = new AtomicLong();
+    private final AtomicLong overCapSinceLog = new AtomicLong();
+    private final ReportInterval interval = new ReportInterval();
+
+    /** @param perSourceCap how many datagrams one source may have queued, for the log */
+    DropReport(int perSourceCap) {
+        this.perSourceCap = perSourceCap;
+    }
+
+    /** Counts one datagram from {@code source} dropped while overloaded: it held more than its share of the queue. */
+    void aboveShare(InetAddress source, int held, int queued) {
+        aboveShareSinceLog.incrementAndGet();
+        counted(source, held, queued);
+    }
+
+    /** Counts one datagram from {@code source} dropped because it already held the per-source cap. */
+    void overCap(InetAddress source, int held, int queued) {
+        overCapSinceLog.incrementAndGet();
+        counted(source, held, queued);
+    }
+
+    /** How many datagrams were dropped, for either reason. */
+    long count() {
+        return dropped.get();
+    }
+
+    private void counted(InetAddress source, int held, int queued) {
+        dropped.incrementAndGet();
+        if (interval.due()) {
+            long aboveShare = aboveShareSinceLog.getAndSet(0);
+            long overCap = overCapSinceLog.getAndSet(0);
+            LOG.warning(() -> "datagrams dropped unparsed since the last report: " + aboveShare
+                    + " from sources holding more than their share of the SIP queue while overloaded, " + overCap
+                    + " from sources holding " + perSourceCap + " (the most one source may have queued); e.g. from "
+                    + source.getHostAddress() + ", holding " + held + " of " + queued + " queued datagrams");
+        }
+    }
+}
