@@ -39,9 +39,9 @@ class AdmittingQueueTest {
     @Test
     @DisplayName("past the limit for a while: a new INVITE is answered 503 from the listener's socket and never queued; a BYE is queued")
     void refusesAtTheDoor() throws Exception {
-        try (FreePorts.Block ports = FreePorts.claim();
-                DatagramSocket listener = new DatagramSocket(ports.control(0), InetAddress.getLoopbackAddress());
-                DatagramSocket caller = new DatagramSocket(ports.control(1), InetAddress.getLoopbackAddress())) {
+        try (Peers peers = new Peers()) {
+            DatagramSocket listener = peers.listener;
+            DatagramSocket caller = peers.caller;
             caller.setSoTimeout(2000);
             AtomicLong now = new AtomicLong(1_000_000);
             AdmittingQueue queue = new AdmittingQueue(listener, new SustainedDelay(200, now::get), 2);
@@ -60,7 +60,7 @@ class AdmittingQueueTest {
             String text = new String(reply.getData(), 0, reply.getLength(), StandardCharsets.US_ASCII);
             assertTrue(text.startsWith("SIP/2.0 503 Overloaded\r\n"), text);
             assertTrue(text.contains("Retry-After: 2\r\n"), text);
-            assertEquals(ports.control(0), reply.getPort(), "from the listener's own port");
+            assertEquals(listener.getLocalPort(), reply.getPort(), "from the listener's own port");
             assertEquals(1, queue.refused());
 
             queue.offer(dispatch(INVITE.replace("INVITE sip", "BYE sip").replace("1 INVITE", "2 BYE"), caller,
@@ -72,10 +72,10 @@ class AdmittingQueueTest {
     @Test
     @DisplayName("overloaded by one source: its new INVITEs get 503 and its other datagrams are dropped, while another source's INVITE and BYE are queued")
     void refusesTheSourceThatOverloads() throws Exception {
-        try (FreePorts.Block ports = FreePorts.claim();
-                DatagramSocket listener = new DatagramSocket(ports.control(0), InetAddress.getLoopbackAddress());
-                DatagramSocket flooder = new DatagramSocket(new InetSocketAddress(FLOODER, ports.control(1)));
-                DatagramSocket caller = new DatagramSocket(ports.control(2), InetAddress.getLoopbackAddress())) {
+        try (Peers peers = new Peers()) {
+            DatagramSocket listener = peers.listener;
+            DatagramSocket flooder = peers.flooder;
+            DatagramSocket caller = peers.caller;
             flooder.setSoTimeout(2000);
             caller.setSoTimeout(200);
             AtomicLong now = new AtomicLong(1_000_000);
@@ -106,9 +106,9 @@ class AdmittingQueueTest {
     @Test
     @DisplayName("overloaded by a lone source: its new INVITEs get 503, the messages of its calls in progress are queued")
     void aLoneSourceKeepsItsCallsInProgress() throws Exception {
-        try (FreePorts.Block ports = FreePorts.claim();
-                DatagramSocket listener = new DatagramSocket(ports.control(0), InetAddress.getLoopbackAddress());
-                DatagramSocket caller = new DatagramSocket(ports.control(1), InetAddress.getLoopbackAddress())) {
+        try (Peers peers = new Peers()) {
+            DatagramSocket listener = peers.listener;
+            DatagramSocket caller = peers.caller;
             caller.setSoTimeout(2000);
             AtomicLong now = new AtomicLong(1_000_000);
             AdmittingQueue queue = new AdmittingQueue(listener, new SustainedDelay(200, now::get), 2);
@@ -129,10 +129,10 @@ class AdmittingQueueTest {
     @Test
     @DisplayName("a flood of other datagrams from one source stops at the per-source cap, whatever the load, while another source's BYE is queued")
     void boundsEachSource() throws Exception {
-        try (FreePorts.Block ports = FreePorts.claim();
-                DatagramSocket listener = new DatagramSocket(ports.control(0), InetAddress.getLoopbackAddress());
-                DatagramSocket flooder = new DatagramSocket(new InetSocketAddress(FLOODER, ports.control(1)));
-                DatagramSocket caller = new DatagramSocket(ports.control(2), InetAddress.getLoopbackAddress())) {
+        try (Peers peers = new Peers()) {
+            DatagramSocket listener = peers.listener;
+            DatagramSocket flooder = peers.flooder;
+            DatagramSocket caller = peers.caller;
             AdmittingQueue queue = new AdmittingQueue(listener, 200, 2);
             int cap = AdmittingQueue.MAX_QUEUED_PER_SOURCE;
             byte[] garbage = "\0\0garbage, not SIP".getBytes(StandardCharsets.US_ASCII);
@@ -154,10 +154,10 @@ class AdmittingQueueTest {
     @Test
     @DisplayName("every way the SIP threads take a datagram counts it out: each source's count returns to zero, and the source is forgotten")
     void countsReturnToZero() throws Exception {
-        try (FreePorts.Block ports = FreePorts.claim();
-                DatagramSocket listener = new DatagramSocket(ports.control(0), InetAddress.getLoopbackAddress());
-                DatagramSocket flooder = new DatagramSocket(new InetSocketAddress(FLOODER, ports.control(1)));
-                DatagramSocket caller = new DatagramSocket(ports.control(2), InetAddress.getLoopbackAddress())) {
+        try (Peers peers = new Peers()) {
+            DatagramSocket listener = peers.listener;
+            DatagramSocket flooder = peers.flooder;
+            DatagramSocket caller = peers.caller;
             AdmittingQueue queue = new AdmittingQueue(listener, 200, 2);
             for (int i = 0; i < 10; i++) {
                 queue.offer(dispatch(invite("flood-" + i), flooder, System.currentTimeMillis()));
@@ -185,9 +185,9 @@ class AdmittingQueueTest {
     @Test
     @DisplayName("whatever the load, a BYE in the dialog of one of our 503s gets 481 from the listener's socket, and its ACK is dropped; neither is queued")
     void answersTheDialogsOfItsRefusals() throws Exception {
-        try (FreePorts.Block ports = FreePorts.claim();
-                DatagramSocket listener = new DatagramSocket(ports.control(0), InetAddress.getLoopbackAddress());
-                DatagramSocket caller = new DatagramSocket(ports.control(1), InetAddress.getLoopbackAddress())) {
+        try (Peers peers = new Peers()) {
+            DatagramSocket listener = peers.listener;
+            DatagramSocket caller = peers.caller;
             caller.setSoTimeout(2000);
             AdmittingQueue queue = new AdmittingQueue(listener, 200, 2);
             String bye = bye("refused-1").replace(";tag=b", ";tag=" + AdmissionValve.TAG_PREFIX + "1f");
@@ -208,9 +208,9 @@ class AdmittingQueueTest {
     @Test
     @DisplayName("within the limit: every new INVITE is queued for the stack")
     void admitsWithinTheLimit() throws Exception {
-        try (FreePorts.Block ports = FreePorts.claim();
-                DatagramSocket listener = new DatagramSocket(ports.control(0), InetAddress.getLoopbackAddress());
-                DatagramSocket caller = new DatagramSocket(ports.control(1), InetAddress.getLoopbackAddress())) {
+        try (Peers peers = new Peers()) {
+            DatagramSocket listener = peers.listener;
+            DatagramSocket caller = peers.caller;
             AdmittingQueue queue = new AdmittingQueue(listener, 200, 2);
             queue.offer(dispatch(INVITE, caller, System.currentTimeMillis() - 150));
             queue.offer(dispatch(INVITE, caller, System.currentTimeMillis()));
@@ -293,6 +293,28 @@ class AdmittingQueueTest {
             assertEquals(0, queue.sources());
         } finally {
             stack.stop();
+        }
+    }
+
+    /** The listener's socket, a caller on 127.0.0.1 and a flooder on another address, on claimed ports. */
+    private static final class Peers implements AutoCloseable {
+        final FreePorts.Block ports = FreePorts.claim();
+        final DatagramSocket listener;
+        final DatagramSocket caller;
+        final DatagramSocket flooder;
+
+        Peers() throws java.io.IOException {
+            listener = new DatagramSocket(ports.control(0), InetAddress.getLoopbackAddress());
+            caller = new DatagramSocket(ports.control(1), InetAddress.getLoopbackAddress());
+            flooder = new DatagramSocket(new InetSocketAddress(FLOODER, ports.control(2)));
+        }
+
+        @Override
+        public void close() {
+            listener.close();
+            caller.close();
+            flooder.close();
+            ports.close();
         }
     }
 
