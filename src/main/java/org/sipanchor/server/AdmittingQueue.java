@@ -45,8 +45,8 @@ final class AdmittingQueue extends LinkedBlockingQueue<DatagramQueuedMessageDisp
 
     /**
      * The most datagrams one source may have waiting, overloaded or not. Not a setting: an operator cannot know it
-     * better than this. jain-sip reads each datagram into a buffer of {@code sip.limits.max_message_bytes} (64 KB by
-     * default) and keeps it while queued, so this bounds one source's cost to 64 MB of heap; and at the rates measured
+     * better than this. A queued datagram holds an array of its own size ({@link ListenerSocket}), at most
+     * {@code sip.limits.max_message_bytes}, so this bounds one source's cost to 1,024 of those; and at the rates measured
      * in {@code bench/} (a few thousand datagrams a second on two cores) the 1,024th datagram of one source waits
      * several times {@code sip.admission.max_queue_delay_ms}, well past the wait at which the door refuses new calls,
      * and past the first retransmission (T1, 500 ms) of whatever it carries.
