@@ -43,11 +43,11 @@ public final class Outbox<T> implements AutoCloseable {
      */
     private final ConcurrentLinkedQueue<T> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
-    private volatile boolean parked;
     private final Thread thread;
+    private volatile boolean parked;
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
-    private volatile long lastReportNanos = System.nanoTime() - REPORT_INTERVAL_NANOS;
+    private final AtomicLong lastReportNanos = new AtomicLong(System.nanoTime() - REPORT_INTERVAL_NANOS);
     private volatile boolean closed;
 
     /**
@@ -66,16 +66,18 @@ public final class Outbox<T> implements AutoCloseable {
 
     /** Queues {@code datagram}; false when it was dropped (the outbox full or closed). */
     public boolean send(T datagram) {
-        if (!closed) {
-            if (queued.incrementAndGet() <= capacity) {
-                queue.offer(datagram);
-                if (parked) {
-                    LockSupport.unpark(thread);
-                }
-                return true;
-            }
-            queued.decrementAndGet();
+        if (closed) {
+            dropped.incrementAndGet(); // the socket is closing: nothing to report
+            return false;
         }
+        if (queued.incrementAndGet() <= capacity) {
+            queue.offer(datagram);
+            if (parked) {
+                LockSupport.unpark(thread);
+            }
+            return true;
+        }
+        queued.decrementAndGet();
         dropped.incrementAndGet();
         report();
         return false;
@@ -118,9 +120,10 @@ public final class Outbox<T> implements AutoCloseable {
 
     private void report() {
         long now = System.nanoTime();
-        if (now - lastReportNanos >= REPORT_INTERVAL_NANOS) {
-            lastReportNanos = now;
-            LOG.warning(() -> name + ": " + dropped.get() + " datagrams dropped (more than " + capacity + " waiting to be sent) and " + failed.get() + " failed so far");
+        long last = lastReportNanos.get();
+        if (now - last >= REPORT_INTERVAL_NANOS && lastReportNanos.compareAndSet(last, now)) {
+            LOG.warning(() -> name + ": " + dropped.get() + " datagrams dropped so far with " + capacity
+                    + " already waiting to be sent, and " + failed.get() + " whose send failed");
         }
     }
 
