@@ -86,7 +86,7 @@ final class EndedCallTransactions extends TimerTask {
     }
 
     /** Non-INVITE, answered, and its SIP session already invalidated by the container. */
-    static boolean isLingeringForEndedSession(SIPServerTransaction transaction) {
+    private static boolean isLingeringForEndedSession(SIPServerTransaction transaction) {
         if (transaction.isInviteTransaction()) {
             return false;
         }

@@ -14,17 +14,21 @@ import org.sipanchor.testing.SipAnchorServer;
 import org.sipanchor.testing.Sipp;
 
 /**
- * An ended call leaves nothing in the server's memory for long: its SIP application session, messages and
- * transactions are freed within seconds of its BYE, not when the stack's retransmission timers end (32 s for the
- * answered BYE's transaction). At hundreds of calls per second, those 32 s are hundreds of megabytes.
+ * An ended call leaves nothing in the server's memory for long: its SIP application session and messages are freed
+ * within seconds of its BYE, not when the stack's retransmission timer of the answered BYE ends (32 s). At hundreds
+ * of calls per second, those 32 s are hundreds of megabytes.
  */
 @DisplayName("Memory of ended calls")
 class EndedCallMemoryIT {
 
     private static final int CALLS = 200;
     private static final String APPLICATION_SESSION = "org.mobicents.servlet.sip.core.session.SipApplicationSessionImpl";
-    /** Well under the 32 s the stack keeps an answered BYE's transaction. */
-    private static final Duration FREED_WITHIN = Duration.ofSeconds(8);
+    /**
+     * Well under the 32 s the stack keeps an answered BYE's transaction, and above the 8 s it keeps an answered
+     * INVITE's (jain-sip's linger timer): the container ends a SIP session only after its last transaction, and these
+     * calls last a fraction of a second.
+     */
+    private static final Duration FREED_WITHIN = Duration.ofSeconds(15);
 
     @RegisterExtension
     static final AnchoringServer proxy = AnchoringServer.bundled();
@@ -33,7 +37,7 @@ class EndedCallMemoryIT {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"proxy", "b2bua"})
-    @DisplayName("the application sessions of 200 ended calls are gone within 8 s of the last BYE")
+    @DisplayName("the application sessions of 200 ended calls are gone within 15 s of the last BYE, not 32 s")
     void applicationSessionsOfEndedCallsAreFreed(String mode) throws InterruptedException {
         AnchoringServer server = "proxy".equals(mode) ? proxy : b2bua;
         long pid = ((SipAnchorServer) server.server()).pid();
