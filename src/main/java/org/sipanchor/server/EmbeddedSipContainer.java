@@ -148,6 +148,7 @@ final class EmbeddedSipContainer {
             }
         }
         CancelledTimerPurge.start(context);
+        EndedCallTransactions.start(context, service.getSipApplicationDispatcher().getSipStack());
     }
 
     void stop() {

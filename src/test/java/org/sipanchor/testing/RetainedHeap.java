@@ -30,6 +30,16 @@ public final class RetainedHeap {
         return Long.parseLong(used.group(1)) * 1024;
     }
 
+    /**
+     * Instances of the class named {@code className} (e.g. a container's session class) that the JVM {@code pid}
+     * still holds after a full collection ({@code GC.class_histogram} collects first).
+     */
+    public static long instances(long pid, String className) {
+        Matcher row = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+\\d+\\s+" + Pattern.quote(className) + "(\\s|$)", Pattern.MULTILINE)
+                .matcher(jcmd(pid, "GC.class_histogram"));
+        return row.find() ? Long.parseLong(row.group(1)) : 0;
+    }
+
     /** The same, of an embedded server (a Liberty server's process is not the test's to inspect). */
     public static long of(RunningSipAnchor server) {
         if (!(server instanceof SipAnchorServer embedded)) {
