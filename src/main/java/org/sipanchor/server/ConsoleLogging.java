@@ -117,11 +117,11 @@ final class ConsoleLogging {
     /**
      * {@code appender} as the container's lines go through it: one line per event, masked ({@link OneLineLayout}),
      * and the container's error per unmatched in-dialog request counted instead of printed
-     * ({@link UnmatchedRequestFilter}).
+     * ({@link UnmatchedMessageFilter}).
      */
     static <A extends AppenderSkeleton> A containerAppender(A appender) {
         appender.setLayout(new OneLineLayout());
-        appender.addFilter(new UnmatchedRequestFilter());
+        appender.addFilter(new UnmatchedMessageFilter());
         return appender;
     }
 

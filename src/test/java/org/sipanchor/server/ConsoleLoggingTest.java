@@ -24,7 +24,7 @@ import org.sipanchor.testing.LogCapture;
 class ConsoleLoggingTest {
 
     @RegisterExtension
-    final LogCapture unmatchedLog = LogCapture.of(UnmatchedRequestFilter.class);
+    final LogCapture unmatchedLog = LogCapture.of(UnmatchedMessageFilter.class);
 
     /** What Restcomm's SipStandardService logs at INFO while it starts the SIP stack. */
     private static String stackPropertiesLine(String keystorePassword, String truststorePassword) {
@@ -104,6 +104,9 @@ class ConsoleLoggingTest {
 
         appender.doAppend(unmatchedBye("stray-1"));
         appender.doAppend(unmatchedBye("stray-2"));
+        appender.doAppend(error("An unexpected exception happened while routing the response SIP/2.0 200 OK",
+                new DispatcherException("the via header branch z9hG4bK-madeup for the response is wrong the response"
+                        + " does not reuse the one from the original request")));
         assertEquals("", out.toString(), "no line, no stack trace");
 
         appender.doAppend(error("Unexpected exception while processing request", new IllegalStateException("broken")));
@@ -120,12 +123,12 @@ class ConsoleLoggingTest {
     @DisplayName("unmatched in-dialog requests are one warning per 10 s, with their count and an example Call-ID")
     void unmatchedRequestsCounted() {
         AtomicLong nanos = new AtomicLong(1_000_000_000L);
-        UnmatchedRequestFilter filter = new UnmatchedRequestFilter(nanos::get);
+        UnmatchedMessageFilter filter = new UnmatchedMessageFilter(nanos::get);
 
         assertEquals(Filter.DENY, filter.decide(unmatchedBye("stray-1")));
-        assertEquals(List.of("1 requests inside a dialog matched no call since the last report (the container answered"
-                + " them itself: a call already ended, or a peer sending requests for calls that never existed);"
-                + " e.g. call-id=stray-1"), unmatchedLog.messages());
+        assertEquals(List.of("1 requests inside a dialog or responses matched no call since the last report (the"
+                + " container answered or dropped them itself: a call already ended, or a peer sending messages for"
+                + " calls that never existed); e.g. call-id=stray-1"), unmatchedLog.messages());
         for (int i = 2; i <= 80; i++) {
             assertEquals(Filter.DENY, filter.decide(unmatchedBye("stray-" + i)));
         }
@@ -134,7 +137,7 @@ class ConsoleLoggingTest {
         nanos.addAndGet(ReportInterval.INTERVAL_NANOS);
         filter.decide(unmatchedBye("stray-81"));
         assertEquals(2, unmatchedLog.messages().size());
-        assertTrue(unmatchedLog.messages().get(1).startsWith("80 requests inside a dialog matched no call"), unmatchedLog.messages().get(1));
+        assertTrue(unmatchedLog.messages().get(1).startsWith("80 requests inside a dialog or responses matched no call"), unmatchedLog.messages().get(1));
         assertTrue(unmatchedLog.messages().get(1).endsWith("e.g. call-id=stray-81"), unmatchedLog.messages().get(1));
         assertEquals(81, filter.count());
         assertEquals(Filter.NEUTRAL, filter.decide(error("no exception", null)));
