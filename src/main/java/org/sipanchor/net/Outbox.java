@@ -32,7 +32,6 @@ public final class Outbox<T> implements AutoCloseable {
     }
 
     private static final Logger LOG = Logger.getLogger(Outbox.class.getName());
-    private static final long REPORT_INTERVAL_NANOS = 10_000_000_000L;
 
     private final String name;
     private final Sender<T> sender;
@@ -47,7 +46,7 @@ public final class Outbox<T> implements AutoCloseable {
     private volatile boolean parked;
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
-    private final AtomicLong lastReportNanos = new AtomicLong(System.nanoTime() - REPORT_INTERVAL_NANOS);
+    private final ReportInterval reports = new ReportInterval();
     private volatile boolean closed;
 
     /**
@@ -119,9 +118,7 @@ public final class Outbox<T> implements AutoCloseable {
     }
 
     private void report() {
-        long now = System.nanoTime();
-        long last = lastReportNanos.get();
-        if (now - last >= REPORT_INTERVAL_NANOS && lastReportNanos.compareAndSet(last, now)) {
+        if (reports.due()) {
             LOG.warning(() -> name + ": " + dropped.get() + " datagrams dropped so far with " + capacity
                     + " already waiting to be sent, and " + failed.get() + " whose send failed");
         }

@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+
+import org.sipanchor.net.ReportInterval;
 
 /**
  * A client for one RTPEngine instance's NG control port.
@@ -88,7 +89,7 @@ public final class NgClient implements AutoCloseable {
     private final NgCookieGenerator cookies = new NgCookieGenerator();
     private final ConcurrentHashMap<Long, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final AtomicLong lastSlowCallbackReport = new AtomicLong(System.nanoTime() - TimeUnit.MINUTES.toNanos(1));
+    private final ReportInterval slowCallbackReports = new ReportInterval();
     private volatile boolean closed;
 
     // Round-trip estimate (RFC 6298 style), written by the single I/O reader thread only.
@@ -467,9 +468,7 @@ public final class NgClient implements AutoCloseable {
     }
 
     private void reportSlowCallback(Pending p, long nanos) {
-        long now = System.nanoTime();
-        long last = lastSlowCallbackReport.get();
-        if (now - last > TimeUnit.SECONDS.toNanos(10) && lastSlowCallbackReport.compareAndSet(last, now)) {
+        if (slowCallbackReports.due()) {
             LOG.log(System.Logger.Level.WARNING, "callbacks of a '" + p.command().wireName() + "' reply held NG"
                     + " thread " + Thread.currentThread().getName() + " for " + nanos / 1_000_000 + " ms, delaying"
                     + " other replies (blocking work in a callback, or an overloaded host): move blocking work to an"

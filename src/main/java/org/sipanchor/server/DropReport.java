@@ -4,6 +4,8 @@ import java.net.InetAddress;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
+import org.sipanchor.net.ReportInterval;
+
 /**
  * The log of datagrams a UDP listener's queue dropped unparsed because of the source they came from: one warning per
  * ten seconds ({@link ReportInterval}) with the counts since the last one and the address of a source dropped from,

@@ -3,6 +3,8 @@ package org.sipanchor.server;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
+import org.sipanchor.net.ReportInterval;
+
 /**
  * The log of admission refusals: one warning per ten seconds with their count and an example Call-ID,
  * not one line per INVITE ({@link ReportInterval}).

@@ -10,6 +10,7 @@ import org.apache.log4j.spi.Filter;
 import org.apache.log4j.spi.LoggingEvent;
 import org.apache.log4j.spi.ThrowableInformation;
 import org.mobicents.servlet.sip.core.DispatcherException;
+import org.sipanchor.net.ReportInterval;
 
 /**
  * Turns the container's error for a message it cannot match into one warning per ten seconds

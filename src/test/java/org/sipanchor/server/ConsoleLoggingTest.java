@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mobicents.servlet.sip.core.DispatcherException;
 import org.sipanchor.testing.LogCapture;
+import org.sipanchor.net.ReportInterval;
 
 @DisplayName("ConsoleLogging: no password reaches standard output, at any level, from any logger")
 class ConsoleLoggingTest {
