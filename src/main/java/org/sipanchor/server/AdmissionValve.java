@@ -17,6 +17,7 @@ import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import gov.nist.javax.sip.stack.MessageChannel;
 import gov.nist.javax.sip.stack.SIPMessageValve;
+import gov.nist.javax.sip.stack.SIPTransactionStack;
 import gov.nist.javax.sip.stack.UDPMessageProcessor;
 
 /**
@@ -31,7 +32,8 @@ import gov.nist.javax.sip.stack.UDPMessageProcessor;
  * {@code sip.admission.max_queue_delay_ms} ({@link SustainedDelay}: a collection's pause alone does not count) a new
  * call would only make every call slower, so it is refused, cheaply (one reply, no state). An INVITE with a To tag
  * (a re-INVITE), every other method, and every response go on whatever the load, so calls in progress keep being
- * served. Over UDP most refusals happen earlier still, before parsing ({@link AdmittingQueue}), and only to the
+ * served; so does an INVITE whose transaction the stack has already (a retransmission: refusing it would make the
+ * caller give up a call that the callee may still answer). Over UDP most refusals happen earlier still, before parsing ({@link AdmittingQueue}), and only to the
  * sources holding their share of the queue or more: an INVITE from any other source is admitted here as well.
  *
  * <p>The 503's To tag marks it as this valve's, so that its ACK is absorbed here too, and any other request with that
@@ -59,6 +61,7 @@ public final class AdmissionValve implements SIPMessageValve {
     private volatile LongSupplier oldestWait;
     private final RefusalReport report = new RefusalReport("after parsing");
     private final Map<UDPMessageProcessor, Queue<?>> queues = new ConcurrentHashMap<>();
+    private volatile SIPTransactionStack stack;
 
     /** As the SIP stack makes it: the defaults of {@code sip.admission} until {@link #init} reads the stack's properties. */
     public AdmissionValve() {
@@ -98,11 +101,20 @@ public final class AdmissionValve implements SIPMessageValve {
             return true;
         }
         long waitMillis = oldestWait(channel).getAsLong();
-        if (!delay.exceeded(waitMillis) || admittedAtTheDoor(channel)) {
+        if (!delay.exceeded(waitMillis) || admittedAtTheDoor(channel) || inProgress(stack, request.getTransactionId())) {
             return true;
         }
         refuse(request, channel, waitMillis);
         return false;
+    }
+
+    /**
+     * Whether {@code stack} serves a transaction with this id already, or has one pending (read by a SIP thread, not yet
+     * matched): a request with it is a retransmission, which the transaction absorbs.
+     */
+    static boolean inProgress(SIPTransactionStack stack, String transactionId) {
+        return stack != null && transactionId != null
+                && (stack.findTransaction(transactionId, true) != null || stack.findPendingTransaction(transactionId) != null);
     }
 
     /**
@@ -184,6 +196,9 @@ public final class AdmissionValve implements SIPMessageValve {
 
     @Override
     public void init(SipStack sipStack) {
+        if (sipStack instanceof SIPTransactionStack transactions) {
+            stack = transactions;
+        }
         if (sipStack instanceof gov.nist.javax.sip.SipStackImpl configured) {
             java.util.Properties properties = configured.getConfigurationProperties();
             maxDelayMillis = Long.parseLong(properties.getProperty(MAX_DELAY_PROPERTY, Long.toString(maxDelayMillis)));

@@ -37,7 +37,7 @@ public final class AdmittingProcessorFactory implements MessageProcessorFactory 
                 ? new NioMessageProcessorFactory() : new OIOMessageProcessorFactory();
         MessageProcessor processor = made.createMessageProcessor(stack, address, port, transport);
         if (processor instanceof UDPMessageProcessor udp) {
-            admitting(udp, Long.parseLong(properties.getProperty(AdmissionValve.MAX_DELAY_PROPERTY, "200")),
+            admitting(udp, stack, Long.parseLong(properties.getProperty(AdmissionValve.MAX_DELAY_PROPERTY, "200")),
                     Integer.parseInt(properties.getProperty(AdmissionValve.RETRY_AFTER_PROPERTY, "2")));
         }
         return processor;
@@ -50,13 +50,15 @@ public final class AdmittingProcessorFactory implements MessageProcessorFactory 
      * with a {@link ListenerSocket} (which reads into a buffer of that size once, and hands over an array of each
      * datagram's own size) it is left empty.
      */
-    private static void admitting(UDPMessageProcessor udp, long maxDelayMillis, int retryAfterSecs) {
+    private static void admitting(UDPMessageProcessor udp, SIPTransactionStack stack, long maxDelayMillis,
+            int retryAfterSecs) {
         try {
             Field socket = UDPMessageProcessor.class.getDeclaredField("sock");
             Field queue = UDPMessageProcessor.class.getDeclaredField("messageQueue");
             socket.setAccessible(true);
             queue.setAccessible(true);
-            queue.set(udp, new AdmittingQueue((DatagramSocket) socket.get(udp), maxDelayMillis, retryAfterSecs));
+            queue.set(udp, new AdmittingQueue((DatagramSocket) socket.get(udp), maxDelayMillis, retryAfterSecs,
+                    id -> AdmissionValve.inProgress(stack, id)));
             if (socket.get(udp) instanceof ListenerSocket listener) {
                 Field bufferSize = UDPMessageProcessor.class.getDeclaredField("maxMessageSize");
                 bufferSize.setAccessible(true);

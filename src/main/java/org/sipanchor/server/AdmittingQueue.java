@@ -9,6 +9,7 @@ import java.util.Queue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 import java.util.logging.Logger;
 
 import gov.nist.javax.sip.stack.DatagramQueuedMessageDispatch;
@@ -29,6 +30,9 @@ import gov.nist.javax.sip.stack.QueuedMessageDispatchBase;
  * cannot push everyone's messages back); a source holding no more than that (a lone one included) keeps its calls
  * in progress served.</li>
  * </ul>
+ * An INVITE whose transaction the stack already has (a caller's retransmission while its INVITE is being served) is
+ * not a new call: refusing it would make the caller give up a call the callee may answer, leaving that call's media
+ * anchored with nobody to end it. It is queued or dropped like any message of a call in progress.
  * Whatever the load, a request in the "dialog" of one of our 503s (its To tag is ours: SIPp, for one, answers a 503
  * with a BYE) gets a stateless {@code 481} from here ({@link StatelessRefusal#noDialog}), and the ACK of that 503 is
  * dropped: no call exists for either, and the container would parse each, fail to match it and log a stack trace.
@@ -63,16 +67,21 @@ final class AdmittingQueue extends LinkedBlockingQueue<DatagramQueuedMessageDisp
     private final transient SourceShares shares = new SourceShares();
     private final transient DropReport drops = new DropReport(MAX_QUEUED_PER_SOURCE);
     private final transient LongAdder answeredNoDialog = new LongAdder();
+    private final transient Predicate<String> inProgress;
 
-    /** @param socket the listener's own socket, which the refusals leave by */
-    AdmittingQueue(DatagramSocket socket, long maxDelayMillis, int retryAfterSecs) {
-        this(socket, new SustainedDelay(maxDelayMillis), retryAfterSecs);
+    /**
+     * @param socket the listener's own socket, which the refusals leave by
+     * @param inProgress whether the stack has a server transaction with this id (a branch, in lower case)
+     */
+    AdmittingQueue(DatagramSocket socket, long maxDelayMillis, int retryAfterSecs, Predicate<String> inProgress) {
+        this(socket, new SustainedDelay(maxDelayMillis), retryAfterSecs, inProgress);
     }
 
-    AdmittingQueue(DatagramSocket socket, SustainedDelay delay, int retryAfterSecs) {
+    AdmittingQueue(DatagramSocket socket, SustainedDelay delay, int retryAfterSecs, Predicate<String> inProgress) {
         this.socket = socket;
         this.delay = delay;
         this.retryAfterSecs = retryAfterSecs;
+        this.inProgress = inProgress;
     }
 
     @Override
@@ -97,7 +106,7 @@ final class AdmittingQueue extends LinkedBlockingQueue<DatagramQueuedMessageDisp
         long waited = oldestWaitMillis();
         if (delay.exceeded(waited)) {
             int queued = size();
-            boolean invite = StatelessRefusal.isInvite(data, offset, length);
+            boolean invite = StatelessRefusal.isInvite(data, offset, length) && !retransmitted(data, offset, length);
             if (invite && shares.holdsLessThanShare(held, queued)) {
                 return queued(dispatch, source, held); // a new call from a source that is not the cause
             }
@@ -113,6 +122,12 @@ final class AdmittingQueue extends LinkedBlockingQueue<DatagramQueuedMessageDisp
             }
         }
         return queued(dispatch, source, held);
+    }
+
+    /** Whether the stack has this request's transaction already: read only for INVITEs while overloaded. */
+    private boolean retransmitted(byte[] data, int offset, int length) {
+        String branch = StatelessRefusal.branch(data, offset, length);
+        return branch != null && inProgress.test(branch);
     }
 
     private boolean queued(DatagramQueuedMessageDispatch dispatch, InetAddress source, int held) {

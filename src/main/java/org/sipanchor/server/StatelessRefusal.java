@@ -105,6 +105,38 @@ final class StatelessRefusal {
         return new Reply(reply.toByteArray(), callId);
     }
 
+    /**
+     * The transaction id the stack gives {@code datagram}, a request: its top Via's branch in lower case, as jain-sip
+     * keys its server transactions (RFC 3261 17.2.3), or {@code null} without an RFC 3261 branch (the stack matches
+     * those otherwise) or when the header is not plain enough to read here.
+     */
+    static String branch(byte[] datagram, int offset, int length) {
+        int end = offset + length;
+        int line = nextLine(datagram, offset, end);
+        while (line < end) {
+            int eol = lineEnd(datagram, line, end);
+            if (eol == line) {
+                return null; // the header ended without a Via
+            }
+            String name = headerName(datagram, line, eol);
+            if (name.equals("via") || name.equals("v")) {
+                int at = indexOf(datagram, line, eol, ";branch=");
+                if (at < 0) {
+                    return null;
+                }
+                int from = at + ";branch=".length();
+                int to = from;
+                while (to < eol && datagram[to] != ';' && datagram[to] != ',' && datagram[to] != ' ') {
+                    to++;
+                }
+                String branch = new String(datagram, from, to - from, StandardCharsets.US_ASCII).toLowerCase(java.util.Locale.ROOT);
+                return branch.startsWith("z9hg4bk") ? branch : null;
+            }
+            line = nextLine(datagram, eol, end);
+        }
+        return null;
+    }
+
     /** Whether {@code datagram} is an INVITE (new or not: its To is not read). */
     static boolean isInvite(byte[] datagram, int offset, int length) {
         return startsWith(datagram, offset, length, INVITE);

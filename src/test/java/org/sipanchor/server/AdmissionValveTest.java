@@ -29,6 +29,7 @@ import gov.nist.javax.sip.parser.StringMsgParser;
 import gov.nist.javax.sip.stack.DatagramQueuedMessageDispatch;
 import gov.nist.javax.sip.stack.MessageChannel;
 import gov.nist.javax.sip.stack.MessageProcessor;
+import gov.nist.javax.sip.stack.SIPServerTransaction;
 import gov.nist.javax.sip.stack.SIPTransactionStack;
 import gov.nist.javax.sip.stack.UDPMessageProcessor;
 
@@ -88,7 +89,7 @@ class AdmissionValveTest {
             UDPMessageProcessor processor = unstarted.processor();
             Field field = UDPMessageProcessor.class.getDeclaredField("messageQueue");
             field.setAccessible(true);
-            AdmittingQueue queue = new AdmittingQueue(null, 200, 3);
+            AdmittingQueue queue = new AdmittingQueue(null, 200, 3, id -> false);
             field.set(processor, queue);
             InetAddress flooder = InetAddress.getByAddress(new byte[] {127, 0, 0, 2});
             for (int i = 0; i <= SourceShares.FLOOR; i++) {
@@ -157,6 +158,30 @@ class AdmissionValveTest {
         assertTrue(valve.processResponse(null, channel), "responses");
         assertTrue(channel.sent.isEmpty());
         assertEquals(refusedBefore, valve.refused());
+    }
+
+    @Test
+    @DisplayName("past the limit lets through an INVITE whose transaction the stack has already: a retransmission, not a new call")
+    void servesRetransmissions() throws Exception {
+        SipStackImpl stack = new SipStackImpl(stackProperties());
+        try (FreePorts.Block ports = FreePorts.claim();
+                Unstarted unstarted = new Unstarted(stack, ports.control(0))) {
+            valve.init(stack);
+            overloaded(500);
+            SIPServerTransaction served = stack.createServerTransaction(new RecordingChannel(unstarted.processor()));
+            served.setOriginalRequest(request("INVITE", null));
+            stack.addTransaction(served);
+            channel.sent.clear();
+
+            assertTrue(valve.processRequest(request("INVITE", null), channel), "the caller's retransmission goes on");
+            assertTrue(channel.sent.isEmpty());
+            SIPRequest another = request("INVITE", null);
+            another.getTopmostVia().setBranch("z9hG4bK-another");
+            assertFalse(valve.processRequest(another, channel), "a new INVITE is still refused");
+            assertEquals(503, ((SIPResponse) channel.sent.get(0)).getStatusCode());
+        } finally {
+            stack.stop();
+        }
     }
 
     @Test

@@ -44,7 +44,7 @@ class AdmittingQueueTest {
             DatagramSocket caller = peers.caller;
             caller.setSoTimeout(2000);
             AtomicLong now = new AtomicLong(1_000_000);
-            AdmittingQueue queue = new AdmittingQueue(listener, new SustainedDelay(200, now::get), 2);
+            AdmittingQueue queue = new AdmittingQueue(listener, new SustainedDelay(200, now::get), 2, id -> false);
             int floor = SourceShares.FLOOR; // a source holding fewer is never refused: this one holds more
             for (int i = 0; i < floor; i++) {
                 queue.offer(dispatch(INVITE.replace("INVITE sip", "OPTIONS sip"), caller, System.currentTimeMillis() - 300));
@@ -70,6 +70,31 @@ class AdmittingQueueTest {
     }
 
     @Test
+    @DisplayName("overloaded: an INVITE whose transaction the stack has already (the caller's retransmission) is queued, never refused")
+    void queuesRetransmissions() throws Exception {
+        try (Peers peers = new Peers()) {
+            DatagramSocket caller = peers.caller;
+            caller.setSoTimeout(300);
+            AtomicLong now = new AtomicLong(1_000_000);
+            AdmittingQueue queue = new AdmittingQueue(peers.listener, new SustainedDelay(200, now::get), 2,
+                    transactionId -> transactionId.equals("z9hg4bk-q")); // as jain-sip keys it: the branch in lower case
+            int floor = SourceShares.FLOOR;
+            for (int i = 0; i < floor; i++) {
+                queue.offer(dispatch(INVITE.replace("INVITE sip", "OPTIONS sip"), caller, System.currentTimeMillis() - 300));
+            }
+            queue.offer(dispatch(INVITE, caller, System.currentTimeMillis()));
+            now.addAndGet(SustainedDelay.PERSIST_MILLIS);
+
+            queue.offer(dispatch(INVITE, caller, System.currentTimeMillis()));
+            assertEquals(floor + 2, queue.size(), "the retransmission is queued for its transaction");
+            assertThrows(SocketTimeoutException.class, () -> received(caller), "and not answered 503");
+            queue.offer(dispatch(INVITE.replace("z9hG4bK-q", "z9hG4bK-other"), caller, System.currentTimeMillis()));
+            assertTrue(received(caller).startsWith("SIP/2.0 503 Overloaded\r\n"), "a new INVITE is still refused");
+            assertEquals(1, queue.refused());
+        }
+    }
+
+    @Test
     @DisplayName("overloaded by one source: its new INVITEs get 503 and its other datagrams are dropped, while another source's INVITE and BYE are queued")
     void refusesTheSourceThatOverloads() throws Exception {
         try (Peers peers = new Peers()) {
@@ -79,7 +104,7 @@ class AdmittingQueueTest {
             flooder.setSoTimeout(2000);
             caller.setSoTimeout(200);
             AtomicLong now = new AtomicLong(1_000_000);
-            AdmittingQueue queue = new AdmittingQueue(listener, new SustainedDelay(200, now::get), 2);
+            AdmittingQueue queue = new AdmittingQueue(listener, new SustainedDelay(200, now::get), 2, id -> false);
             long old = System.currentTimeMillis() - 300;
             for (int i = 0; i < 40; i++) {
                 queue.offer(dispatch(invite("flood-" + i), flooder, old));
@@ -111,7 +136,7 @@ class AdmittingQueueTest {
             DatagramSocket caller = peers.caller;
             caller.setSoTimeout(2000);
             AtomicLong now = new AtomicLong(1_000_000);
-            AdmittingQueue queue = new AdmittingQueue(listener, new SustainedDelay(200, now::get), 2);
+            AdmittingQueue queue = new AdmittingQueue(listener, new SustainedDelay(200, now::get), 2, id -> false);
             long old = System.currentTimeMillis() - 300;
             for (int i = 0; i < 40; i++) {
                 queue.offer(dispatch(bye("call-" + i), caller, old));
@@ -133,7 +158,7 @@ class AdmittingQueueTest {
             DatagramSocket listener = peers.listener;
             DatagramSocket flooder = peers.flooder;
             DatagramSocket caller = peers.caller;
-            AdmittingQueue queue = new AdmittingQueue(listener, 200, 2);
+            AdmittingQueue queue = new AdmittingQueue(listener, 200, 2, id -> false);
             int cap = AdmittingQueue.MAX_QUEUED_PER_SOURCE;
             byte[] garbage = "\0\0garbage, not SIP".getBytes(StandardCharsets.US_ASCII);
             for (int i = 0; i < cap + 100; i++) {
@@ -158,7 +183,7 @@ class AdmittingQueueTest {
             DatagramSocket listener = peers.listener;
             DatagramSocket flooder = peers.flooder;
             DatagramSocket caller = peers.caller;
-            AdmittingQueue queue = new AdmittingQueue(listener, 200, 2);
+            AdmittingQueue queue = new AdmittingQueue(listener, 200, 2, id -> false);
             for (int i = 0; i < 10; i++) {
                 queue.offer(dispatch(invite("flood-" + i), flooder, System.currentTimeMillis()));
                 queue.offer(dispatch(bye("caller-" + i), caller, System.currentTimeMillis()));
@@ -189,7 +214,7 @@ class AdmittingQueueTest {
             DatagramSocket listener = peers.listener;
             DatagramSocket caller = peers.caller;
             caller.setSoTimeout(2000);
-            AdmittingQueue queue = new AdmittingQueue(listener, 200, 2);
+            AdmittingQueue queue = new AdmittingQueue(listener, 200, 2, id -> false);
             String bye = bye("refused-1").replace(";tag=b", ";tag=" + AdmissionValve.TAG_PREFIX + "1f");
 
             queue.offer(dispatch(bye, caller, System.currentTimeMillis()));
@@ -211,7 +236,7 @@ class AdmittingQueueTest {
         try (Peers peers = new Peers()) {
             DatagramSocket listener = peers.listener;
             DatagramSocket caller = peers.caller;
-            AdmittingQueue queue = new AdmittingQueue(listener, 200, 2);
+            AdmittingQueue queue = new AdmittingQueue(listener, 200, 2, id -> false);
             queue.offer(dispatch(INVITE, caller, System.currentTimeMillis() - 150));
             queue.offer(dispatch(INVITE, caller, System.currentTimeMillis()));
             assertEquals(2, queue.size());

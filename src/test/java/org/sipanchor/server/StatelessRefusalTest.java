@@ -59,6 +59,16 @@ class StatelessRefusalTest {
     }
 
     @Test
+    @DisplayName("reads the top Via's branch as the stack keys the transaction (in lower case), and none without an RFC 3261 one")
+    void transactionBranch() {
+        assertEquals("z9hg4bk-1", branch(INVITE));
+        assertEquals("z9hg4bk-1", branch(INVITE.replace("Via:", "v:")));
+        assertEquals("z9hg4bk-x", branch(INVITE.replace("branch=z9hG4bK-1;rport", "rport;branch=z9hG4bK-X")));
+        assertNull(branch(INVITE.replace("branch=z9hG4bK-1", "branch=1")), "RFC 2543 branches are matched otherwise");
+        assertNull(branch(INVITE.replace("branch=z9hG4bK-1;", "")), "no branch on the top Via");
+    }
+
+    @Test
     @DisplayName("reads compact header names as well (v, f, t, i)")
     void compactHeaders() throws Exception {
         String compact = INVITE.replace("Via:", "v:").replace("From:", "f:").replace("To:", "t:").replace("Call-ID:", "i:");
@@ -124,5 +134,10 @@ class StatelessRefusalTest {
 
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static String branch(String request) {
+        byte[] datagram = bytes(request);
+        return StatelessRefusal.branch(datagram, 0, datagram.length);
     }
 }
