@@ -81,16 +81,19 @@ public abstract class MediaProxyServlet extends SipAnchorServlet {
     private transient AppConfig app;
     private final transient AdoptedOffers adoptedOffers = new AdoptedOffers(ADOPTED_OFFER_CAPACITY,
             ADOPTED_OFFER_LIFETIME_NANOS, System::nanoTime);
+    private transient UnacknowledgedAnswers unacknowledged;
 
     /**
      * Starts the servlet, and has the container hand over in-dialog requests of dialogs this proxy record-routed but no
      * longer knows (after a restart, or record-routed by another node) instead of answering them 481: see
-     * {@link #adopt(SipServletRequest)}.
+     * {@link #adopt(SipServletRequest)}. From then on, the media of a call whose caller never acknowledges its 2xx is
+     * released after 32 s, as its callee should have ended it ({@link UnacknowledgedAnswers}).
      */
     @Override
     public void init() throws ServletException {
         super.init();
         OrphanRouting.enable(getServletContext());
+        unacknowledged = new UnacknowledgedAnswers(call -> rtpengine.delete(call), System::nanoTime).sweepingEverySecond();
     }
 
     /**
@@ -120,6 +123,9 @@ public abstract class MediaProxyServlet extends SipAnchorServlet {
             application().handOver();
             LOG.info(() -> "stopping: " + calls + " calls handed over, their media left on RTPEngine for a restarted "
                     + "process or another node to serve");
+        }
+        if (unacknowledged != null) {
+            unacknowledged.close();
         }
         super.destroy();
     }
@@ -342,7 +348,11 @@ public abstract class MediaProxyServlet extends SipAnchorServlet {
         if (!request.isInitial()) {
             switch (request.getMethod()) {
                 case "INVITE", "UPDATE" -> reoffer(request);
-                case "ACK", "PRACK" -> answerInRequest(request);
+                case "ACK" -> {
+                    unacknowledged.acknowledged(request.getCallId());
+                    answerInRequest(request);
+                }
+                case "PRACK" -> answerInRequest(request);
                 case "BYE", "CANCEL" -> rtpengine.delete(request);
                 default -> {
                     // nothing to do for the media
@@ -416,6 +426,7 @@ public abstract class MediaProxyServlet extends SipAnchorServlet {
         if ("INVITE".equals(method) && response.getRequest().isInitial()) {
             if (status >= 200 && status < 300) {
                 releaseLosingBranches(response);
+                rtpengine.callOf(response).ifPresent(unacknowledged::answered);
             } else if (status >= 300 && rtpengine.delete(response)) {
                 LOG.fine(() -> "call-id=" + response.getCallId() + " failed with " + status + ": media released");
             }

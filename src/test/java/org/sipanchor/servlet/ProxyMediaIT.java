@@ -72,6 +72,40 @@ class ProxyMediaIT {
     }
 
     @Test
+    @DisplayName("a 2xx the caller never acknowledges, from a callee that never hangs up: the media is released after 64 x T1 (32 s); an acknowledged call keeps its media past that")
+    void noAckFromCaller() {
+        // the talking call hangs up 42 s after its ACK, so the first session to go can only be the unacknowledged one
+        try (Sipp callee = Sipp.scenario("uas-answer-hang-up-later.xml").set("talk_ms", "42000").calls(2)
+                        .port(proxy.calleePort()).start();
+                Sipp talking = Sipp.scenario("uac-wait-bye.xml").service("bob").remote(proxy.sipAddress()).start()) {
+            awaitSessions(1, Duration.ofSeconds(10));
+            long abandoned = System.nanoTime();
+            Sipp.scenario("uac-no-ack-abandon.xml").service("bob").remote(proxy.sipAddress()).run();
+            assertEquals(2, rtpengine.sessionCount(), "both calls anchored");
+
+            awaitSessions(1, Duration.ofSeconds(39));
+            Duration held = Duration.ofNanos(System.nanoTime() - abandoned);
+            assertTrue(held.compareTo(Duration.ofSeconds(31)) > 0, "released only after the callee's 2xx wait: " + held);
+            talking.assertSucceeded(Duration.ofSeconds(30));
+            callee.assertSucceeded(Duration.ofSeconds(30));
+        }
+    }
+
+    /** Waits until RTPEngine holds {@code count} sessions, and fails if it does not within {@code timeout}. */
+    private static void awaitSessions(int count, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (rtpengine.sessionCount() != count && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        assertEquals(count, rtpengine.sessionCount(), "RTPEngine sessions");
+    }
+
+    @Test
     @DisplayName("a re-INVITE from the caller is anchored both ways")
     void reinviteFromCaller() {
         Calls calls = proxy.call("uac-reinvite.xml", "uas-answer-reinvite.xml");
