@@ -41,6 +41,7 @@ final class UnacknowledgedAnswers implements AutoCloseable {
     private final Consumer<MediaCall> release;
     private final ReportInterval reports;
     private long releasedSinceReport;
+    private String exampleSinceReport;
     private ScheduledExecutorService sweeper;
 
     /**
@@ -108,11 +109,15 @@ final class UnacknowledgedAnswers implements AutoCloseable {
 
     private synchronized void report(int released, String example) {
         releasedSinceReport += released;
-        if (releasedSinceReport > 0 && example != null && reports.due()) {
+        if (example != null) {
+            exampleSinceReport = example;
+        }
+        if (releasedSinceReport > 0 && reports.due()) {
             long count = releasedSinceReport;
+            String callId = exampleSinceReport;
             releasedSinceReport = 0;
             LOG.info(() -> count + " calls whose caller sent no ACK for the 2xx within 32 s (RFC 3261 13.3.1.4): media "
-                    + "released, since the last report; e.g. call-id=" + example);
+                    + "released, since the last report; e.g. call-id=" + callId);
         }
     }
 
