@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.sipanchor.testing.AnchoredSdp.assertAnchored;
+import static org.sipanchor.testing.AnchoredSdp.awaitSessions;
 
 import java.time.Duration;
 import java.util.List;
@@ -78,31 +79,17 @@ class ProxyMediaIT {
         try (Sipp callee = Sipp.scenario("uas-answer-hang-up-later.xml").set("talk_ms", "42000").calls(2)
                         .port(proxy.calleePort()).start();
                 Sipp talking = Sipp.scenario("uac-wait-bye.xml").service("bob").remote(proxy.sipAddress()).start()) {
-            awaitSessions(1, Duration.ofSeconds(10));
+            awaitSessions(rtpengine, 1, Duration.ofSeconds(10), "the talking call anchored");
             long abandoned = System.nanoTime();
             Sipp.scenario("uac-no-ack-abandon.xml").service("bob").remote(proxy.sipAddress()).run();
             assertEquals(2, rtpengine.sessionCount(), "both calls anchored");
 
-            awaitSessions(1, Duration.ofSeconds(39));
+            awaitSessions(rtpengine, 1, Duration.ofSeconds(39), "the unacknowledged call released");
             Duration held = Duration.ofNanos(System.nanoTime() - abandoned);
             assertTrue(held.compareTo(Duration.ofSeconds(31)) > 0, "released only after the callee's 2xx wait: " + held);
             talking.assertSucceeded(Duration.ofSeconds(30));
             callee.assertSucceeded(Duration.ofSeconds(30));
         }
-    }
-
-    /** Waits until RTPEngine holds {@code count} sessions, and fails if it does not within {@code timeout}. */
-    private static void awaitSessions(int count, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (rtpengine.sessionCount() != count && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        assertEquals(count, rtpengine.sessionCount(), "RTPEngine sessions");
     }
 
     @Test

@@ -112,13 +112,18 @@ public final class AnchoredSdp {
 
     /** Waits until RTPEngine holds no session, and fails if one is left after a few seconds. */
     public static void assertNoSessionLeft(RtpEngineDaemon rtpengine) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        awaitSessions(rtpengine, 0, Duration.ofSeconds(5), "RTPEngine sessions left after the call");
+    }
+
+    /** Waits until RTPEngine holds {@code count} sessions, and fails if it does not within {@code timeout}. */
+    public static void awaitSessions(RtpEngineDaemon rtpengine, int count, Duration timeout, String message) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         int sessions = rtpengine.sessionCount();
-        while (sessions != 0 && System.nanoTime() < deadline) {
+        while (sessions != count && System.nanoTime() < deadline) {
             sleep(100);
             sessions = rtpengine.sessionCount();
         }
-        assertEquals(0, sessions, "RTPEngine sessions left after the call");
+        assertEquals(count, sessions, message);
     }
 
     private static void sleep(long millis) {
