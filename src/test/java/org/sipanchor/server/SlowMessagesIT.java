@@ -15,22 +15,23 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import javax.net.ssl.SSLSocket;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.sipanchor.testing.AnchoringServer;
 import org.sipanchor.testing.LoopbackPorts;
-import org.sipanchor.testing.SipAnchorServer;
+import org.sipanchor.testing.Sipp;
 import org.sipanchor.testing.TestKeystore;
 
 /**
  * With a WebSocket listener configured, jain-sip's NIO readers carry TCP and WS (and TLS, WSS) and ignore the stack's
  * read timeout: {@code sip.limits.tcp_read_timeout_secs} must still close a connection whose message is not complete
  * that long after its first byte, whether the peer trickles a SIP header line or body over TCP or a WebSocket frame
- * (over ws or wss), while a
- * connection that completes its messages in time, or idles between them, keeps working.
+ * (over ws or wss), while a connection that completes its messages in time, or idles between them, keeps working,
+ * and the next call goes through. The bundled proxy, with a real RTPEngine.
  */
 @DisplayName("Slow messages on the NIO listeners (a ws listener configured)")
 class SlowMessagesIT {
@@ -42,33 +43,28 @@ class SlowMessagesIT {
 
     /** The peers closed so far: the report (one per ten seconds) names the last one closed before it. */
     private static final Set<String> trickling = ConcurrentHashMap.newKeySet();
-    private static SipAnchorServer server;
-    private static TestKeystore keys;
+    private static final int wsPort = LoopbackPorts.free();
+    private static final int wssPort = LoopbackPorts.free();
+    private static final TestKeystore keys = TestKeystore.create("slow-messages-keystore");
+
+    /** The bundled proxy with a real RTPEngine; after each test RTPEngine must hold no session. */
+    @RegisterExtension
+    static final AnchoringServer proxy = AnchoringServer.bundled().sip("""
+                - { transport: ws, address: "127.0.0.1:%d" }
+                - { transport: wss, address: "127.0.0.1:%d" }
+              tls: { keystore: "%s", keystore_password: "%s" }
+              limits: { tcp_read_timeout_secs: %d }
+            """.formatted(wsPort, wssPort, keys.path(), keys.password(), READ_TIMEOUT.toSeconds()));
+
     private static int sipPort;
-    private static int wsPort;
-    private static int wssPort;
 
     @BeforeAll
-    static void start() {
-        sipPort = LoopbackPorts.free();
-        wsPort = LoopbackPorts.free();
-        wssPort = LoopbackPorts.free();
-        keys = TestKeystore.create("slow-messages-keystore");
-        server = SipAnchorServer.start(SipAnchorServer.config(sipPort, """
-                    - { transport: ws, address: "127.0.0.1:%d" }
-                    - { transport: wss, address: "127.0.0.1:%d" }
-                  tls: { keystore: "%s", keystore_password: "%s" }
-                  limits: { tcp_read_timeout_secs: %d }
-                """.formatted(wsPort, wssPort, keys.path(), keys.password(), READ_TIMEOUT.toSeconds())), sipPort);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
+    static void sipPort() {
+        sipPort = Integer.parseInt(proxy.sipAddress().split(":")[1]);
     }
 
     @Test
-    @DisplayName("a TCP peer trickling a huge Content-Length is closed after the read timeout, logged with its address; a peer sending OPTIONS meanwhile is served throughout")
+    @DisplayName("a TCP peer trickling a huge Content-Length is closed after the read timeout, logged with its address; a peer sending OPTIONS meanwhile is served throughout, and the next call over TCP goes through")
     void tricklingTcpPeerIsClosed() throws IOException {
         try (Socket trickler = connect(sipPort); Socket steady = connect(sipPort)) {
             OutputStream out = trickler.getOutputStream();
@@ -85,12 +81,14 @@ class SlowMessagesIT {
                 }
             }
             long heldMillis = (System.nanoTime() - firstByte) / 1_000_000;
+            System.out.printf("a TCP peer trickling a body: closed %d ms after its first byte%n", heldMillis);
             assertTrue(closed, "the server kept a trickling TCP connection open for " + heldMillis + " ms");
             assertTrue(heldMillis >= READ_TIMEOUT.toMillis() - 100, "closed after " + heldMillis + " ms, before the read timeout");
             assertTrue(answered >= 3, "the steady peer was asked only " + answered + " times");
             assertTrue(optionsAnswered(steady), "the steady TCP connection was closed with the trickling one");
             assertReported(trickler);
         }
+        proxy.call(Sipp.scenario("uac-call.xml").tcp().service("bob"), Sipp.scenario("uas-answer.xml"));
     }
 
     @Test
@@ -106,6 +104,7 @@ class SlowMessagesIT {
                 closed = trickleOnce(trickler, 'v');
             }
             long heldMillis = (System.nanoTime() - firstByte) / 1_000_000;
+            System.out.printf("a TCP peer trickling a header line: closed %d ms after its first byte%n", heldMillis);
             assertTrue(closed, "the server kept a connection trickling a header line open for " + heldMillis + " ms");
             assertTrue(heldMillis >= READ_TIMEOUT.toMillis() - 100, "closed after " + heldMillis + " ms, before the read timeout");
         }
@@ -144,6 +143,7 @@ class SlowMessagesIT {
                 closed = trickleOnce(trickler, 'v');
             }
             long heldMillis = (System.nanoTime() - firstByte) / 1_000_000;
+            System.out.printf("a %s peer trickling a frame: closed %d ms after its first byte%n", transport, heldMillis);
             assertTrue(closed, "the server kept a WebSocket connection trickling one frame open for " + heldMillis + " ms");
             assertTrue(heldMillis >= READ_TIMEOUT.toMillis() - 100, "closed after " + heldMillis + " ms, before the read timeout");
             assertTrue(options(browser).startsWith("SIP/2.0 "),
@@ -154,7 +154,7 @@ class SlowMessagesIT {
 
     private static void assertReported(Socket trickler) {
         trickling.add("from 127.0.0.1:" + trickler.getLocalPort());
-        server.awaitLogged(line -> line.contains("tcp_read_timeout_secs") && trickling.stream().anyMatch(line::contains),
+        proxy.server().awaitLogged(line -> line.contains("tcp_read_timeout_secs") && trickling.stream().anyMatch(line::contains),
                 Duration.ofSeconds(5));
     }
 
