@@ -8,8 +8,10 @@ import java.time.Duration;
  *
  * @param maxMessageBytes   the largest SIP message taken, headers and body ({@code MAX_MESSAGE_SIZE}); a larger one
  *                          over TCP closes its connection, over UDP is dropped
- * @param tcpReadTimeout    how long a stream connection (TCP, TLS) may take to deliver one whole message once its
- *                          first byte came ({@code READ_TIMEOUT}); a peer trickling a huge Content-Length is cut off
+ * @param tcpReadTimeout    how long a stream connection a peer opened (TCP, WS, WSS) may take to deliver one whole
+ *                          message once its first byte came; a peer trickling a huge Content-Length is cut off. The
+ *                          blocking TCP reader keeps it ({@code READ_TIMEOUT}); with a WebSocket listener, whose NIO
+ *                          readers ignore that property, the server package checks each connection once a second
  * @param maxTcpConnections how many stream connections are open at once ({@code MAX_CONNECTIONS}); more are refused
  * @param tcpIdleTimeout    how long a WebSocket (and, with ws listeners, TCP) connection may stay silent
  *                          ({@code NIO_MAX_SOCKET_IDLE_TIME}, honoured by the stack's NIO transport only)

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.reflect.Field;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.Properties;
 import java.util.logging.Logger;
 
@@ -15,9 +16,13 @@ import gov.nist.javax.sip.stack.OIOMessageProcessorFactory;
 import gov.nist.javax.sip.stack.SIPTransactionStack;
 import gov.nist.javax.sip.stack.UDPMessageProcessor;
 
+import org.sipanchor.config.SipLimits;
+
 /**
  * The SIP stack's listeners as it makes them (blocking, or NIO when a WebSocket listener needs it, per
- * {@link #NIO_PROPERTY}), with an {@link AdmittingQueue} in each UDP listener in place of its plain queue. Read by
+ * {@link #NIO_PROPERTY}), with an {@link AdmittingQueue} in each UDP listener in place of its plain queue, and the NIO
+ * stream listeners' accepted connections watched by a {@link SlowMessageReaper} (the NIO readers ignore
+ * {@code READ_TIMEOUT}). Read by
  * the stack from {@code gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY}; the limits are {@code sip.admission}'s, from
  * the same stack properties as {@link AdmissionValve}'s.
  */
@@ -28,14 +33,32 @@ public final class AdmittingProcessorFactory implements MessageProcessorFactory 
     private static final Logger LOG = Logger.getLogger(AdmittingProcessorFactory.class.getName());
     /** What jain-sip's reader allocates per datagram behind a {@link ListenerSocket}, which always replaces it. */
     static final int READ_BUFFER_BYTES = 0;
+    /** Milliseconds from a message's first byte to its last, set from {@code sip.limits.tcp_read_timeout_secs}. */
+    static final String READ_TIMEOUT_PROPERTY = "gov.nist.javax.sip.READ_TIMEOUT";
+
+    /** The NIO listeners' bound on a message's reading time, made with the first of them (one stack, one factory). */
+    private SlowMessageReaper reaper;
+
+    private synchronized SlowMessageReaper reaper(Properties properties) {
+        if (reaper == null) {
+            // The blocking reader's READ_TIMEOUT, which the NIO readers ignore: the same limit, kept by the reaper.
+            reaper = new SlowMessageReaper(Duration.ofMillis(Long.parseLong(properties.getProperty(READ_TIMEOUT_PROPERTY,
+                    Long.toString(SipLimits.DEFAULTS.tcpReadTimeout().toMillis())))));
+        }
+        return reaper;
+    }
 
     @Override
     public MessageProcessor createMessageProcessor(SIPTransactionStack stack, InetAddress address, int port,
             String transport) throws IOException {
         Properties properties = stack instanceof SipStackImpl configured ? configured.getConfigurationProperties() : new Properties();
-        MessageProcessorFactory made = Boolean.parseBoolean(properties.getProperty(NIO_PROPERTY))
-                ? new NioMessageProcessorFactory() : new OIOMessageProcessorFactory();
-        MessageProcessor processor = made.createMessageProcessor(stack, address, port, transport);
+        boolean nio = Boolean.parseBoolean(properties.getProperty(NIO_PROPERTY));
+        MessageProcessor processor = nio
+                ? ReapedNioListeners.create(stack, address, port, transport, reaper(properties)).orElse(null) : null;
+        if (processor == null) {
+            MessageProcessorFactory made = nio ? new NioMessageProcessorFactory() : new OIOMessageProcessorFactory();
+            processor = made.createMessageProcessor(stack, address, port, transport);
+        }
         if (processor instanceof UDPMessageProcessor udp) {
             admitting(udp, stack, Long.parseLong(properties.getProperty(AdmissionValve.MAX_DELAY_PROPERTY, "200")),
                     Integer.parseInt(properties.getProperty(AdmissionValve.RETRY_AFTER_PROPERTY, "2")));

@@ -266,9 +266,10 @@ final class EmbeddedSipContainer {
         // Every transport's parser counts the message against it: a stream connection that goes beyond is closed,
         // a larger datagram dropped.
         properties.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", Integer.toString(limits.maxMessageBytes()));
-        // Milliseconds from a message's first byte to its last (the stream parser's own timer closes the
-        // connection when it runs out), so trickling a body byte by byte does not keep a connection.
-        properties.setProperty("gov.nist.javax.sip.READ_TIMEOUT", Long.toString(limits.tcpReadTimeout().toMillis()));
+        // Milliseconds from a message's first byte to its last (the blocking stream parser's own timer closes the
+        // connection when it runs out; the NIO readers ignore it, and SlowMessageReaper keeps it for them), so
+        // trickling a body byte by byte does not keep a connection.
+        properties.setProperty(AdmittingProcessorFactory.READ_TIMEOUT_PROPERTY, Long.toString(limits.tcpReadTimeout().toMillis()));
         properties.setProperty("gov.nist.javax.sip.MAX_CONNECTIONS", Integer.toString(limits.maxTcpConnections()));
         // Read by the NIO processors (those of ws and wss listeners, which then carry TCP as well), and by
         // IdleClosingNetworkLayer for the blocking TCP ones.

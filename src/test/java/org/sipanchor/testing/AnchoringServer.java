@@ -34,6 +34,7 @@ public final class AnchoringServer implements BeforeAllCallback, AfterEachCallba
     private String profile = "rtp_passthrough";
     private String sdpName = "sipanchor";
     private String moreYaml = "";
+    private String moreSipYaml = "";
     private String auth = "off";
     private Path app;
     private final List<String> jvmOptions = new ArrayList<>();
@@ -96,6 +97,15 @@ public final class AnchoringServer implements BeforeAllCallback, AfterEachCallba
         return this;
     }
 
+    /**
+     * More of the {@code sip} section, after its udp and tcp listeners and indented as there: more listeners
+     * ({@code "    - { transport: ws, ... }"}), then {@code "  limits: ..."} or {@code "  tls: ..."}.
+     */
+    public AnchoringServer sip(String listenersAndSettings) {
+        this.moreSipYaml = listenersAndSettings;
+        return this;
+    }
+
     /** More top-level sections (not {@code sip}, {@code app} or {@code media}), e.g. {@code log:}. */
     public AnchoringServer yaml(String sections) {
         this.moreYaml = sections;
@@ -111,7 +121,7 @@ public final class AnchoringServer implements BeforeAllCallback, AfterEachCallba
         rtpengine.start();
         int sipPort = LoopbackPorts.free();
         calleePort = LoopbackPorts.free();
-        server = RunningSipAnchor.start(SipAnchorServer.config(sipPort, """
+        server = RunningSipAnchor.start(SipAnchorServer.config(sipPort, moreSipYaml + """
                 app:
                   mode: %s
                   next_hop: "sip:127.0.0.1:%d"

@@ -1,0 +1,137 @@
+package org.sipanchor.server;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.channels.SocketChannel;
+import java.util.Locale;
+import java.util.Optional;
+
+import gov.nist.javax.sip.stack.MessageProcessor;
+import gov.nist.javax.sip.stack.NioTcpMessageChannel;
+import gov.nist.javax.sip.stack.NioTcpMessageProcessor;
+import gov.nist.javax.sip.stack.NioTlsMessageProcessor;
+import gov.nist.javax.sip.stack.NioTlsWebSocketMessageProcessor;
+import gov.nist.javax.sip.stack.NioWebSocketMessageProcessor;
+import gov.nist.javax.sip.stack.SIPTransactionStack;
+
+/**
+ * jain-sip's NIO stream listeners (TCP, TLS, WS, WSS), made as its {@code NioMessageProcessorFactory} makes them,
+ * except that each connection a peer opens is handed to a {@link SlowMessageReaper} as it is accepted. The listener's
+ * {@code createMessageChannel(processor, socket)} is where jain-sip-ri 1.3.0-32 makes an accepted connection's channel,
+ * and the one place that sees each of them; connections the stack opens itself are not watched (their peer is one
+ * it chose).
+ */
+final class ReapedNioListeners {
+
+    private ReapedNioListeners() {
+    }
+
+    /**
+     * The listener for {@code transport} (tcp, tls, ws or wss), or empty for one that is not a stream. jain-sip's
+     * factory swaps ws and wss when {@code USE_TLS_GATEWAY} is set; sipanchor never sets it.
+     */
+    static Optional<MessageProcessor> create(SIPTransactionStack stack, InetAddress address, int port, String transport,
+            SlowMessageReaper reaper) {
+        MessageProcessor listener = switch (transport.toUpperCase(Locale.ROOT)) {
+            case "TCP" -> new Tcp(address, stack, port, reaper);
+            case "TLS" -> new Tls(address, stack, port, reaper);
+            case "WS" -> new Ws(address, stack, port, reaper);
+            case "WSS" -> new Wss(address, stack, port, reaper);
+            default -> null;
+        };
+        if (listener != null) {
+            reaper.listenerStarted();
+        }
+        return Optional.ofNullable(listener);
+    }
+
+    private static final class Tcp extends NioTcpMessageProcessor {
+        private final SlowMessageReaper reaper;
+
+        Tcp(InetAddress address, SIPTransactionStack stack, int port, SlowMessageReaper reaper) {
+            super(address, stack, port);
+            this.reaper = reaper;
+        }
+
+        @Override
+        public NioTcpMessageChannel createMessageChannel(NioTcpMessageProcessor processor, SocketChannel socket) throws IOException {
+            NioTcpMessageChannel channel = super.createMessageChannel(processor, socket);
+            reaper.watch(channel);
+            return channel;
+        }
+
+        @Override
+        public void stop() {
+            super.stop();
+            reaper.listenerStopped();
+        }
+    }
+
+    private static final class Tls extends NioTlsMessageProcessor {
+        private final SlowMessageReaper reaper;
+
+        Tls(InetAddress address, SIPTransactionStack stack, int port, SlowMessageReaper reaper) {
+            super(address, stack, port);
+            this.reaper = reaper;
+        }
+
+        @Override
+        public NioTcpMessageChannel createMessageChannel(NioTcpMessageProcessor processor, SocketChannel socket) throws IOException {
+            NioTcpMessageChannel channel = super.createMessageChannel(processor, socket);
+            reaper.watch(channel);
+            return channel;
+        }
+
+        @Override
+        public void stop() {
+            super.stop();
+            reaper.listenerStopped();
+        }
+    }
+
+    private static final class Ws extends NioWebSocketMessageProcessor {
+        private final SlowMessageReaper reaper;
+
+        Ws(InetAddress address, SIPTransactionStack stack, int port, SlowMessageReaper reaper) {
+            super(address, stack, port);
+            this.reaper = reaper;
+            transport = "WS"; // as jain-sip's factory sets it
+        }
+
+        @Override
+        public NioTcpMessageChannel createMessageChannel(NioTcpMessageProcessor processor, SocketChannel socket) throws IOException {
+            NioTcpMessageChannel channel = super.createMessageChannel(processor, socket);
+            reaper.watch(channel);
+            return channel;
+        }
+
+        @Override
+        public void stop() {
+            super.stop();
+            reaper.listenerStopped();
+        }
+    }
+
+    private static final class Wss extends NioTlsWebSocketMessageProcessor {
+        private final SlowMessageReaper reaper;
+
+        Wss(InetAddress address, SIPTransactionStack stack, int port, SlowMessageReaper reaper) {
+            super(address, stack, port);
+            this.reaper = reaper;
+            transport = "WSS"; // as jain-sip's factory sets it
+        }
+
+        @Override
+        public NioTcpMessageChannel createMessageChannel(NioTcpMessageProcessor processor, SocketChannel socket) throws IOException {
+            NioTcpMessageChannel channel = super.createMessageChannel(processor, socket);
+            reaper.watch(channel);
+            return channel;
+        }
+
+        @Override
+        public void stop() {
+            super.stop();
+            reaper.listenerStopped();
+        }
+    }
+}

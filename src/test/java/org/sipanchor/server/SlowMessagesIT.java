@@ -1,0 +1,271 @@
+package org.sipanchor.server;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import javax.net.ssl.SSLSocket;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.sipanchor.testing.AnchoringServer;
+import org.sipanchor.testing.LoopbackPorts;
+import org.sipanchor.testing.Sipp;
+import org.sipanchor.testing.TestKeystore;
+
+/**
+ * With a WebSocket listener configured, jain-sip's NIO readers carry TCP and WS (and TLS, WSS) and ignore the stack's
+ * read timeout: {@code sip.limits.tcp_read_timeout_secs} must still close a connection whose message is not complete
+ * that long after its first byte, whether the peer trickles a SIP header line or body over TCP or a WebSocket frame
+ * (over ws or wss), while a connection that completes its messages in time, or idles between them, keeps working,
+ * and the next call goes through. The bundled proxy, with a real RTPEngine.
+ */
+@DisplayName("Slow messages on the NIO listeners (a ws listener configured)")
+class SlowMessagesIT {
+
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(2);
+    /** The reaper looks once a second; the rest is for a loaded machine. */
+    private static final Duration CLOSE_BOUND = READ_TIMEOUT.plusSeconds(6);
+    private static final long TRICKLE_MILLIS = 300;
+
+    /** The peers closed so far: the report (one per ten seconds) names the last one closed before it. */
+    private static final Set<String> trickling = ConcurrentHashMap.newKeySet();
+    private static final int wsPort = LoopbackPorts.free();
+    private static final int wssPort = LoopbackPorts.free();
+    private static final TestKeystore keys = TestKeystore.create("slow-messages-keystore");
+
+    /** The bundled proxy with a real RTPEngine; after each test RTPEngine must hold no session. */
+    @RegisterExtension
+    static final AnchoringServer proxy = AnchoringServer.bundled().sip("""
+                - { transport: ws, address: "127.0.0.1:%d" }
+                - { transport: wss, address: "127.0.0.1:%d" }
+              tls: { keystore: "%s", keystore_password: "%s" }
+              limits: { tcp_read_timeout_secs: %d }
+            """.formatted(wsPort, wssPort, keys.path(), keys.password(), READ_TIMEOUT.toSeconds()));
+
+    private static int sipPort;
+
+    @BeforeAll
+    static void sipPort() {
+        sipPort = Integer.parseInt(proxy.sipAddress().split(":")[1]);
+    }
+
+    @Test
+    @DisplayName("a TCP peer trickling a huge Content-Length is closed after the read timeout, logged with its address; a peer sending OPTIONS meanwhile is served throughout, and the next call over TCP goes through")
+    void tricklingTcpPeerIsClosed() throws IOException {
+        try (Socket trickler = connect(sipPort); Socket steady = connect(sipPort)) {
+            OutputStream out = trickler.getOutputStream();
+            out.write(inviteHead(trickler, 60_000).getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            long firstByte = System.nanoTime();
+            int answered = 0;
+            boolean closed = false;
+            while (!closed && System.nanoTime() - firstByte < CLOSE_BOUND.toNanos()) {
+                closed = trickleOnce(trickler, 'v');
+                if (answered < (System.nanoTime() - firstByte) / 500_000_000L) {
+                    assertTrue(optionsAnswered(steady), "the steady TCP peer's OPTIONS went unanswered");
+                    answered++;
+                }
+            }
+            long heldMillis = (System.nanoTime() - firstByte) / 1_000_000;
+            System.out.printf("a TCP peer trickling a body: closed %d ms after its first byte%n", heldMillis);
+            assertTrue(closed, "the server kept a trickling TCP connection open for " + heldMillis + " ms");
+            assertTrue(heldMillis >= READ_TIMEOUT.toMillis() - 100, "closed after " + heldMillis + " ms, before the read timeout");
+            assertTrue(answered >= 3, "the steady peer was asked only " + answered + " times");
+            assertTrue(optionsAnswered(steady), "the steady TCP connection was closed with the trickling one");
+            assertReported(trickler);
+        }
+        proxy.call(Sipp.scenario("uac-call.xml").tcp().service("bob"), Sipp.scenario("uas-answer.xml"));
+    }
+
+    @Test
+    @DisplayName("a TCP peer trickling one endless header line is closed after the read timeout")
+    void tricklingHeaderLineIsClosed() throws IOException {
+        try (Socket trickler = connect(sipPort)) {
+            OutputStream out = trickler.getOutputStream();
+            out.write(("OPTIONS sip:127.0.0.1:" + sipPort + " SIP/2.0\r\nSubject: ").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            long firstByte = System.nanoTime();
+            boolean closed = false;
+            while (!closed && System.nanoTime() - firstByte < CLOSE_BOUND.toNanos()) {
+                closed = trickleOnce(trickler, 'v');
+            }
+            long heldMillis = (System.nanoTime() - firstByte) / 1_000_000;
+            System.out.printf("a TCP peer trickling a header line: closed %d ms after its first byte%n", heldMillis);
+            assertTrue(closed, "the server kept a connection trickling a header line open for " + heldMillis + " ms");
+            assertTrue(heldMillis >= READ_TIMEOUT.toMillis() - 100, "closed after " + heldMillis + " ms, before the read timeout");
+        }
+    }
+
+    @Test
+    @DisplayName("a TCP connection silent between messages but for CRLF keep-alives, for twice the read timeout, is kept")
+    void keepAlivesBetweenMessagesAreNotAMessage() throws IOException, InterruptedException {
+        try (Socket phone = connect(sipPort)) {
+            assertTrue(optionsAnswered(phone), "no answer to the first OPTIONS");
+            long until = System.nanoTime() + READ_TIMEOUT.multipliedBy(2).toNanos();
+            while (System.nanoTime() < until) {
+                phone.getOutputStream().write("\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                phone.getOutputStream().flush();
+                Thread.sleep(500);
+            }
+            assertTrue(optionsAnswered(phone), "the connection was closed while it sent only keep-alives between messages");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"ws", "wss"})
+    @DisplayName("a WebSocket peer trickling one frame is closed after the read timeout; one idle between complete frames is kept")
+    void tricklingWebSocketPeerIsClosed(String transport) throws IOException {
+        try (Socket trickler = connect(transport); Socket browser = connect(transport)) {
+            upgrade(browser);
+            assertTrue(options(browser).startsWith("SIP/2.0 "), "no answer over WebSocket");
+            upgrade(trickler);
+            OutputStream out = trickler.getOutputStream();
+            // A masked text frame announcing 60,000 bytes (16-bit length), of which one comes every 300 ms.
+            out.write(new byte[] {(byte) 0x81, (byte) (0x80 | 126), (byte) (60_000 >> 8), (byte) (60_000 & 0xff), 1, 2, 3, 4});
+            out.flush();
+            long firstByte = System.nanoTime();
+            boolean closed = false;
+            while (!closed && System.nanoTime() - firstByte < CLOSE_BOUND.toNanos()) {
+                closed = trickleOnce(trickler, 'v');
+            }
+            long heldMillis = (System.nanoTime() - firstByte) / 1_000_000;
+            System.out.printf("a %s peer trickling a frame: closed %d ms after its first byte%n", transport, heldMillis);
+            assertTrue(closed, "the server kept a WebSocket connection trickling one frame open for " + heldMillis + " ms");
+            assertTrue(heldMillis >= READ_TIMEOUT.toMillis() - 100, "closed after " + heldMillis + " ms, before the read timeout");
+            assertTrue(options(browser).startsWith("SIP/2.0 "),
+                    "the WebSocket connection idle between messages was closed with the trickling one");
+            assertReported(trickler);
+        }
+    }
+
+    private static void assertReported(Socket trickler) {
+        trickling.add("from 127.0.0.1:" + trickler.getLocalPort());
+        proxy.server().awaitLogged(line -> line.contains("tcp_read_timeout_secs") && trickling.stream().anyMatch(line::contains),
+                Duration.ofSeconds(5));
+    }
+
+    private static Socket connect(String transport) throws IOException {
+        if ("ws".equals(transport)) {
+            return connect(wsPort);
+        }
+        SSLSocket socket = (SSLSocket) keys.trustingContext().getSocketFactory().createSocket("127.0.0.1", wssPort);
+        socket.setSoTimeout((int) TRICKLE_MILLIS);
+        socket.startHandshake();
+        return socket;
+    }
+
+    private static Socket connect(int port) throws IOException {
+        Socket socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout((int) TRICKLE_MILLIS);
+        return socket;
+    }
+
+    /** Writes one byte and waits a trickle interval for the server to close; true once it has. */
+    private static boolean trickleOnce(Socket peer, int oneByte) {
+        try {
+            peer.getOutputStream().write(oneByte);
+            peer.getOutputStream().flush();
+            return peer.getInputStream().read(new byte[4096]) < 0;
+        } catch (SocketTimeoutException stillOpen) {
+            return false;
+        } catch (IOException reset) {
+            return true;
+        }
+    }
+
+    private static boolean optionsAnswered(Socket peer) throws IOException {
+        peer.getOutputStream().write(optionsRequest(peer, "TCP").getBytes(StandardCharsets.US_ASCII));
+        peer.getOutputStream().flush();
+        return new String(readUntil(peer, "\r\n\r\n"), StandardCharsets.US_ASCII).stripLeading().startsWith("SIP/2.0 ");
+    }
+
+    /** Sends OPTIONS in one masked WebSocket text frame and returns the text of the frame that answers it. */
+    private static String options(Socket peer) throws IOException {
+        byte[] payload = optionsRequest(peer, peer instanceof SSLSocket ? "WSS" : "WS").getBytes(StandardCharsets.US_ASCII);
+        byte[] mask = {9, 8, 7, 6};
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        frame.write(0x81);
+        frame.write(0x80 | 126);
+        frame.write(payload.length >> 8);
+        frame.write(payload.length & 0xff);
+        frame.write(mask);
+        for (int i = 0; i < payload.length; i++) {
+            frame.write(payload[i] ^ mask[i % 4]);
+        }
+        peer.getOutputStream().write(frame.toByteArray());
+        peer.getOutputStream().flush();
+        byte[] answer = readUntil(peer, "\r\n\r\n");
+        int start = 2 + ((answer.length > 1 && (answer[1] & 0x7f) == 126) ? 2 : 0);
+        return answer.length > start ? new String(answer, start, answer.length - start, StandardCharsets.US_ASCII) : "(closed)";
+    }
+
+    private static void upgrade(Socket peer) throws IOException {
+        String request = "GET / HTTP/1.1\r\nHost: 127.0.0.1:" + peer.getPort() + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: sip\r\n\r\n";
+        peer.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+        peer.getOutputStream().flush();
+        String response = new String(readUntil(peer, "\r\n\r\n"), StandardCharsets.US_ASCII);
+        assertTrue(response.startsWith("HTTP/1.1 101"), "no WebSocket upgrade: " + response);
+    }
+
+    /** What the server sends until {@code end} (or it closes, or ten seconds pass), leading CRLFs left out. */
+    private static byte[] readUntil(Socket peer, String end) throws IOException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        InputStream in = peer.getInputStream();
+        while (System.nanoTime() < deadline && !received.toString(StandardCharsets.ISO_8859_1).contains(end)) {
+            try {
+                int b = in.read();
+                if (b < 0) {
+                    break;
+                }
+                if (received.size() > 0 || (b != '\r' && b != '\n')) { // not the pongs to keep-alives before it
+                    received.write(b);
+                }
+            } catch (SocketTimeoutException nothingYet) {
+                // keep reading
+            }
+        }
+        return received.toByteArray();
+    }
+
+    private static String optionsRequest(Socket peer, String transport) {
+        String local = "127.0.0.1:" + peer.getLocalPort();
+        return "OPTIONS sip:127.0.0.1:" + peer.getPort() + ";transport=" + transport.toLowerCase() + " SIP/2.0\r\n"
+                + "Via: SIP/2.0/" + transport + " " + local + ";branch=z9hG4bK-slow-" + System.nanoTime() + "\r\n"
+                + "From: <sip:probe@" + local + ">;tag=slow\r\n"
+                + "To: <sip:127.0.0.1:" + peer.getPort() + ">\r\n"
+                + "Call-ID: slow-" + peer.getLocalPort() + "-" + System.nanoTime() + "\r\n"
+                + "CSeq: 1 OPTIONS\r\n"
+                + "Max-Forwards: 70\r\n"
+                + "Content-Length: 0\r\n\r\n";
+    }
+
+    private static String inviteHead(Socket peer, int contentLength) {
+        String local = "127.0.0.1:" + peer.getLocalPort();
+        return "INVITE sip:bob@127.0.0.1:" + peer.getPort() + " SIP/2.0\r\n"
+                + "Via: SIP/2.0/TCP " + local + ";branch=z9hG4bK-slow-" + contentLength + "\r\n"
+                + "From: <sip:mallory@" + local + ">;tag=slow\r\n"
+                + "To: <sip:bob@127.0.0.1>\r\n"
+                + "Call-ID: slow-" + contentLength + "-" + peer.getLocalPort() + "\r\n"
+                + "CSeq: 1 INVITE\r\n"
+                + "Contact: <sip:mallory@" + local + ";transport=tcp>\r\n"
+                + "Max-Forwards: 70\r\n"
+                + "Content-Type: application/sdp\r\n"
+                + "Content-Length: " + contentLength + "\r\n\r\n";
+    }
+}
