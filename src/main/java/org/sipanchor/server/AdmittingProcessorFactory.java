@@ -33,6 +33,11 @@ public final class AdmittingProcessorFactory implements MessageProcessorFactory 
     private static final Logger LOG = Logger.getLogger(AdmittingProcessorFactory.class.getName());
     /** What jain-sip's reader allocates per datagram behind a {@link ListenerSocket}, which always replaces it. */
     static final int READ_BUFFER_BYTES = 0;
+    /**
+     * The threads reading each UDP listener's socket beside jain-sip's own ({@link ListenerReaders}): enough that the
+     * door gets its share of two cores while 64 SIP threads are busy, few enough that they mostly wait for datagrams.
+     */
+    static final int MORE_READERS = 2;
     /** Milliseconds from a message's first byte to its last, set from {@code sip.limits.tcp_read_timeout_secs}. */
     static final String READ_TIMEOUT_PROPERTY = "gov.nist.javax.sip.READ_TIMEOUT";
 
@@ -71,7 +76,7 @@ public final class AdmittingProcessorFactory implements MessageProcessorFactory 
      * first used when it starts; without them the listener keeps its plain queue and {@link AdmissionValve} alone
      * refuses. The size of the buffer its reader allocates per datagram is a private field used by nothing else:
      * with a {@link ListenerSocket} (which reads into a buffer of that size once, and hands over an array of each
-     * datagram's own size) it is left empty.
+     * datagram's own size) it is left empty, and {@link #MORE_READERS} read the socket as well.
      */
     private static void admitting(UDPMessageProcessor udp, SIPTransactionStack stack, long maxDelayMillis,
             int retryAfterSecs) {
@@ -80,13 +85,15 @@ public final class AdmittingProcessorFactory implements MessageProcessorFactory 
             Field queue = UDPMessageProcessor.class.getDeclaredField("messageQueue");
             socket.setAccessible(true);
             queue.setAccessible(true);
-            queue.set(udp, new AdmittingQueue((DatagramSocket) socket.get(udp), maxDelayMillis, retryAfterSecs,
-                    id -> AdmissionValve.inProgress(stack, id)));
+            AdmittingQueue admitting = new AdmittingQueue((DatagramSocket) socket.get(udp), maxDelayMillis,
+                    retryAfterSecs, id -> AdmissionValve.inProgress(stack, id));
+            queue.set(udp, admitting);
             if (socket.get(udp) instanceof ListenerSocket listener) {
                 Field bufferSize = UDPMessageProcessor.class.getDeclaredField("maxMessageSize");
                 bufferSize.setAccessible(true);
                 listener.readsUpTo(bufferSize.getInt(udp));
                 bufferSize.setInt(udp, READ_BUFFER_BYTES);
+                ListenerReaders.start(listener, admitting, MORE_READERS);
             }
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.warning("new calls are refused after parsing only: the UDP listener's queue is out of reach (" + e + ")");

@@ -14,8 +14,8 @@ import org.sipanchor.net.Outbox;
  * <ul>
  * <li>Sends are made by a thread of its own ({@link Outbox}): jain-sip's SIP threads all send on their listener's
  * one socket, and queued behind its lock they were the proxy's limit, not the CPU.</li>
- * <li>Each datagram is read into one buffer of the message size limit and handed to the stack in an array of its
- * own size. jain-sip's reader allocates a buffer of the limit per datagram (64 KiB by default), which was 45% of
+ * <li>Each datagram is read into a buffer of the message size limit (one per reading thread) and handed to the stack
+ * in an array of its own size. jain-sip's reader allocates a buffer of the limit per datagram (64 KiB by default), which was 45% of
  * every byte the proxy allocated, and a queued datagram held all of it; {@link AdmittingProcessorFactory} empties
  * that buffer and moves the limit here ({@link #readsUpTo}).</li>
  * </ul>
@@ -28,8 +28,10 @@ final class ListenerSocket extends DatagramSocket {
     private static final int MAX_DATAGRAM = 65_535;
 
     private final Outbox<DatagramPacket> outbox;
-    /** Read into by the listener's one reader thread only. */
-    private final DatagramPacket reading = new DatagramPacket(new byte[MAX_DATAGRAM], MAX_DATAGRAM);
+    private volatile int maxBytes = MAX_DATAGRAM;
+    /** Each reading thread's buffer: jain-sip's reader and {@link ListenerReaders}' read at once. */
+    private final ThreadLocal<DatagramPacket> reading = ThreadLocal.withInitial(
+            () -> new DatagramPacket(new byte[maxBytes], maxBytes));
 
     ListenerSocket(int port, InetAddress bindAddress) throws SocketException {
         super(port, bindAddress);
@@ -41,7 +43,7 @@ final class ListenerSocket extends DatagramSocket {
      * did (the stack then refuses what it cannot parse). Call before the listener starts.
      */
     void readsUpTo(int maxBytes) {
-        reading.setData(new byte[maxBytes]);
+        this.maxBytes = maxBytes;
     }
 
     /**
@@ -50,6 +52,7 @@ final class ListenerSocket extends DatagramSocket {
      */
     @Override
     public void receive(DatagramPacket packet) throws IOException {
+        DatagramPacket reading = this.reading.get();
         byte[] buffer = reading.getData();
         reading.setData(buffer); // the length back to the whole buffer
         super.receive(reading);

@@ -2,6 +2,9 @@ package org.sipanchor.server;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -9,6 +12,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import gov.nist.javax.sip.stack.DatagramQueuedMessageDispatch;
 
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -58,6 +67,47 @@ class ListenerSocketTest {
             listener.receive(oversized);
             assertEquals(100, oversized.getLength(), "cut at the message size limit, as the stack's own buffer did");
         }
+    }
+
+    @Test
+    @DisplayName("more readers beside the stack's: every datagram is queued once, whole and stamped; they end when the socket closes")
+    void moreReaders() throws Exception {
+        LinkedBlockingQueue<DatagramQueuedMessageDispatch> queue = new LinkedBlockingQueue<>();
+        Set<String> received = new HashSet<>();
+        int port;
+        try (ListenerSocket listener = new ListenerSocket(0, InetAddress.getLoopbackAddress());
+                DatagramSocket peer = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            listener.readsUpTo(1_000);
+            port = listener.getLocalPort();
+            ListenerReaders.start(listener, queue, 3);
+            long before = System.currentTimeMillis();
+            for (int i = 0; i < 300; i++) {
+                byte[] options = ("OPTIONS sip:bob@127.0.0.1 SIP/2.0 #" + i).getBytes(StandardCharsets.US_ASCII);
+                peer.send(new DatagramPacket(options, options.length, listener.getLocalSocketAddress()));
+                if (i % 50 == 49) {
+                    Thread.sleep(20); // within the socket's receive buffer
+                }
+            }
+            for (int i = 0; i < 300; i++) {
+                DatagramQueuedMessageDispatch dispatch = queue.poll(5, TimeUnit.SECONDS);
+                assertNotNull(dispatch, "datagram " + i);
+                DatagramPacket packet = dispatch.packet;
+                assertEquals(packet.getLength(), packet.getData().length, "an array of the datagram's own size");
+                assertEquals(peer.getLocalSocketAddress(), packet.getSocketAddress());
+                assertTrue(dispatch.getReceptionTime() >= before);
+                assertTrue(received.add(new String(packet.getData(), StandardCharsets.US_ASCII)), "read once");
+            }
+            assertNull(queue.poll(200, TimeUnit.MILLISECONDS));
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (readerThreads(port) > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(0, readerThreads(port), "the readers ended with the socket");
+    }
+
+    private static long readerThreads(int port) {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("sip-udp-rx-" + port + "-")).count();
     }
 
     @Test
