@@ -15,7 +15,7 @@ import gov.nist.javax.sip.stack.SIPTransactionStack;
  * jain-sip's WebSocket connections (ws, and wss once decrypted) with a bound on their frames: each byte the peer
  * sends after the upgrade request passes a {@link WebSocketFrameLimit} before it reaches jain-sip's decoder, and a
  * frame announcing more than {@code sip.limits.max_message_bytes} closes the connection at once, its payload never
- * buffered. Without it jain-sip-ri 1.3.0-32's {@code WebSocketCodec} grows its buffer to whatever length a frame
+ * buffered; so does an upgrade request longer than that. Without it jain-sip-ri 1.3.0-32's {@code WebSocketCodec} grows its buffer to whatever length a frame
  * announces, so a few fast peers announcing gigabytes exhaust the heap, and every call with it.
  *
  * <p>Where the bytes enter: the ws channel's {@code addBytes} takes what the socket read (the upgrade request, then
@@ -86,19 +86,19 @@ final class BoundedWebSocketChannels {
         }
     }
 
-    /** Whether {@code bytes}, the next the channel's decoding takes, may go on: the upgrade request always may. */
+    /** Whether {@code bytes}, the next the channel's decoding takes (upgrade request or frames), may go on. */
     private static boolean admits(NioWebSocketMessageChannel channel, WebSocketFrameLimit limit, byte[] bytes)
             throws IllegalAccessException {
-        if (READING_HTTP == null || READING_HTTP.getBoolean(channel)) {
+        if (READING_HTTP == null) {
             return true;
         }
-        return limit.admits(bytes);
+        return READING_HTTP.getBoolean(channel) ? limit.admitsUpgrade(bytes.length) : limit.admits(bytes);
     }
 
     private static IOException refused(OversizedFrames frames, NioWebSocketMessageChannel channel, WebSocketFrameLimit limit) {
         frames.closed(channel.getSocketChannel(), channel.getTransport(), limit.refusedBytes());
-        return new IOException("a WebSocket frame of " + Long.toUnsignedString(limit.refusedBytes())
-                + " bytes announced, beyond sip.limits.max_message_bytes");
+        return new IOException("a WebSocket upgrade request or frame of " + Long.toUnsignedString(limit.refusedBytes())
+                + " bytes, beyond sip.limits.max_message_bytes");
     }
 
     private static Field readingHttp() {

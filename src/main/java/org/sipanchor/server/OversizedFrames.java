@@ -10,8 +10,8 @@ import org.sipanchor.net.ReportInterval;
 
 /**
  * The bound on the WebSocket frames of the ws and wss listeners' connections ({@code sip.limits.max_message_bytes},
- * which the SIP parser applies only to what the WebSocket decoder hands it), and the log of the connections closed
- * for a frame beyond it: one warning per ten seconds ({@link ReportInterval}) with the count since the last one and
+ * which the SIP parser applies only to what the WebSocket decoder hands it; and to the upgrade request before them),
+ * and the log of the connections closed for a frame or upgrade request beyond it: one warning per ten seconds ({@link ReportInterval}) with the count since the last one and
  * the peer of the last, never a line per connection (a peer reconnecting in a loop must not flood the log).
  */
 final class OversizedFrames {
@@ -32,15 +32,15 @@ final class OversizedFrames {
         return new WebSocketFrameLimit(maxMessageBytes);
     }
 
-    /** Counts a connection closed because its peer announced {@code refusedBytes} (unsigned) of payload. */
+    /** Counts a connection closed because its peer announced {@code refusedBytes} (unsigned) of payload, or sent that much of an upgrade request. */
     void closed(SocketChannel socket, String transport, long refusedBytes) {
         long closed = closedSinceReport.incrementAndGet();
         if (reports.due()) {
             closedSinceReport.addAndGet(-closed);
             String peer = peerOf(socket);
-            LOG.warning(() -> "WebSocket connections closed since the last report for a frame larger than "
-                    + maxMessageBytes + " bytes (sip.limits.max_message_bytes): " + closed + "; the last over " + transport
-                    + " from " + peer + ", announcing " + Long.toUnsignedString(refusedBytes) + " bytes");
+            LOG.warning(() -> "WebSocket connections closed since the last report for a frame (or upgrade request) larger"
+                    + " than " + maxMessageBytes + " bytes (sip.limits.max_message_bytes): " + closed + "; the last over "
+                    + transport + " from " + peer + ", with " + Long.toUnsignedString(refusedBytes) + " bytes");
         }
     }
 

@@ -9,7 +9,8 @@ package org.sipanchor.server;
  *
  * <p>A few numbers of state per connection: where in the current header the next byte falls, the length read so
  * far, how much payload is still to be skipped, and the size of the message in progress. Control frames (close, ping,
- * pong), which may come between a message's fragments, count on their own. Not thread-safe: one connection's bytes
+ * pong), which may come between a message's fragments, count on their own. The upgrade request before the frames is
+ * held to the same limit. Not thread-safe: one connection's bytes
  * come from its reader, in order.
  */
 final class WebSocketFrameLimit {
@@ -25,6 +26,7 @@ final class WebSocketFrameLimit {
     private long payloadLength;
     private long payloadLeft;
     private long messageBytes;
+    private long upgradeBytes;
     private boolean refused;
     private long refusedBytes;
 
@@ -52,7 +54,21 @@ final class WebSocketFrameLimit {
     }
 
     /**
-     * The payload the refused frame announced, or its message's payloads added up, as an unsigned number (a 64-bit
+     * Takes {@code count} more bytes of the HTTP upgrade request that comes before the frames, which jain-sip holds
+     * (as a string grown by copying, on the thread that reads every connection) until its blank line: false once it
+     * is larger than the limit too, or anything was refused before.
+     */
+    boolean admitsUpgrade(int count) {
+        upgradeBytes += count;
+        if (!refused && upgradeBytes > maxPayloadBytes) {
+            refuse(upgradeBytes);
+        }
+        return !refused;
+    }
+
+    /**
+     * The payload the refused frame announced, or its message's payloads added up, or the upgrade request's bytes so
+     * far, as an unsigned number (a 64-bit
      * length may have its top bit set); 0 while nothing was refused.
      */
     long refusedBytes() {

@@ -216,6 +216,36 @@ class SlowMessagesIT {
         assertNextOptionsAnswered(transport);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"ws", "wss"})
+    @DisplayName("a peer streaming an upgrade request longer than max_message_bytes is closed at once, not after the read timeout")
+    void endlessUpgradeRequestIsClosedAtOnce(String transport) throws IOException {
+        try (Socket hostile = connect(transport)) {
+            OutputStream out = hostile.getOutputStream();
+            // No line ends: jain-sip takes a read that ends with one as the request's end.
+            out.write(("GET / HTTP/1.1\r\nX-Padding: ").getBytes(StandardCharsets.US_ASCII));
+            long firstByte = System.nanoTime();
+            long streamed = 0;
+            boolean closed = false;
+            byte[] chunk = "a".repeat(8 * 1024).getBytes(StandardCharsets.US_ASCII);
+            while (!closed && System.nanoTime() - firstByte < AT_ONCE.toNanos()) {
+                try {
+                    out.write(chunk);
+                    out.flush();
+                    streamed += chunk.length;
+                } catch (IOException reset) {
+                    closed = true;
+                }
+            }
+            long closedMillis = (System.nanoTime() - firstByte) / 1_000_000;
+            System.out.printf("a %s peer streaming an endless upgrade request: closed %d ms after its first byte, %d bytes sent%n",
+                    transport, closedMillis, streamed);
+            assertTrue(closed, "the server took " + streamed + " bytes of an upgrade request in " + closedMillis + " ms without closing");
+            assertOversizeReported(hostile);
+        }
+        assertNextOptionsAnswered(transport);
+    }
+
     private static void assertNextOptionsAnswered(String transport) throws IOException {
         try (Socket browser = connect(transport)) {
             upgrade(browser);

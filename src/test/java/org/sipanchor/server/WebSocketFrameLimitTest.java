@@ -94,6 +94,17 @@ class WebSocketFrameLimitTest {
         assertFalse(limit.admits(frame(0x81, 10)));
     }
 
+    @Test
+    @DisplayName("an upgrade request up to the limit is taken, whatever its pieces; one byte over is refused")
+    void upgradeRequestIsBounded() {
+        WebSocketFrameLimit limit = new WebSocketFrameLimit(1000);
+        assertTrue(limit.admitsUpgrade(600));
+        assertTrue(limit.admitsUpgrade(400));
+        assertFalse(limit.admitsUpgrade(1));
+        assertEquals(1001, limit.refusedBytes());
+        assertFalse(limit.admits(frame(0x81, 10)), "and its frames after it");
+    }
+
     /** A masked frame announcing {@code length} bytes, in the shortest length form, with its payload. */
     private static byte[] frame(int firstByte, int length) {
         return concat(header(firstByte, length), new byte[length]);
