@@ -10,8 +10,8 @@ package org.sipanchor.server;
  * <p>A few numbers of state per connection: where in the current header the next byte falls, the length read so
  * far, how much payload is still to be skipped, and the size of the message in progress. Control frames (close, ping,
  * pong), which may come between a message's fragments, count on their own. The upgrade request before the frames is
- * held to the same limit. Not thread-safe: one connection's bytes
- * come from its reader, in order.
+ * held to the same limit. Not thread-safe: one connection's bytes come from its reader, in order (as jain-sip's own
+ * decoder, no safer, assumes).
  */
 final class WebSocketFrameLimit {
 
