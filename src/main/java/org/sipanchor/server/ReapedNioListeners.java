@@ -92,7 +92,6 @@ final class ReapedNioListeners {
 
     private static final class Ws extends NioWebSocketMessageProcessor {
         private final SlowMessageReaper reaper;
-
         private final OversizedFrames frames;
 
         Ws(InetAddress address, SIPTransactionStack stack, int port, SlowMessageReaper reaper, OversizedFrames frames) {
@@ -123,7 +122,6 @@ final class ReapedNioListeners {
 
     private static final class Wss extends NioTlsWebSocketMessageProcessor {
         private final SlowMessageReaper reaper;
-
         private final OversizedFrames frames;
 
         Wss(InetAddress address, SIPTransactionStack stack, int port, SlowMessageReaper reaper, OversizedFrames frames) {
