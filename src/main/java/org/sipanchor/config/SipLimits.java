@@ -7,7 +7,8 @@ import java.time.Duration;
  * JAIN-SIP stack property (jain-sip-ri 1.3.0-32), so the stack itself enforces it before any servlet runs.
  *
  * @param maxMessageBytes   the largest SIP message taken, headers and body ({@code MAX_MESSAGE_SIZE}); a larger one
- *                          over TCP closes its connection, over UDP is dropped
+ *                          over TCP closes its connection, over UDP is dropped; a WebSocket frame announcing a
+ *                          larger payload closes its connection before the payload is read
  * @param tcpReadTimeout    how long a stream connection a peer opened (TCP, WS, WSS) may take to deliver one whole
  *                          message once its first byte came; a peer trickling a huge Content-Length is cut off. The
  *                          blocking TCP reader keeps it ({@code READ_TIMEOUT}); with a WebSocket listener, whose NIO

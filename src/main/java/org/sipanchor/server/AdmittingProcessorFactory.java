@@ -22,7 +22,7 @@ import org.sipanchor.config.SipLimits;
  * The SIP stack's listeners as it makes them (blocking, or NIO when a WebSocket listener needs it, per
  * {@link #NIO_PROPERTY}), with an {@link AdmittingQueue} in each UDP listener in place of its plain queue, and the NIO
  * stream listeners' accepted connections watched by a {@link SlowMessageReaper} (the NIO readers ignore
- * {@code READ_TIMEOUT}). Read by
+ * {@code READ_TIMEOUT}) and their WebSocket frames bounded by {@link OversizedFrames}. Read by
  * the stack from {@code gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY}; the limits are {@code sip.admission}'s, from
  * the same stack properties as {@link AdmissionValve}'s.
  */
@@ -41,8 +41,13 @@ public final class AdmittingProcessorFactory implements MessageProcessorFactory 
     /** Milliseconds from a message's first byte to its last, set from {@code sip.limits.tcp_read_timeout_secs}. */
     static final String READ_TIMEOUT_PROPERTY = "gov.nist.javax.sip.READ_TIMEOUT";
 
+    /** The stack property of {@code sip.limits.max_message_bytes}, which also bounds WebSocket frames. */
+    static final String MAX_MESSAGE_SIZE_PROPERTY = "gov.nist.javax.sip.MAX_MESSAGE_SIZE";
+
     /** The NIO listeners' bound on a message's reading time, made with the first of them (one stack, one factory). */
     private SlowMessageReaper reaper;
+    /** The WebSocket listeners' bound on a frame, made with the first of them. */
+    private OversizedFrames frames;
 
     private synchronized SlowMessageReaper reaper(Properties properties) {
         if (reaper == null) {
@@ -53,13 +58,21 @@ public final class AdmittingProcessorFactory implements MessageProcessorFactory 
         return reaper;
     }
 
+    private synchronized OversizedFrames frames(Properties properties) {
+        if (frames == null) {
+            frames = new OversizedFrames(Integer.parseInt(properties.getProperty(MAX_MESSAGE_SIZE_PROPERTY,
+                    Integer.toString(SipLimits.DEFAULTS.maxMessageBytes()))));
+        }
+        return frames;
+    }
+
     @Override
     public MessageProcessor createMessageProcessor(SIPTransactionStack stack, InetAddress address, int port,
             String transport) throws IOException {
         Properties properties = stack instanceof SipStackImpl configured ? configured.getConfigurationProperties() : new Properties();
         boolean nio = Boolean.parseBoolean(properties.getProperty(NIO_PROPERTY));
         MessageProcessor processor = nio
-                ? ReapedNioListeners.create(stack, address, port, transport, reaper(properties)).orElse(null) : null;
+                ? ReapedNioListeners.create(stack, address, port, transport, reaper(properties), frames(properties)).orElse(null) : null;
         if (processor == null) {
             MessageProcessorFactory made = nio ? new NioMessageProcessorFactory() : new OIOMessageProcessorFactory();
             processor = made.createMessageProcessor(stack, address, port, transport);

@@ -264,8 +264,8 @@ final class EmbeddedSipContainer {
      */
     static void limit(Properties properties, SipLimits limits) {
         // Every transport's parser counts the message against it: a stream connection that goes beyond is closed,
-        // a larger datagram dropped.
-        properties.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", Integer.toString(limits.maxMessageBytes()));
+        // a larger datagram dropped; the WebSocket listeners also close a connection whose frame announces more.
+        properties.setProperty(AdmittingProcessorFactory.MAX_MESSAGE_SIZE_PROPERTY, Integer.toString(limits.maxMessageBytes()));
         // Milliseconds from a message's first byte to its last (the blocking stream parser's own timer closes the
         // connection when it runs out; the NIO readers ignore it, and SlowMessageReaper keeps it for them), so
         // trickling a body byte by byte does not keep a connection.

@@ -19,7 +19,8 @@ import gov.nist.javax.sip.stack.SIPTransactionStack;
  * except that each connection a peer opens is handed to a {@link SlowMessageReaper} as it is accepted. The listener's
  * {@code createMessageChannel(processor, socket)} is where jain-sip-ri 1.3.0-32 makes an accepted connection's channel,
  * and the one place that sees each of them; connections the stack opens itself are not watched (their peer is one
- * it chose).
+ * it chose). The WebSocket listeners make that channel themselves, as jain-sip does, but of a
+ * {@link BoundedWebSocketChannels} class, whose frames are bounded by {@link OversizedFrames}.
  */
 final class ReapedNioListeners {
 
@@ -31,12 +32,12 @@ final class ReapedNioListeners {
      * factory swaps ws and wss when {@code USE_TLS_GATEWAY} is set; sipanchor never sets it.
      */
     static Optional<MessageProcessor> create(SIPTransactionStack stack, InetAddress address, int port, String transport,
-            SlowMessageReaper reaper) {
+            SlowMessageReaper reaper, OversizedFrames frames) {
         MessageProcessor listener = switch (transport.toUpperCase(Locale.ROOT)) {
             case "TCP" -> new Tcp(address, stack, port, reaper);
             case "TLS" -> new Tls(address, stack, port, reaper);
-            case "WS" -> new Ws(address, stack, port, reaper);
-            case "WSS" -> new Wss(address, stack, port, reaper);
+            case "WS" -> new Ws(address, stack, port, reaper, frames);
+            case "WSS" -> new Wss(address, stack, port, reaper, frames);
             default -> null;
         };
         if (listener != null) {
@@ -91,16 +92,23 @@ final class ReapedNioListeners {
 
     private static final class Ws extends NioWebSocketMessageProcessor {
         private final SlowMessageReaper reaper;
+        private final OversizedFrames frames;
 
-        Ws(InetAddress address, SIPTransactionStack stack, int port, SlowMessageReaper reaper) {
+        Ws(InetAddress address, SIPTransactionStack stack, int port, SlowMessageReaper reaper, OversizedFrames frames) {
             super(address, stack, port);
             this.reaper = reaper;
+            this.frames = frames;
             transport = "WS"; // as jain-sip's factory sets it
         }
 
+        /** As jain-sip's own, with a {@link BoundedWebSocketChannels.Ws} for a connection it does not know yet. */
         @Override
         public NioTcpMessageChannel createMessageChannel(NioTcpMessageProcessor processor, SocketChannel socket) throws IOException {
-            NioTcpMessageChannel channel = super.createMessageChannel(processor, socket);
+            NioTcpMessageChannel channel = nioHandler.getMessageChannel(socket);
+            if (channel == null) {
+                channel = new BoundedWebSocketChannels.Ws(sipStack, processor, socket, frames);
+                nioHandler.putMessageChannel(socket, channel);
+            }
             reaper.watch(channel);
             return channel;
         }
@@ -114,16 +122,23 @@ final class ReapedNioListeners {
 
     private static final class Wss extends NioTlsWebSocketMessageProcessor {
         private final SlowMessageReaper reaper;
+        private final OversizedFrames frames;
 
-        Wss(InetAddress address, SIPTransactionStack stack, int port, SlowMessageReaper reaper) {
+        Wss(InetAddress address, SIPTransactionStack stack, int port, SlowMessageReaper reaper, OversizedFrames frames) {
             super(address, stack, port);
             this.reaper = reaper;
+            this.frames = frames;
             transport = "WSS"; // as jain-sip's factory sets it
         }
 
+        /** As jain-sip's own, with a {@link BoundedWebSocketChannels.Wss} for a connection it does not know yet. */
         @Override
         public NioTcpMessageChannel createMessageChannel(NioTcpMessageProcessor processor, SocketChannel socket) throws IOException {
-            NioTcpMessageChannel channel = super.createMessageChannel(processor, socket);
+            NioTcpMessageChannel channel = nioHandler.getMessageChannel(socket);
+            if (channel == null) {
+                channel = new BoundedWebSocketChannels.Wss(sipStack, processor, socket, frames);
+                nioHandler.putMessageChannel(socket, channel);
+            }
             reaper.watch(channel);
             return channel;
         }

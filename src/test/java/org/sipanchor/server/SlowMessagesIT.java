@@ -1,5 +1,6 @@
 package org.sipanchor.server;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.sipanchor.config.SipLimits;
 import org.sipanchor.testing.AnchoringServer;
 import org.sipanchor.testing.LoopbackPorts;
 import org.sipanchor.testing.Sipp;
@@ -31,7 +33,8 @@ import org.sipanchor.testing.TestKeystore;
  * read timeout: {@code sip.limits.tcp_read_timeout_secs} must still close a connection whose message is not complete
  * that long after its first byte, whether the peer trickles a SIP header line or body over TCP or a WebSocket frame
  * (over ws or wss), while a connection that completes its messages in time, or idles between them, keeps working,
- * and the next call goes through. The bundled proxy, with a real RTPEngine.
+ * and the next call goes through. And a WebSocket frame announcing more than {@code sip.limits.max_message_bytes} (the
+ * default here) closes its connection at once, before its payload is buffered. The bundled proxy, with a real RTPEngine.
  */
 @DisplayName("Slow messages on the NIO listeners (a ws listener configured)")
 class SlowMessagesIT {
@@ -43,6 +46,10 @@ class SlowMessagesIT {
 
     /** The peers closed so far: the report (one per ten seconds) names the last one closed before it. */
     private static final Set<String> trickling = ConcurrentHashMap.newKeySet();
+    /** The peers closed for an oversized frame so far, for the same reason. */
+    private static final Set<String> oversized = ConcurrentHashMap.newKeySet();
+    /** Well short of the read timeout, and of the reaper's first look after it. */
+    private static final Duration AT_ONCE = Duration.ofMillis(1500);
     private static final int wsPort = LoopbackPorts.free();
     private static final int wssPort = LoopbackPorts.free();
     private static final TestKeystore keys = TestKeystore.create("slow-messages-keystore");
@@ -150,6 +157,139 @@ class SlowMessagesIT {
                     "the WebSocket connection idle between messages was closed with the trickling one");
             assertReported(trickler);
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"ws", "wss"})
+    @DisplayName("a WebSocket peer announcing a frame one byte over max_message_bytes is closed at once, not after the read timeout (ws: with close code 1009); the next OPTIONS over WebSocket gets its 200")
+    void frameOverTheLimitIsClosedAtOnce(String transport) throws IOException {
+        try (Socket hostile = connect(transport)) {
+            upgrade(hostile);
+            OutputStream out = hostile.getOutputStream();
+            // The header alone (64-bit length, masked), and a few bytes of payload: far short of the read timeout's
+            // concern, so only the frame's announced length can close it this soon.
+            ByteArrayOutputStream start = new ByteArrayOutputStream();
+            start.writeBytes(frameHeader(SipLimits.DEFAULTS.maxMessageBytes() + 1L));
+            start.writeBytes(new byte[100]);
+            out.write(start.toByteArray()); // in one write: read whole, so the close frame is not lost to a reset
+            out.flush();
+            long headerSent = System.nanoTime();
+            byte[] received = readUntilClosed(hostile, AT_ONCE);
+            long closedMillis = (System.nanoTime() - headerSent) / 1_000_000;
+            System.out.printf("a %s peer announcing max_message_bytes + 1: closed %d ms after the header%n", transport, closedMillis);
+            assertTrue(closedMillis < AT_ONCE.toMillis(), "the connection was still open " + closedMillis + " ms after the header");
+            if ("ws".equals(transport)) {
+                assertArrayEquals(new byte[] {(byte) 0x88, 2, 0x03, (byte) 0xf1}, received, "a close frame with status 1009");
+            }
+            assertOversizeReported(hostile);
+        }
+        assertNextOptionsAnswered(transport);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"ws", "wss"})
+    @DisplayName("a WebSocket peer announcing a 2^40-byte frame and streaming its payload as fast as it can is closed at once; the next OPTIONS over WebSocket gets its 200")
+    void terabyteFrameIsClosedAtOnce(String transport) throws IOException {
+        try (Socket hostile = connect(transport)) {
+            upgrade(hostile);
+            OutputStream out = hostile.getOutputStream();
+            out.write(frameHeader(1L << 40));
+            long headerSent = System.nanoTime();
+            long streamed = 0;
+            boolean closed = false;
+            byte[] chunk = new byte[16 * 1024];
+            while (!closed && System.nanoTime() - headerSent < AT_ONCE.toNanos()) {
+                try {
+                    out.write(chunk);
+                    out.flush();
+                    streamed += chunk.length;
+                } catch (IOException reset) {
+                    closed = true;
+                }
+            }
+            long closedMillis = (System.nanoTime() - headerSent) / 1_000_000;
+            System.out.printf("a %s peer announcing 2^40 bytes: closed %d ms after the header, %d bytes of payload sent%n",
+                    transport, closedMillis, streamed);
+            assertTrue(closed, "the server took " + streamed + " bytes of a 2^40-byte frame in " + closedMillis + " ms without closing");
+            assertOversizeReported(hostile);
+        }
+        assertNextOptionsAnswered(transport);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"ws", "wss"})
+    @DisplayName("a peer streaming an upgrade request longer than max_message_bytes is closed at once, not after the read timeout")
+    void endlessUpgradeRequestIsClosedAtOnce(String transport) throws IOException {
+        try (Socket hostile = connect(transport)) {
+            OutputStream out = hostile.getOutputStream();
+            // No line ends: jain-sip takes a read that ends with one as the request's end.
+            out.write(("GET / HTTP/1.1\r\nX-Padding: ").getBytes(StandardCharsets.US_ASCII));
+            long firstByte = System.nanoTime();
+            long streamed = 0;
+            boolean closed = false;
+            byte[] chunk = "a".repeat(8 * 1024).getBytes(StandardCharsets.US_ASCII);
+            while (!closed && System.nanoTime() - firstByte < AT_ONCE.toNanos()) {
+                try {
+                    out.write(chunk);
+                    out.flush();
+                    streamed += chunk.length;
+                } catch (IOException reset) {
+                    closed = true;
+                }
+            }
+            long closedMillis = (System.nanoTime() - firstByte) / 1_000_000;
+            System.out.printf("a %s peer streaming an endless upgrade request: closed %d ms after its first byte, %d bytes sent%n",
+                    transport, closedMillis, streamed);
+            assertTrue(closed, "the server took " + streamed + " bytes of an upgrade request in " + closedMillis + " ms without closing");
+            assertOversizeReported(hostile);
+        }
+        assertNextOptionsAnswered(transport);
+    }
+
+    private static void assertNextOptionsAnswered(String transport) throws IOException {
+        try (Socket browser = connect(transport)) {
+            upgrade(browser);
+            String answer = options(browser);
+            assertTrue(answer.startsWith("SIP/2.0 200"), "the next OPTIONS over " + transport + " got: " + answer);
+        }
+    }
+
+    /** The header of a masked text frame announcing {@code length} bytes in the 64-bit form, masking key included. */
+    private static byte[] frameHeader(long length) {
+        ByteArrayOutputStream header = new ByteArrayOutputStream();
+        header.write(0x81);
+        header.write(0x80 | 127);
+        for (int shift = 56; shift >= 0; shift -= 8) {
+            header.write((int) (length >>> shift) & 0xff);
+        }
+        header.writeBytes(new byte[] {9, 8, 7, 6});
+        return header.toByteArray();
+    }
+
+    /** What the server sends until it closes the connection or {@code bound} passes. */
+    private static byte[] readUntilClosed(Socket peer, Duration bound) throws IOException {
+        long deadline = System.nanoTime() + bound.toNanos();
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        while (System.nanoTime() < deadline) {
+            try {
+                int b = peer.getInputStream().read();
+                if (b < 0) {
+                    break;
+                }
+                received.write(b);
+            } catch (SocketTimeoutException stillOpen) {
+                // keep waiting
+            } catch (IOException reset) {
+                break;
+            }
+        }
+        return received.toByteArray();
+    }
+
+    private static void assertOversizeReported(Socket hostile) {
+        oversized.add("from 127.0.0.1:" + hostile.getLocalPort());
+        proxy.server().awaitLogged(line -> line.contains("max_message_bytes") && oversized.stream().anyMatch(line::contains),
+                Duration.ofSeconds(5));
     }
 
     private static void assertReported(Socket trickler) {
