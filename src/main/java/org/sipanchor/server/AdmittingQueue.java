@@ -16,7 +16,7 @@ import gov.nist.javax.sip.stack.DatagramQueuedMessageDispatch;
 import gov.nist.javax.sip.stack.QueuedMessageDispatchBase;
 
 /**
- * The queue between a UDP listener's reader thread and the SIP threads, refusing new calls at its door while its
+ * The queue between a UDP listener's reader threads ({@link ListenerReaders}) and the SIP threads, refusing new calls at its door while its
  * oldest datagram has waited past {@code sip.admission.max_queue_delay_ms} for a while ({@link SustainedDelay}), and
  * refusing them to the sources that cause it, not to everyone: whatever one peer sends must not degrade anyone
  * else's calls.
@@ -24,7 +24,7 @@ import gov.nist.javax.sip.stack.QueuedMessageDispatchBase;
  * <p>It counts the datagrams each source address has queued ({@link SourceShares}). While overloaded:
  * <ul>
  * <li>a new INVITE from a source holding less than its fair share of the queue is queued as usual; from any other
- * source it gets a {@link StatelessRefusal} 503 from the reader thread, never parsed, never queued (a lone source
+ * source it gets a {@link StatelessRefusal} 503 from the reader thread that read it, never parsed, never queued (a lone source
  * that overloads the server holds the whole queue, so it is refused as before);</li>
  * <li>any other datagram from a source holding more than its share is dropped unparsed (a flood of OPTIONS or garbage
  * cannot push everyone's messages back); a source holding no more than that (a lone one included) keeps its calls
@@ -40,7 +40,7 @@ import gov.nist.javax.sip.stack.QueuedMessageDispatchBase;
  * Drops are counted and logged once per ten seconds, naming a source ({@link DropReport}).
  *
  * <p>This is the cheap half of admission control: refusing through the stack (parse, reply, the ACK parsed too)
- * took SIP threads from the admitted calls for every INVITE of a flood. It runs on the listener's one reader thread
+ * took SIP threads from the admitted calls for every INVITE of a flood. It runs on the listener's reader threads
  * for every datagram, so it takes no lock of its own and allocates nothing unless it answers, or meets a source
  * with nothing queued. {@link AdmissionValve} still checks each new INVITE when a SIP thread takes it, with the same
  * share rule, for those that came by TCP or were queued before the wait grew.
@@ -130,6 +130,7 @@ final class AdmittingQueue extends LinkedBlockingQueue<DatagramQueuedMessageDisp
         return branch != null && inProgress.test(branch);
     }
 
+    /** Queues {@code dispatch} unless its source is at the cap (read, not locked: readers at once may pass it by one each). */
     private boolean queued(DatagramQueuedMessageDispatch dispatch, InetAddress source, int held) {
         if (held >= MAX_QUEUED_PER_SOURCE) {
             drops.overCap(source, held, size());

@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <li>{@link #holdsMoreThanShare}: any other datagram from it is dropped while overloaded.</li>
  * </ul>
  *
- * <p>Counts are kept by the listener's one reader thread ({@link #added}) and the SIP threads ({@link #taken});
+ * <p>Counts are kept by the listener's reader threads ({@link #added}) and the SIP threads ({@link #taken});
  * a source whose count reaches zero is forgotten, so the map holds only sources with something queued. Counts up to
  * 127 are cached {@code Integer}s: a datagram allocates nothing here but, when its source had nothing queued, the
  * map's entry.

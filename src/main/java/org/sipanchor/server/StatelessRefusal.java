@@ -150,7 +150,7 @@ final class StatelessRefusal {
     /**
      * Whether {@code datagram} is a request whose To tag is one of our 503s' (the ACK of that 503 included): no call
      * exists for it, here or anywhere. Reads the header up to its To line only, and allocates nothing: it runs on
-     * the listener's reader thread for every datagram.
+     * the listener's reader threads for every datagram.
      */
     static boolean inRefusedDialog(byte[] datagram, int offset, int length) {
         if (startsWith(datagram, offset, length, RESPONSE)) {
