@@ -32,7 +32,8 @@ import gov.nist.javax.sip.stack.QueuedMessageDispatchBase;
  * </ul>
  * An INVITE whose transaction the stack already has (a caller's retransmission while its INVITE is being served) is
  * not a new call: refusing it would make the caller give up a call the callee may answer, leaving that call's media
- * anchored with nobody to end it. It is queued or dropped like any message of a call in progress.
+ * anchored with nobody to end it. While overloaded it is dropped instead: queued, it would cost a SIP thread a parse
+ * only for the transaction to absorb it, and the caller sends it again until it hears from that transaction.
  * Whatever the load, a request in the "dialog" of one of our 503s (its To tag is ours: SIPp, for one, answers a 503
  * with a BYE) gets a stateless {@code 481} from here ({@link StatelessRefusal#noDialog}), and the ACK of that 503 is
  * dropped: no call exists for either, and the container would parse each, fail to match it and log a stack trace.
@@ -106,7 +107,11 @@ final class AdmittingQueue extends LinkedBlockingQueue<DatagramQueuedMessageDisp
         long waited = oldestWaitMillis();
         if (delay.exceeded(waited)) {
             int queued = size();
-            boolean invite = StatelessRefusal.isInvite(data, offset, length) && !retransmitted(data, offset, length);
+            boolean invite = StatelessRefusal.isInvite(data, offset, length);
+            if (invite && retransmitted(data, offset, length)) {
+                drops.retransmission(source, held, queued);
+                return true; // its transaction goes on, and answers a later copy if the caller still needs one
+            }
             if (invite && shares.holdsLessThanShare(held, queued)) {
                 return queued(dispatch, source, held); // a new call from a source that is not the cause
             }

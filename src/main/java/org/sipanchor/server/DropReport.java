@@ -19,6 +19,7 @@ final class DropReport {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong aboveShareSinceLog = new AtomicLong();
     private final AtomicLong overCapSinceLog = new AtomicLong();
+    private final AtomicLong retransmissionsSinceLog = new AtomicLong();
     private final ReportInterval interval = new ReportInterval();
 
     /** @param perSourceCap how many datagrams one source may have queued, for the log */
@@ -38,7 +39,16 @@ final class DropReport {
         counted(source, held, queued);
     }
 
-    /** How many datagrams were dropped, for either reason. */
+    /**
+     * Counts a retransmitted INVITE from {@code source} dropped while overloaded: its transaction is being served, and
+     * its caller sends it again until it hears from that transaction.
+     */
+    void retransmission(InetAddress source, int held, int queued) {
+        retransmissionsSinceLog.incrementAndGet();
+        counted(source, held, queued);
+    }
+
+    /** How many datagrams were dropped, for any reason. */
     long count() {
         return dropped.get();
     }
@@ -48,9 +58,11 @@ final class DropReport {
         if (interval.due()) {
             long aboveShare = aboveShareSinceLog.getAndSet(0);
             long overCap = overCapSinceLog.getAndSet(0);
+            long retransmissions = retransmissionsSinceLog.getAndSet(0);
             LOG.warning(() -> "datagrams dropped unparsed since the last report: " + aboveShare
                     + " from sources holding more than their share of the SIP queue while overloaded, " + overCap
-                    + " from sources holding " + perSourceCap + " (the most one source may have queued); e.g. from "
+                    + " from sources holding " + perSourceCap + " (the most one source may have queued), "
+                    + retransmissions + " retransmitted INVITEs of calls being set up while overloaded; e.g. from "
                     + source.getHostAddress() + ", holding " + held + " of " + queued + " queued datagrams");
         }
     }

@@ -70,7 +70,7 @@ class AdmittingQueueTest {
     }
 
     @Test
-    @DisplayName("overloaded: an INVITE whose transaction the stack has already (the caller's retransmission) is queued, never refused")
+    @DisplayName("overloaded: an INVITE whose transaction the stack has already (the caller's retransmission) is dropped, never refused")
     void queuesRetransmissions() throws Exception {
         try (Peers peers = new Peers()) {
             DatagramSocket caller = peers.caller;
@@ -86,8 +86,9 @@ class AdmittingQueueTest {
             now.addAndGet(SustainedDelay.PERSIST_MILLIS);
 
             queue.offer(dispatch(INVITE, caller, System.currentTimeMillis()));
-            assertEquals(floor + 2, queue.size(), "the retransmission is queued for its transaction");
+            assertEquals(floor + 1, queue.size(), "the retransmission is not queued: its transaction goes on");
             assertThrows(SocketTimeoutException.class, () -> received(caller), "and not answered 503");
+            assertEquals(1, queue.dropped());
             queue.offer(dispatch(INVITE.replace("z9hG4bK-q", "z9hG4bK-other"), caller, System.currentTimeMillis()));
             assertTrue(received(caller).startsWith("SIP/2.0 503 Overloaded\r\n"), "a new INVITE is still refused");
             assertEquals(1, queue.refused());
