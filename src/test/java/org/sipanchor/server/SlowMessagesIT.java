@@ -194,23 +194,11 @@ class SlowMessagesIT {
             upgrade(hostile);
             OutputStream out = hostile.getOutputStream();
             out.write(frameHeader(1L << 40));
-            long headerSent = System.nanoTime();
-            long streamed = 0;
-            boolean closed = false;
-            byte[] chunk = new byte[16 * 1024];
-            while (!closed && System.nanoTime() - headerSent < AT_ONCE.toNanos()) {
-                try {
-                    out.write(chunk);
-                    out.flush();
-                    streamed += chunk.length;
-                } catch (IOException reset) {
-                    closed = true;
-                }
-            }
-            long closedMillis = (System.nanoTime() - headerSent) / 1_000_000;
+            Streamed payload = streamUntilClosed(out, new byte[16 * 1024]);
             System.out.printf("a %s peer announcing 2^40 bytes: closed %d ms after the header, %d bytes of payload sent%n",
-                    transport, closedMillis, streamed);
-            assertTrue(closed, "the server took " + streamed + " bytes of a 2^40-byte frame in " + closedMillis + " ms without closing");
+                    transport, payload.millis(), payload.bytes());
+            assertTrue(payload.closed(), "the server took " + payload.bytes() + " bytes of a 2^40-byte frame in "
+                    + payload.millis() + " ms without closing");
             assertOversizeReported(hostile);
         }
         assertNextOptionsAnswered(transport);
@@ -224,26 +212,34 @@ class SlowMessagesIT {
             OutputStream out = hostile.getOutputStream();
             // No line ends: jain-sip takes a read that ends with one as the request's end.
             out.write(("GET / HTTP/1.1\r\nX-Padding: ").getBytes(StandardCharsets.US_ASCII));
-            long firstByte = System.nanoTime();
-            long streamed = 0;
-            boolean closed = false;
-            byte[] chunk = "a".repeat(8 * 1024).getBytes(StandardCharsets.US_ASCII);
-            while (!closed && System.nanoTime() - firstByte < AT_ONCE.toNanos()) {
-                try {
-                    out.write(chunk);
-                    out.flush();
-                    streamed += chunk.length;
-                } catch (IOException reset) {
-                    closed = true;
-                }
-            }
-            long closedMillis = (System.nanoTime() - firstByte) / 1_000_000;
+            Streamed request = streamUntilClosed(out, "a".repeat(8 * 1024).getBytes(StandardCharsets.US_ASCII));
             System.out.printf("a %s peer streaming an endless upgrade request: closed %d ms after its first byte, %d bytes sent%n",
-                    transport, closedMillis, streamed);
-            assertTrue(closed, "the server took " + streamed + " bytes of an upgrade request in " + closedMillis + " ms without closing");
+                    transport, request.millis(), request.bytes());
+            assertTrue(request.closed(), "the server took " + request.bytes() + " bytes of an upgrade request in "
+                    + request.millis() + " ms without closing");
             assertOversizeReported(hostile);
         }
         assertNextOptionsAnswered(transport);
+    }
+
+    /** How a stream of bytes as fast as the peer can write them ended: closed by the server or not, after how long. */
+    private record Streamed(boolean closed, long bytes, long millis) {
+    }
+
+    /** Writes {@code chunk} again and again until the server closes the connection, or {@link #AT_ONCE} has passed. */
+    private static Streamed streamUntilClosed(OutputStream out, byte[] chunk) {
+        long start = System.nanoTime();
+        long streamed = 0;
+        while (System.nanoTime() - start < AT_ONCE.toNanos()) {
+            try {
+                out.write(chunk);
+                out.flush();
+                streamed += chunk.length;
+            } catch (IOException reset) {
+                return new Streamed(true, streamed, (System.nanoTime() - start) / 1_000_000);
+            }
+        }
+        return new Streamed(false, streamed, (System.nanoTime() - start) / 1_000_000);
     }
 
     private static void assertNextOptionsAnswered(String transport) throws IOException {
