@@ -1,7 +1,5 @@
 package org.sipanchor.server;
 
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Map;
@@ -11,12 +9,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
 import gov.nist.javax.sip.stack.NioTcpMessageChannel;
-
-import org.sipanchor.net.ReportInterval;
 
 /**
  * Closes a connection of jain-sip's NIO listeners (TCP, TLS, WS and WSS once a WebSocket listener is configured)
@@ -27,8 +22,8 @@ import org.sipanchor.net.ReportInterval;
  *
  * <p>Every second it looks at each accepted connection ({@link UnfinishedInput}): one that holds nothing of a message,
  * between messages or idle, is left alone (the idle timeout is the stack's); one that completes messages starts a new
- * wait with each. So a connection is closed between the timeout and a second after it. One warning per ten seconds
- * ({@link ReportInterval}) counts the connections closed and names the peer of the last one.
+ * wait with each. So a connection is closed between the timeout and a second after it, and counted in
+ * {@link ClosedConnections}' warning.
  */
 final class SlowMessageReaper {
 
@@ -38,14 +33,15 @@ final class SlowMessageReaper {
     private final long timeoutNanos;
     /** By socket: jain-sip's channel has an equals of its own and no matching hashCode; a JDK socket is itself. */
     private final Map<SocketChannel, Watch> watched = new ConcurrentHashMap<>();
-    private final AtomicLong closedSinceReport = new AtomicLong();
     private final AtomicInteger listeners = new AtomicInteger();
-    private final ReportInterval reports = new ReportInterval();
+    private final ClosedConnections report;
     private final ScheduledExecutorService sweeper;
 
     /** A reaper for messages that take longer than {@code timeout}, sweeping on its own daemon thread. */
     SlowMessageReaper(Duration timeout) {
         this.timeoutNanos = timeout.toNanos();
+        this.report = new ClosedConnections(LOG, "with a message not complete " + timeout.toSeconds()
+                + " s after its first byte (sip.limits.tcp_read_timeout_secs)");
         this.sweeper = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "sipanchor-slow-message-reaper");
             thread.setDaemon(true);
@@ -111,26 +107,8 @@ final class SlowMessageReaper {
     }
 
     private void close(NioTcpMessageChannel channel, SocketChannel socket) {
-        String peer = peerOf(socket);
+        report.closed(socket, channel.getTransport(), ""); // the peer read before the close
         channel.close();
-        long closed = closedSinceReport.incrementAndGet();
-        if (reports.due()) {
-            closedSinceReport.addAndGet(-closed);
-            String transport = channel.getTransport();
-            LOG.warning(() -> "connections closed since the last report with a message not complete "
-                    + Duration.ofNanos(timeoutNanos).toSeconds() + " s after its first byte (sip.limits.tcp_read_timeout_secs): "
-                    + closed + "; the last over " + transport + " from " + peer);
-        }
-    }
-
-    private static String peerOf(SocketChannel socket) {
-        try {
-            SocketAddress remote = socket.getRemoteAddress();
-            return remote instanceof InetSocketAddress address
-                    ? address.getAddress().getHostAddress() + ":" + address.getPort() : String.valueOf(remote);
-        } catch (java.io.IOException | RuntimeException e) {
-            return "an unknown peer";
-        }
     }
 
     /**

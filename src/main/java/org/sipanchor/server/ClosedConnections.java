@@ -1,0 +1,52 @@
+package org.sipanchor.server;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
+
+import org.sipanchor.net.ReportInterval;
+
+/**
+ * The log of the stream connections a listener closed for one reason: one warning per ten seconds
+ * ({@link ReportInterval}) with the count since the last one and the peer of the last, never a line per connection
+ * (a peer reconnecting in a loop must not flood the log too).
+ */
+final class ClosedConnections {
+
+    private final Logger log;
+    private final String reason;
+    private final AtomicLong closedSinceReport = new AtomicLong();
+    private final ReportInterval reports = new ReportInterval();
+
+    /**
+     * @param log    the logger of the class that closes them
+     * @param reason why they are closed, as the warning says it after "connections closed since the last report"
+     */
+    ClosedConnections(Logger log, String reason) {
+        this.log = log;
+        this.reason = reason;
+    }
+
+    /** Counts one connection closed; {@code detail} ends the warning's sentence about the last one (or is empty). */
+    void closed(SocketChannel socket, String transport, String detail) {
+        long closed = closedSinceReport.incrementAndGet();
+        if (reports.due()) {
+            closedSinceReport.addAndGet(-closed);
+            String peer = peerOf(socket);
+            log.warning(() -> "connections closed since the last report " + reason + ": " + closed + "; the last over "
+                    + transport + " from " + peer + detail);
+        }
+    }
+
+    private static String peerOf(SocketChannel socket) {
+        try {
+            SocketAddress remote = socket == null ? null : socket.getRemoteAddress();
+            return remote instanceof InetSocketAddress address
+                    ? address.getAddress().getHostAddress() + ":" + address.getPort() : String.valueOf(remote);
+        } catch (java.io.IOException | RuntimeException e) {
+            return "an unknown peer";
+        }
+    }
+}
