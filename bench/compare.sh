@@ -15,10 +15,11 @@
 # 2,000 at 400 cps; sipanchor's proxy, a 100 Trying (sent by jain-sip's timer) in about 1 in 3,000 at 200 cps.
 #
 #   bench/compare.sh [--quick] [--seconds=15] [--rates=200,400,...] [--targets=kamailio,proxy,b2bua]
-#                    [--flood|--no-flood] [--profile] [--keep]
+#                    [--flood|--no-flood] [--flood-base=N] [--profile] [--keep]
 #
 # --seconds   length of each rate step (default 15; --quick: 5, and a coarser rate list)
 # --flood     after a target's sweep, offer twice its zero-failure rate for --seconds (on by default)
+# --flood-base=N  flood at twice N instead, whatever the sweep found (to compare builds at the same offered rate)
 # --profile   record a JFR profile of each sipanchor target (bench/PROFILE.md says how to read it); kept in the work dir
 # --keep      leave the work folder (configs, SIPp statistics, logs) in place
 # Per step it prints: calls, good, failed, SIPp retransmissions, p50/p99 set-up (INVITE to 200), rtpengine sessions
@@ -32,6 +33,7 @@ seconds=15
 rates=""
 targets="kamailio,proxy,b2bua"
 flood=true
+flood_base=0
 profile=false
 keep=false
 quick=false
@@ -43,6 +45,7 @@ for arg in "$@"; do
     --targets=*) targets=${arg#--targets=} ;;
     --flood) flood=true ;;
     --no-flood) flood=false ;;
+    --flood-base=*) flood_base=${arg#--flood-base=} ;;
     --profile) profile=true ;;
     --keep) keep=true ;;
     *) echo "unknown option $arg" >&2; exit 2 ;;
@@ -297,12 +300,14 @@ for target in ${targets//,/ }; do
     best[$target]=$rate; best_sipp[$target]=$sippc; best_target[$target]=$targetc
   done
   best_left[$target]=$(sessions)
-  if [ "$flood" = true ] && [ "${best[$target]}" -gt 0 ]; then
+  base=${best[$target]}
+  [ "$flood_base" -eq 0 ] || base=$flood_base
+  if [ "$flood" = true ] && [ "$base" -gt 0 ]; then
     sleep 2
-    offered=$(( best[$target] * 2 ))
+    offered=$(( base * 2 ))
     read -r calls good failed retrans p50 p99 rejected rej99 left sippc targetc rtpec drops \
       < <(run_step "$target" "$offered" uac-flood.xml flood)
-    flood_line[$target]=$(awk -v g="$good" -v s="$seconds" -v b="${best[$target]}" -v o="$offered" -v r="$rejected" \
+    flood_line[$target]=$(awk -v g="$good" -v s="$seconds" -v b="$base" -v o="$offered" -v r="$rejected" \
       -v f="$failed" -v p50="$p50" -v p99="$p99" -v r99="$rej99" -v left="$left" -v rt="$retrans" -v d="$drops" 'BEGIN {
         printf "offered %d cps: goodput %.0f cps = %.0f%% of %d; 503 %d (p99 %s ms); failed %d; set-up p50 %s p99 %s ms; retrans %d; UDP drops %d; sessions left %s",
           o, g / s, 100 * g / s / b, b, r, r99, f, p50, p99, rt, d, left }')

@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.util.Collection;
 import java.util.Queue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
@@ -20,6 +18,11 @@ import gov.nist.javax.sip.stack.QueuedMessageDispatchBase;
  * oldest datagram has waited past {@code sip.admission.max_queue_delay_ms} for a while ({@link SustainedDelay}), and
  * refusing them to the sources that cause it, not to everyone: whatever one peer sends must not degrade anyone
  * else's calls.
+ *
+ * <p>Its two lanes ({@link TwoLaneQueue}) put the calls in progress first: a response, or a request with a To tag (an ACK,
+ * a BYE, a re-INVITE), goes ahead of every new INVITE and out-of-dialog request, so that past capacity the new calls
+ * wait, and are refused, while the calls already admitted complete. Its wait is that of the older of the two lanes'
+ * heads.
  *
  * <p>It counts the datagrams each source address has queued ({@link SourceShares}). While overloaded:
  * <ul>
@@ -46,7 +49,7 @@ import gov.nist.javax.sip.stack.QueuedMessageDispatchBase;
  * with nothing queued. {@link AdmissionValve} still checks each new INVITE when a SIP thread takes it, with the same
  * share rule, for those that came by TCP or were queued before the wait grew.
  */
-final class AdmittingQueue extends LinkedBlockingQueue<DatagramQueuedMessageDispatch> {
+final class AdmittingQueue extends TwoLaneQueue<DatagramQueuedMessageDispatch> {
 
     /**
      * The most datagrams one source may have waiting, overloaded or not. Not a setting: an operator cannot know it
@@ -58,17 +61,16 @@ final class AdmittingQueue extends LinkedBlockingQueue<DatagramQueuedMessageDisp
      */
     static final int MAX_QUEUED_PER_SOURCE = 1024;
 
-    private static final long serialVersionUID = 1L;
     private static final Logger LOG = Logger.getLogger(AdmittingQueue.class.getName());
 
-    private final transient DatagramSocket socket;
-    private final transient SustainedDelay delay;
+    private final DatagramSocket socket;
+    private final SustainedDelay delay;
     private final int retryAfterSecs;
-    private final transient RefusalReport report = new RefusalReport("before parsing");
-    private final transient SourceShares shares = new SourceShares();
-    private final transient DropReport drops = new DropReport(MAX_QUEUED_PER_SOURCE);
-    private final transient LongAdder answeredNoDialog = new LongAdder();
-    private final transient Predicate<String> inProgress;
+    private final RefusalReport report = new RefusalReport("before parsing");
+    private final SourceShares shares = new SourceShares();
+    private final DropReport drops = new DropReport(MAX_QUEUED_PER_SOURCE);
+    private final LongAdder answeredNoDialog = new LongAdder();
+    private final Predicate<String> inProgress;
 
     /**
      * @param socket the listener's own socket, which the refusals leave by
@@ -91,7 +93,8 @@ final class AdmittingQueue extends LinkedBlockingQueue<DatagramQueuedMessageDisp
         byte[] data = packet.getData();
         int offset = packet.getOffset();
         int length = packet.getLength();
-        if (StatelessRefusal.inRefusedDialog(data, offset, length)) {
+        int toTag = StatelessRefusal.toTag(data, offset, length);
+        if (toTag >= 0 && StatelessRefusal.isRefusalTag(data, toTag, offset + length)) {
             if (StatelessRefusal.isAck(data, offset, length)) {
                 return true; // the ACK of our own 503: nothing to do
             }
@@ -102,6 +105,8 @@ final class AdmittingQueue extends LinkedBlockingQueue<DatagramQueuedMessageDisp
                 return true;
             }
         }
+        // A response or a request inside a dialog (ACK, BYE, re-INVITE...) belongs to a call in progress: first lane.
+        boolean callInProgress = toTag >= 0 || StatelessRefusal.isResponse(data, offset, length);
         InetAddress source = packet.getAddress();
         int held = shares.held(source);
         long waited = oldestWaitMillis();
@@ -113,7 +118,7 @@ final class AdmittingQueue extends LinkedBlockingQueue<DatagramQueuedMessageDisp
                 return true; // its transaction goes on, and answers a later copy if the caller still needs one
             }
             if (invite && shares.holdsLessThanShare(held, queued)) {
-                return queued(dispatch, source, held); // a new call from a source that is not the cause
+                return queued(dispatch, source, held, false); // a new call from a source that is not the cause
             }
             StatelessRefusal.Reply refusal = invite ? StatelessRefusal.overloaded(data, offset, length, retryAfterSecs) : null;
             if (refusal != null) {
@@ -126,7 +131,7 @@ final class AdmittingQueue extends LinkedBlockingQueue<DatagramQueuedMessageDisp
                 return true;
             }
         }
-        return queued(dispatch, source, held);
+        return queued(dispatch, source, held, callInProgress);
     }
 
     /** Whether the stack has this request's transaction already: read only for INVITEs while overloaded. */
@@ -135,14 +140,17 @@ final class AdmittingQueue extends LinkedBlockingQueue<DatagramQueuedMessageDisp
         return branch != null && inProgress.test(branch);
     }
 
-    /** Queues {@code dispatch} unless its source is at the cap (read, not locked: readers at once may pass it by one each). */
-    private boolean queued(DatagramQueuedMessageDispatch dispatch, InetAddress source, int held) {
+    /**
+     * Queues {@code dispatch}, in the first lane if it belongs to a call in progress, unless its source is at the cap
+     * (read, not locked: readers at once may pass it by one each).
+     */
+    private boolean queued(DatagramQueuedMessageDispatch dispatch, InetAddress source, int held, boolean callInProgress) {
         if (held >= MAX_QUEUED_PER_SOURCE) {
             drops.overCap(source, held, size());
             return true;
         }
         shares.added(source); // before it can be taken, so that its taking finds it counted
-        return super.offer(dispatch);
+        return offer(dispatch, callInProgress);
     }
 
     /* The SIP threads take with take() or poll(timeout) (jain-sip-ri 1.3.0-32's UDPMessageChannel); the stack's
@@ -173,22 +181,6 @@ final class AdmittingQueue extends LinkedBlockingQueue<DatagramQueuedMessageDisp
     }
 
     @Override
-    public int drainTo(Collection<? super DatagramQueuedMessageDispatch> to) {
-        return drainTo(to, Integer.MAX_VALUE);
-    }
-
-    @Override
-    public int drainTo(Collection<? super DatagramQueuedMessageDispatch> to, int max) {
-        int drained = 0;
-        DatagramQueuedMessageDispatch dispatch;
-        while (drained < max && (dispatch = poll()) != null) {
-            to.add(dispatch);
-            drained++;
-        }
-        return drained;
-    }
-
-    @Override
     public void clear() {
         super.clear();
         shares.clear();
@@ -201,15 +193,22 @@ final class AdmittingQueue extends LinkedBlockingQueue<DatagramQueuedMessageDisp
         return dispatch;
     }
 
-    /** How long the oldest datagram still waiting has waited, in ms (0 when none waits). */
+    /** How long the oldest datagram still waiting, in either lane, has waited, in ms (0 when none waits). */
     long oldestWaitMillis() {
-        return oldestWaitMillis(this);
+        if (isEmpty()) {
+            return 0; // a count read, where the lanes take the lock the SIP threads take from: most datagrams find none
+        }
+        long oldest = oldest(QueuedMessageDispatchBase::getReceptionTime);
+        return oldest == Long.MAX_VALUE ? 0 : Math.max(0, System.currentTimeMillis() - oldest);
     }
 
     /** The same of any UDP listener's queue: jain-sip stamps each datagram with the time it read it. */
     static long oldestWaitMillis(Queue<?> queue) {
+        if (queue instanceof AdmittingQueue admitting) {
+            return admitting.oldestWaitMillis();
+        }
         if (queue.isEmpty()) {
-            return 0; // a count read, where peek() takes the lock the SIP threads take from: most datagrams find none
+            return 0;
         }
         return queue.peek() instanceof QueuedMessageDispatchBase oldest
                 ? Math.max(0, System.currentTimeMillis() - oldest.getReceptionTime())

@@ -25,6 +25,7 @@ final class StatelessRefusal {
     private static final byte[] INVITE = "INVITE ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ACK = "ACK ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] RESPONSE = "SIP/2.0 ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TAG = ";tag=".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] OUR_TAG = (";tag=" + AdmissionValve.TAG_PREFIX).getBytes(StandardCharsets.US_ASCII);
 
     /** The reply to send, and the Call-ID it is for (for the log). */
@@ -147,28 +148,47 @@ final class StatelessRefusal {
         return startsWith(datagram, offset, length, ACK);
     }
 
+    /** Whether {@code datagram} is a response. */
+    static boolean isResponse(byte[] datagram, int offset, int length) {
+        return startsWith(datagram, offset, length, RESPONSE);
+    }
+
     /**
      * Whether {@code datagram} is a request whose To tag is one of our 503s' (the ACK of that 503 included): no call
-     * exists for it, here or anywhere. Reads the header up to its To line only, and allocates nothing: it runs on
-     * the listener's reader threads for every datagram.
+     * exists for it, here or anywhere.
      */
     static boolean inRefusedDialog(byte[] datagram, int offset, int length) {
-        if (startsWith(datagram, offset, length, RESPONSE)) {
-            return false;
+        int tag = toTag(datagram, offset, length);
+        return tag >= 0 && isRefusalTag(datagram, tag, offset + length);
+    }
+
+    /** Whether the To tag at {@code tag} (a {@link #toTag} of a datagram ending at {@code end}) is one of our 503s'. */
+    static boolean isRefusalTag(byte[] datagram, int tag, int end) {
+        return startsWith(datagram, tag, end - tag, OUR_TAG);
+    }
+
+    /**
+     * Where the To tag of {@code datagram}, a request, starts (at its {@code ;tag=}), or -1: a request without one (a new
+     * call, or a request outside any dialog), a response, or no To header. Reads the header up to its To line only,
+     * and allocates nothing: it runs on the listener's reader threads for every datagram.
+     */
+    static int toTag(byte[] datagram, int offset, int length) {
+        if (isResponse(datagram, offset, length)) {
+            return -1;
         }
         int end = offset + length;
         int line = nextLine(datagram, offset, end);
         while (line < end) {
             int eol = lineEnd(datagram, line, end);
             if (eol == line) {
-                return false; // the header ended without a To
+                return -1; // the header ended without a To
             }
             if (isToHeader(datagram, line, eol)) {
-                return indexOf(datagram, line, eol, OUR_TAG) >= 0;
+                return indexOf(datagram, line, eol, TAG);
             }
             line = nextLine(datagram, eol, end);
         }
-        return false;
+        return -1;
     }
 
     /** Whether the line at {@code line} is a To header ({@code To:} or {@code t:}, any case, spaces before the colon). */

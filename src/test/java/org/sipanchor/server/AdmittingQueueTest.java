@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -66,6 +67,34 @@ class AdmittingQueueTest {
             queue.offer(dispatch(INVITE.replace("INVITE sip", "BYE sip").replace("1 INVITE", "2 BYE"), caller,
                     System.currentTimeMillis()));
             assertEquals(floor + 2, queue.size(), "calls in progress are queued");
+        }
+    }
+
+    @Test
+    @DisplayName("the messages of calls in progress (responses, requests with a To tag) are taken before new INVITEs and out-of-dialog requests, each kind in order")
+    void callsInProgressFirst() throws Exception {
+        try (Peers peers = new Peers()) {
+            AdmittingQueue queue = new AdmittingQueue(peers.listener, 200, 2, id -> false);
+            long now = System.currentTimeMillis();
+            String ok = "SIP/2.0 200 OK\r\n" + INVITE.substring(INVITE.indexOf("\r\n") + 2);
+            String ack = bye("c-ack").replace("BYE sip", "ACK sip").replace("2 BYE", "1 ACK");
+            String reInvite = invite("c-reinvite").replace("To: <sip:bob@127.0.0.1>", "To: <sip:bob@127.0.0.1>;tag=b");
+            String options = INVITE.replace("INVITE sip", "OPTIONS sip").replace("1 INVITE", "1 OPTIONS");
+            String cancel = invite("c-new").replace("INVITE sip", "CANCEL sip").replace("1 INVITE", "1 CANCEL");
+            String[] offered = {invite("c-new"), options, bye("c-bye"), cancel, ok, ack, reInvite};
+            for (int i = 0; i < offered.length; i++) {
+                queue.offer(dispatch(offered[i], peers.caller, now - 300 + i));
+            }
+            assertEquals(300, queue.oldestWaitMillis(), 50, "the wait is the older lane head's: the new INVITE's");
+
+            List<String> taken = new ArrayList<>();
+            while (!queue.isEmpty()) {
+                DatagramPacket packet = queue.take().packet;
+                taken.add(new String(packet.getData(), packet.getOffset(), packet.getLength(), StandardCharsets.US_ASCII));
+            }
+            assertEquals(List.of(bye("c-bye"), ok, ack, reInvite, invite("c-new"), options, cancel), taken,
+                    "a CANCEL has no To tag: it stays behind the INVITE it cancels");
+            assertEquals(0, queue.queuedFrom(peers.caller.getLocalAddress()));
         }
     }
 
@@ -171,9 +200,11 @@ class AdmittingQueueTest {
 
             queue.offer(dispatch(bye("caller-0"), caller, System.currentTimeMillis()));
             assertEquals(cap + 1, queue.size(), "another source's BYE is queued");
+            assertEquals(caller.getLocalSocketAddress(), queue.take().packet.getSocketAddress(),
+                    "the BYE, of a call in progress, is taken first");
             queue.take();
             queue.offer(dispatch(INVITE.replace("INVITE sip", "OPTIONS sip"), flooder, System.currentTimeMillis()));
-            assertEquals(cap + 1, queue.size(), "once one of its datagrams is taken, the source may queue one more");
+            assertEquals(cap, queue.size(), "once one of its datagrams is taken, the source may queue one more");
         }
     }
 
