@@ -308,9 +308,10 @@ for target in ${targets//,/ }; do
     read -r calls good failed retrans p50 p99 rejected rej99 left sippc targetc rtpec drops \
       < <(run_step "$target" "$offered" uac-flood.xml flood)
     flood_line[$target]=$(awk -v g="$good" -v s="$seconds" -v b="$base" -v o="$offered" -v r="$rejected" \
-      -v f="$failed" -v p50="$p50" -v p99="$p99" -v r99="$rej99" -v left="$left" -v rt="$retrans" -v d="$drops" 'BEGIN {
-        printf "offered %d cps: goodput %.0f cps = %.0f%% of %d; 503 %d (p99 %s ms); failed %d; set-up p50 %s p99 %s ms; retrans %d; UDP drops %d; sessions left %s",
-          o, g / s, 100 * g / s / b, b, r, r99, f, p50, p99, rt, d, left }')
+      -v f="$failed" -v p50="$p50" -v p99="$p99" -v r99="$rej99" -v left="$left" -v rt="$retrans" -v d="$drops" \
+      -v sc="$sippc" -v tc="$targetc" -v rc="$rtpec" 'BEGIN {
+        printf "offered %d cps: goodput %.0f cps = %.0f%% of %d; 503 %d (p99 %s ms); failed %d; set-up p50 %s p99 %s ms; retrans %d; UDP drops %d; sessions left %s; CPU%% sipp %s target %s rtpe %s",
+          o, g / s, 100 * g / s / b, b, r, r99, f, p50, p99, rt, d, left, sc, tc, rc }')
     printf "%-8s flood  %s\n" "$target" "${flood_line[$target]}"
   fi
   uas_stop
