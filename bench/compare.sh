@@ -228,14 +228,24 @@ run_step() { # target rate scenario label
       -trace_stat -stf stat.csv -fd 1 -trace_rtt -rtt_freq 1 -trace_counts -trace_err \
       "127.0.0.1:$sip_port" >screen.log 2>&1) &
   local uac_pid=$! uac_ticks=0 t
-  # the caller's own CPU: read from /proc until it exits
+  local t1="" s1 r1 u1 uac1 load_end=$(( t0 + seconds * 1000000000 ))
+  # the caller's own CPU: read from /proc until it exits. The CPU columns cover the step's $seconds of offered load
+  # only: a failing step's SIPp lingers up to a minute on calls that time out, and counting that idle time made
+  # saturated steps look half idle.
   while kill -0 "$uac_pid" 2>/dev/null; do
     t=$(ticks "$uac_pid"); [ "$t" -gt 0 ] && uac_ticks=$t
+    if [ -z "$t1" ] && [ "$(date +%s%N)" -ge "$load_end" ]; then
+      t1=$(date +%s%N); s1=$(ticks $(target_pids "$target")); r1=$(ticks "$rtpengine_pid"); u1=$(ticks "$uas_pid")
+      uac1=$uac_ticks
+    fi
     sleep 0.2
   done
   wait "$uac_pid" 2>/dev/null || true
-  local t1 s1 r1 u1
-  t1=$(date +%s%N); s1=$(ticks $(target_pids "$target")); r1=$(ticks "$rtpengine_pid"); u1=$(ticks "$uas_pid")
+  if [ -z "$t1" ]; then
+    t1=$(date +%s%N); s1=$(ticks $(target_pids "$target")); r1=$(ticks "$rtpengine_pid"); u1=$(ticks "$uas_pid")
+    uac1=$uac_ticks
+  fi
+  uac_ticks=$uac1
   local wall_ms=$(( (t1 - t0) / 1000000 ))
   pct() { awk -v t="$1" -v hz="$hz" -v ms="$wall_ms" 'BEGIN {printf "%.0f", 100 * t / hz / (ms / 1000)}'; }
   col() { awk -F';' -v name="$1" 'NR==1 {for (i=1;i<=NF;i++) if ($i==name) c=i} END {print (c ? $c : 0) + 0}' "$dir/stat.csv"; }
