@@ -5,6 +5,8 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
@@ -33,8 +35,8 @@ import gov.nist.javax.sip.stack.QueuedMessageDispatchBase;
  * cannot push everyone's messages back); a source holding no more than that (a lone one included) keeps its calls
  * in progress served.</li>
  * </ul>
- * An INVITE whose transaction the stack already has (a caller's retransmission while its INVITE is being served) is
- * not a new call: refusing it would make the caller give up a call the callee may answer, leaving that call's media
+ * An INVITE whose transaction the stack already has, or whose first copy is still queued here (a caller's
+ * retransmission while its INVITE waits or is being served), is not a new call: refusing it would make the caller give up a call the callee may answer, leaving that call's media
  * anchored with nobody to end it. While overloaded it is dropped instead: queued, it would cost a SIP thread a parse
  * only for the transaction to absorb it, and the caller sends it again until it hears from that transaction.
  * Whatever the load, a request in the "dialog" of one of our 503s (its To tag is ours: SIPp, for one, answers a 503
@@ -71,6 +73,13 @@ final class AdmittingQueue extends TwoLaneQueue<DatagramQueuedMessageDispatch> {
     private final DropReport drops = new DropReport(MAX_QUEUED_PER_SOURCE);
     private final LongAdder answeredNoDialog = new LongAdder();
     private final Predicate<String> inProgress;
+    /**
+     * The branches of the new INVITEs waiting in the queue: a caller retransmits an INVITE that waited 500 ms (T1)
+     * unanswered, and the stack knows no transaction for it until a SIP thread takes the first copy. Refused as a new
+     * call, the copy made the caller give up a call whose first copy then reached the callee (249 such calls in one
+     * proxy flood, each answered to a caller that had gone, and released only 32 s later).
+     */
+    private final Set<String> queuedInvites = ConcurrentHashMap.newKeySet();
 
     /**
      * @param socket the listener's own socket, which the refusals leave by
@@ -134,10 +143,13 @@ final class AdmittingQueue extends TwoLaneQueue<DatagramQueuedMessageDispatch> {
         return queued(dispatch, source, held, callInProgress);
     }
 
-    /** Whether the stack has this request's transaction already: read only for INVITEs while overloaded. */
+    /**
+     * Whether this INVITE's transaction is known already, as a copy waiting here or in the stack: read only for INVITEs
+     * while overloaded.
+     */
     private boolean retransmitted(byte[] data, int offset, int length) {
         String branch = StatelessRefusal.branch(data, offset, length);
-        return branch != null && inProgress.test(branch);
+        return branch != null && (queuedInvites.contains(branch) || inProgress.test(branch));
     }
 
     /**
@@ -150,6 +162,9 @@ final class AdmittingQueue extends TwoLaneQueue<DatagramQueuedMessageDispatch> {
             return true;
         }
         shares.added(source); // before it can be taken, so that its taking finds it counted
+        if (!callInProgress) {
+            rememberIfInvite(dispatch.packet, true);
+        }
         return offer(dispatch, callInProgress);
     }
 
@@ -184,13 +199,33 @@ final class AdmittingQueue extends TwoLaneQueue<DatagramQueuedMessageDispatch> {
     public void clear() {
         super.clear();
         shares.clear();
+        queuedInvites.clear();
     }
 
     private DatagramQueuedMessageDispatch left(DatagramQueuedMessageDispatch dispatch) {
         if (dispatch != null) {
             shares.taken(dispatch.packet.getAddress());
+            rememberIfInvite(dispatch.packet, false);
         }
         return dispatch;
+    }
+
+    /** Adds the branch of a new INVITE to {@link #queuedInvites} as it is queued, or removes it as it is taken. */
+    private void rememberIfInvite(DatagramPacket packet, boolean queued) {
+        byte[] data = packet.getData();
+        int offset = packet.getOffset();
+        int length = packet.getLength();
+        if (!StatelessRefusal.isInvite(data, offset, length) || StatelessRefusal.toTag(data, offset, length) >= 0) {
+            return;
+        }
+        String branch = StatelessRefusal.branch(data, offset, length);
+        if (branch != null) {
+            if (queued) {
+                queuedInvites.add(branch);
+            } else {
+                queuedInvites.remove(branch);
+            }
+        }
     }
 
     /** How long the oldest datagram still waiting, in either lane, has waited, in ms (0 when none waits). */

@@ -50,11 +50,11 @@ class AdmittingQueueTest {
             for (int i = 0; i < floor; i++) {
                 queue.offer(dispatch(INVITE.replace("INVITE sip", "OPTIONS sip"), caller, System.currentTimeMillis() - 300));
             }
-            queue.offer(dispatch(INVITE, caller, System.currentTimeMillis()));
+            queue.offer(dispatch(invite("door-1"), caller, System.currentTimeMillis()));
             assertEquals(floor + 1, queue.size(), "over the limit just now (a collection's pause, perhaps): still queued");
 
             now.addAndGet(SustainedDelay.PERSIST_MILLIS);
-            assertTrue(queue.offer(dispatch(INVITE, caller, System.currentTimeMillis())));
+            assertTrue(queue.offer(dispatch(invite("door-2"), caller, System.currentTimeMillis())));
             assertEquals(floor + 1, queue.size(), "over the limit for a while: the INVITE was not queued");
             DatagramPacket reply = new DatagramPacket(new byte[2048], 2048);
             caller.receive(reply);
@@ -111,7 +111,7 @@ class AdmittingQueueTest {
             for (int i = 0; i < floor; i++) {
                 queue.offer(dispatch(INVITE.replace("INVITE sip", "OPTIONS sip"), caller, System.currentTimeMillis() - 300));
             }
-            queue.offer(dispatch(INVITE, caller, System.currentTimeMillis()));
+            queue.offer(dispatch(invite("first"), caller, System.currentTimeMillis()));
             now.addAndGet(SustainedDelay.PERSIST_MILLIS);
 
             queue.offer(dispatch(INVITE, caller, System.currentTimeMillis()));
@@ -121,6 +121,40 @@ class AdmittingQueueTest {
             queue.offer(dispatch(INVITE.replace("z9hG4bK-q", "z9hG4bK-other"), caller, System.currentTimeMillis()));
             assertTrue(received(caller).startsWith("SIP/2.0 503 Overloaded\r\n"), "a new INVITE is still refused");
             assertEquals(1, queue.refused());
+        }
+    }
+
+    @Test
+    @DisplayName("overloaded: an INVITE whose first copy still waits in the queue (the caller retransmitted it) is dropped, never refused; once taken, its branch is forgotten")
+    void dropsRetransmissionsOfQueuedInvites() throws Exception {
+        try (Peers peers = new Peers()) {
+            DatagramSocket caller = peers.caller;
+            caller.setSoTimeout(300);
+            AtomicLong now = new AtomicLong(1_000_000);
+            AdmittingQueue queue = new AdmittingQueue(peers.listener, new SustainedDelay(200, now::get), 2, id -> false);
+            queue.offer(dispatch(INVITE, caller, System.currentTimeMillis() - 300)); // queued before the overload
+            for (int i = 0; i < SourceShares.FLOOR; i++) {
+                queue.offer(dispatch(INVITE.replace("INVITE sip", "OPTIONS sip"), caller, System.currentTimeMillis()));
+            }
+            queue.offer(dispatch(invite("second"), caller, System.currentTimeMillis())); // over the limit, just now
+            now.addAndGet(SustainedDelay.PERSIST_MILLIS);
+            int waiting = queue.size();
+
+            queue.offer(dispatch(INVITE, caller, System.currentTimeMillis()));
+            assertEquals(waiting, queue.size(), "the retransmission is not queued");
+            assertThrows(SocketTimeoutException.class, () -> received(caller), "and not answered 503");
+
+            while (!queue.isEmpty()) {
+                queue.take();
+            }
+            queue.offer(dispatch(INVITE.replace("INVITE sip", "OPTIONS sip"), caller, System.currentTimeMillis() - 400));
+            for (int i = 0; i < SourceShares.FLOOR; i++) {
+                queue.offer(dispatch(INVITE.replace("INVITE sip", "OPTIONS sip"), caller, System.currentTimeMillis()));
+            }
+            now.addAndGet(SustainedDelay.PERSIST_MILLIS); // overloaded again (the empty queue reset the clock)
+            queue.offer(dispatch(INVITE, caller, System.currentTimeMillis()));
+            assertTrue(received(caller).startsWith("SIP/2.0 503 Overloaded\r\n"),
+                    "taken by a SIP thread, the first copy is the stack's to match: the queue no longer knows it");
         }
     }
 
@@ -392,8 +426,9 @@ class AdmittingQueueTest {
         }
     }
 
+    /** A new INVITE of its own call: its own Call-ID and branch. */
     private static String invite(String callId) {
-        return INVITE.replace("Call-ID: queue-1", "Call-ID: " + callId);
+        return INVITE.replace("Call-ID: queue-1", "Call-ID: " + callId).replace("branch=z9hG4bK-q", "branch=z9hG4bK-" + callId);
     }
 
     private static String bye(String callId) {
