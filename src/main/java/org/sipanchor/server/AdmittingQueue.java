@@ -35,10 +35,12 @@ import gov.nist.javax.sip.stack.QueuedMessageDispatchBase;
  * cannot push everyone's messages back); a source holding no more than that (a lone one included) keeps its calls
  * in progress served.</li>
  * </ul>
- * An INVITE whose transaction the stack already has, or whose first copy is still queued here (a caller's
- * retransmission while its INVITE waits or is being served), is not a new call: refusing it would make the caller give up a call the callee may answer, leaving that call's media
- * anchored with nobody to end it. While overloaded it is dropped instead: queued, it would cost a SIP thread a parse
- * only for the transaction to absorb it, and the caller sends it again until it hears from that transaction.
+ * An INVITE whose first copy is still queued here (the caller retransmitted it while it waited) is dropped, whatever
+ * the load: that first copy will be served or refused, and the caller hears from it. An INVITE whose transaction the
+ * stack already has is not a new call either: refusing it would make the caller give up a call the callee may
+ * answer, leaving that call's media anchored with nobody to end it. While overloaded it is dropped too: queued, it
+ * would cost a SIP thread a parse only for the transaction to absorb it, and the caller sends it again until it hears
+ * from that transaction.
  * Whatever the load, a request in the "dialog" of one of our 503s (its To tag is ours: SIPp, for one, answers a 503
  * with a BYE) gets a stateless {@code 481} from here ({@link StatelessRefusal#noDialog}), and the ACK of that 503 is
  * dropped: no call exists for either, and the container would parse each, fail to match it and log a stack trace.
@@ -118,16 +120,23 @@ final class AdmittingQueue extends TwoLaneQueue<DatagramQueuedMessageDispatch> {
         boolean callInProgress = toTag >= 0 || StatelessRefusal.isResponse(data, offset, length);
         InetAddress source = packet.getAddress();
         int held = shares.held(source);
+        boolean invite = StatelessRefusal.isInvite(data, offset, length);
+        String newInvite = invite && !callInProgress ? StatelessRefusal.branch(data, offset, length) : null;
+        if (newInvite != null && queuedInvites.contains(newInvite)) {
+            // Whatever the load: its first copy will be served or refused, and the caller hears from that.
+            drops.retransmission(source, held, size());
+            return true;
+        }
         long waited = oldestWaitMillis();
         if (delay.exceeded(waited)) {
             int queued = size();
-            boolean invite = StatelessRefusal.isInvite(data, offset, length);
-            if (invite && retransmitted(data, offset, length)) {
+            String branch = newInvite != null || !invite ? newInvite : StatelessRefusal.branch(data, offset, length);
+            if (branch != null && inProgress.test(branch)) {
                 drops.retransmission(source, held, queued);
                 return true; // its transaction goes on, and answers a later copy if the caller still needs one
             }
             if (invite && shares.holdsLessThanShare(held, queued)) {
-                return queued(dispatch, source, held, false); // a new call from a source that is not the cause
+                return queued(dispatch, source, held, false, newInvite); // a new call from a source that is not the cause
             }
             StatelessRefusal.Reply refusal = invite ? StatelessRefusal.overloaded(data, offset, length, retryAfterSecs) : null;
             if (refusal != null) {
@@ -140,30 +149,24 @@ final class AdmittingQueue extends TwoLaneQueue<DatagramQueuedMessageDispatch> {
                 return true;
             }
         }
-        return queued(dispatch, source, held, callInProgress);
-    }
-
-    /**
-     * Whether this INVITE's transaction is known already, as a copy waiting here or in the stack: read only for INVITEs
-     * while overloaded.
-     */
-    private boolean retransmitted(byte[] data, int offset, int length) {
-        String branch = StatelessRefusal.branch(data, offset, length);
-        return branch != null && (queuedInvites.contains(branch) || inProgress.test(branch));
+        return queued(dispatch, source, held, callInProgress, newInvite);
     }
 
     /**
      * Queues {@code dispatch}, in the first lane if it belongs to a call in progress, unless its source is at the cap
      * (read, not locked: readers at once may pass it by one each).
+     *
+     * @param newInvite the branch of a new INVITE, remembered until a SIP thread takes it; else {@code null}
      */
-    private boolean queued(DatagramQueuedMessageDispatch dispatch, InetAddress source, int held, boolean callInProgress) {
+    private boolean queued(DatagramQueuedMessageDispatch dispatch, InetAddress source, int held, boolean callInProgress,
+            String newInvite) {
         if (held >= MAX_QUEUED_PER_SOURCE) {
             drops.overCap(source, held, size());
             return true;
         }
         shares.added(source); // before it can be taken, so that its taking finds it counted
-        if (!callInProgress) {
-            rememberIfInvite(dispatch.packet, true);
+        if (newInvite != null) {
+            queuedInvites.add(newInvite);
         }
         return offer(dispatch, callInProgress);
     }
@@ -204,28 +207,20 @@ final class AdmittingQueue extends TwoLaneQueue<DatagramQueuedMessageDispatch> {
 
     private DatagramQueuedMessageDispatch left(DatagramQueuedMessageDispatch dispatch) {
         if (dispatch != null) {
-            shares.taken(dispatch.packet.getAddress());
-            rememberIfInvite(dispatch.packet, false);
-        }
-        return dispatch;
-    }
-
-    /** Adds the branch of a new INVITE to {@link #queuedInvites} as it is queued, or removes it as it is taken. */
-    private void rememberIfInvite(DatagramPacket packet, boolean queued) {
-        byte[] data = packet.getData();
-        int offset = packet.getOffset();
-        int length = packet.getLength();
-        if (!StatelessRefusal.isInvite(data, offset, length) || StatelessRefusal.toTag(data, offset, length) >= 0) {
-            return;
-        }
-        String branch = StatelessRefusal.branch(data, offset, length);
-        if (branch != null) {
-            if (queued) {
-                queuedInvites.add(branch);
-            } else {
-                queuedInvites.remove(branch);
+            DatagramPacket packet = dispatch.packet;
+            shares.taken(packet.getAddress());
+            byte[] data = packet.getData();
+            int offset = packet.getOffset();
+            int length = packet.getLength();
+            if (!queuedInvites.isEmpty() && StatelessRefusal.isInvite(data, offset, length)
+                    && StatelessRefusal.toTag(data, offset, length) < 0) {
+                String branch = StatelessRefusal.branch(data, offset, length);
+                if (branch != null) {
+                    queuedInvites.remove(branch); // the stack's to match from now on
+                }
             }
         }
+        return dispatch;
     }
 
     /** How long the oldest datagram still waiting, in either lane, has waited, in ms (0 when none waits). */

@@ -62,7 +62,7 @@ final class DropReport {
             LOG.warning(() -> "datagrams dropped unparsed since the last report: " + aboveShare
                     + " from sources holding more than their share of the SIP queue while overloaded, " + overCap
                     + " from sources holding " + perSourceCap + " (the most one source may have queued), "
-                    + retransmissions + " retransmitted INVITEs of calls being set up while overloaded; e.g. from "
+                    + retransmissions + " retransmitted INVITEs of calls being set up (their first copy still queued, or served while overloaded); e.g. from "
                     + source.getHostAddress() + ", holding " + held + " of " + queued + " queued datagrams");
         }
     }

@@ -297,16 +297,22 @@ class AdmittingQueueTest {
     }
 
     @Test
-    @DisplayName("within the limit: every new INVITE is queued for the stack")
+    @DisplayName("within the limit: every new INVITE is queued for the stack, but not a retransmission of one still queued")
     void admitsWithinTheLimit() throws Exception {
         try (Peers peers = new Peers()) {
             DatagramSocket listener = peers.listener;
             DatagramSocket caller = peers.caller;
             AdmittingQueue queue = new AdmittingQueue(listener, 200, 2, id -> false);
-            queue.offer(dispatch(INVITE, caller, System.currentTimeMillis() - 150));
-            queue.offer(dispatch(INVITE, caller, System.currentTimeMillis()));
+            queue.offer(dispatch(invite("a"), caller, System.currentTimeMillis() - 150));
+            queue.offer(dispatch(invite("b"), caller, System.currentTimeMillis()));
             assertEquals(2, queue.size());
             assertEquals(0, queue.refused());
+            queue.offer(dispatch(invite("a"), caller, System.currentTimeMillis()));
+            assertEquals(2, queue.size(), "its first copy will be served or refused: the caller hears from that");
+            assertEquals(1, queue.dropped());
+            queue.take();
+            queue.offer(dispatch(invite("a"), caller, System.currentTimeMillis()));
+            assertEquals(2, queue.size(), "taken by a SIP thread, the first copy is the stack's to match");
         }
     }
 
