@@ -226,7 +226,7 @@ final class AdmittingQueue extends TwoLaneQueue<DatagramQueuedMessageDispatch> {
     /** How long the oldest datagram still waiting, in either lane, has waited, in ms (0 when none waits). */
     long oldestWaitMillis() {
         if (isEmpty()) {
-            return 0; // a count read, where the lanes take the lock the SIP threads take from: most datagrams find none
+            return 0; // a count read, before two peeks: at the rates that matter most datagrams find none waiting
         }
         long oldest = oldest(QueuedMessageDispatchBase::getReceptionTime);
         return oldest == Long.MAX_VALUE ? 0 : Math.max(0, System.currentTimeMillis() - oldest);
