@@ -184,10 +184,18 @@ class FarmIT {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (RTPENGINE_1.sessionCount() + RTPENGINE_2.sessionCount() < expected) {
             if (System.nanoTime() > deadline) {
+                // Once seen (a clean-clone run, not reproduced alone): say where the calls stopped.
                 throw new AssertionError("the RTPEngines hold " + (RTPENGINE_1.sessionCount() + RTPENGINE_2.sessionCount())
-                        + " calls, expected " + expected);
+                        + " calls, expected " + expected + "\n--- Kamailio:\n" + tail(kamailio.output())
+                        + "\n--- node A:\n" + tail(nodeA.output()) + "\n--- node B:\n" + tail(nodeB.output()));
             }
             Thread.sleep(50);
         }
+    }
+
+    /** The last 40 lines of a process's output. */
+    private static String tail(String output) {
+        java.util.List<String> lines = output.lines().toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     }
 }
