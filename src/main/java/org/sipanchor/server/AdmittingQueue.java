@@ -130,7 +130,7 @@ final class AdmittingQueue extends TwoLaneQueue<DatagramQueuedMessageDispatch> {
         long waited = oldestWaitMillis();
         if (delay.exceeded(waited)) {
             int queued = size();
-            String branch = newInvite != null || !invite ? newInvite : StatelessRefusal.branch(data, offset, length);
+            String branch = newInvite != null ? newInvite : invite ? StatelessRefusal.branch(data, offset, length) : null;
             if (branch != null && inProgress.test(branch)) {
                 drops.retransmission(source, held, queued);
                 return true; // its transaction goes on, and answers a later copy if the caller still needs one
