@@ -6,6 +6,8 @@ import java.nio.channels.SocketChannel;
 import java.util.Locale;
 import java.util.Optional;
 
+import gov.nist.core.HostPort;
+import gov.nist.javax.sip.stack.MessageChannel;
 import gov.nist.javax.sip.stack.MessageProcessor;
 import gov.nist.javax.sip.stack.NioTcpMessageChannel;
 import gov.nist.javax.sip.stack.NioTcpMessageProcessor;
@@ -16,10 +18,14 @@ import gov.nist.javax.sip.stack.SIPTransactionStack;
 
 /**
  * jain-sip's NIO stream listeners (TCP, TLS, WS, WSS), made as its {@code NioMessageProcessorFactory} makes them,
- * except that each connection a peer opens is handed to a {@link SlowMessageReaper} as it is accepted. The listener's
+ * except that each connection a peer opens is handed to a {@link SlowMessageReaper} as it is accepted, and that the
+ * connections the stack opens are kept for the next message to the same peer ({@link KeptOutboundConnections}). The listener's
  * {@code createMessageChannel(processor, socket)} is where jain-sip-ri 1.3.0-32 makes an accepted connection's channel,
- * and the one place that sees each of them; connections the stack opens itself are not watched (their peer is one
- * it chose). The WebSocket listeners make that channel themselves, as jain-sip does, but of a
+ * and the one place that sees each of them. The TCP and TLS listeners also watch the connections the stack opens
+ * itself, which {@code createMessageChannel(HostPort)} and {@code createMessageChannel(InetAddress, int)} make (or find
+ * open): the callee at the other end may be anyone who registered, and a response it trickles would hold the
+ * connection as long as a caller's trickled request. (A ws or wss connection is opened only toward a next hop the
+ * operator configured with that transport: browsers accept none.) The WebSocket listeners make that channel themselves, as jain-sip does, but of a
  * {@link BoundedWebSocketChannels} class, whose frames are bounded by {@link OversizedFrames}.
  */
 final class ReapedNioListeners {
@@ -51,6 +57,7 @@ final class ReapedNioListeners {
 
         Tcp(InetAddress address, SIPTransactionStack stack, int port, SlowMessageReaper reaper) {
             super(address, stack, port);
+            nioHandler = new KeptOutboundConnections(stack, this);
             this.reaper = reaper;
         }
 
@@ -59,6 +66,16 @@ final class ReapedNioListeners {
             NioTcpMessageChannel channel = super.createMessageChannel(processor, socket);
             reaper.watch(channel);
             return channel;
+        }
+
+        @Override
+        public MessageChannel createMessageChannel(HostPort target) throws IOException {
+            return reaper.watchOpened(super.createMessageChannel(target));
+        }
+
+        @Override
+        public MessageChannel createMessageChannel(InetAddress address, int port) throws IOException {
+            return reaper.watchOpened(super.createMessageChannel(address, port));
         }
 
         @Override
@@ -73,6 +90,7 @@ final class ReapedNioListeners {
 
         Tls(InetAddress address, SIPTransactionStack stack, int port, SlowMessageReaper reaper) {
             super(address, stack, port);
+            nioHandler = new KeptOutboundConnections(stack, this);
             this.reaper = reaper;
         }
 
@@ -81,6 +99,16 @@ final class ReapedNioListeners {
             NioTcpMessageChannel channel = super.createMessageChannel(processor, socket);
             reaper.watch(channel);
             return channel;
+        }
+
+        @Override
+        public MessageChannel createMessageChannel(HostPort target) throws IOException {
+            return reaper.watchOpened(super.createMessageChannel(target));
+        }
+
+        @Override
+        public MessageChannel createMessageChannel(InetAddress address, int port) throws IOException {
+            return reaper.watchOpened(super.createMessageChannel(address, port));
         }
 
         @Override
@@ -96,6 +124,7 @@ final class ReapedNioListeners {
 
         Ws(InetAddress address, SIPTransactionStack stack, int port, SlowMessageReaper reaper, OversizedFrames frames) {
             super(address, stack, port);
+            nioHandler = new KeptOutboundConnections(stack, this);
             this.reaper = reaper;
             this.frames = frames;
             transport = "WS"; // as jain-sip's factory sets it
@@ -126,6 +155,7 @@ final class ReapedNioListeners {
 
         Wss(InetAddress address, SIPTransactionStack stack, int port, SlowMessageReaper reaper, OversizedFrames frames) {
             super(address, stack, port);
+            nioHandler = new KeptOutboundConnections(stack, this);
             this.reaper = reaper;
             this.frames = frames;
             transport = "WSS"; // as jain-sip's factory sets it

@@ -11,11 +11,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
+import gov.nist.javax.sip.stack.MessageChannel;
 import gov.nist.javax.sip.stack.NioTcpMessageChannel;
 
 /**
- * Closes a connection of jain-sip's NIO listeners (TCP, TLS, WS and WSS once a WebSocket listener is configured)
- * whose current message is not complete {@code sip.limits.tcp_read_timeout_secs} after it was first seen
+ * Closes a connection of jain-sip's NIO listeners (TCP, TLS, WS and WSS once a WebSocket listener is configured),
+ * accepted or opened by the stack, whose current message is not complete {@code sip.limits.tcp_read_timeout_secs} after it was first seen
  * unfinished. The NIO readers ignore the stack's {@code READ_TIMEOUT}, which bounds the blocking TCP reader the same
  * way, so without this a peer trickling one message (a huge Content-Length, a byte every few seconds) would keep its
  * connection and its buffer for as long as it likes.
@@ -59,8 +60,19 @@ final class SlowMessageReaper {
     void watch(NioTcpMessageChannel channel) {
         SocketChannel socket = channel.getSocketChannel();
         if (socket != null) {
-            watched.put(socket, new Watch(channel, null, 0));
+            watched.putIfAbsent(socket, new Watch(channel, null, 0));
         }
+    }
+
+    /**
+     * Watches a connection the stack opened to send on, or found already open (then it is watched already, and its
+     * wait goes on); returns {@code channel}.
+     */
+    MessageChannel watchOpened(MessageChannel channel) {
+        if (channel instanceof NioTcpMessageChannel stream) {
+            watch(stream);
+        }
+        return channel;
     }
 
     /** Counts a listener whose connections are watched. */

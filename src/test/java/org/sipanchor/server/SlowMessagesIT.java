@@ -7,6 +7,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -32,9 +34,10 @@ import org.sipanchor.testing.TestKeystore;
  * With a WebSocket listener configured, jain-sip's NIO readers carry TCP and WS (and TLS, WSS) and ignore the stack's
  * read timeout: {@code sip.limits.tcp_read_timeout_secs} must still close a connection whose message is not complete
  * that long after its first byte, whether the peer trickles a SIP header line or body over TCP or a WebSocket frame
- * (over ws or wss), while a connection that completes its messages in time, or idles between them, keeps working,
- * and the next call goes through. And a WebSocket frame announcing more than {@code sip.limits.max_message_bytes} (the
- * default here) closes its connection at once, before its payload is buffered. The bundled proxy, with a real RTPEngine.
+ * (over ws or wss), or a callee trickles its response on the connection the proxy opened to it, while a connection
+ * that completes its messages in time, or idles between them, keeps working, and the next call goes through. And a
+ * WebSocket frame announcing more than {@code sip.limits.max_message_bytes} (the default here) closes its connection
+ * at once, before its payload is buffered. The bundled proxy, with a real RTPEngine.
  */
 @DisplayName("Slow messages on the NIO listeners (a ws listener configured)")
 class SlowMessagesIT {
@@ -115,6 +118,35 @@ class SlowMessagesIT {
             assertTrue(closed, "the server kept a connection trickling a header line open for " + heldMillis + " ms");
             assertTrue(heldMillis >= READ_TIMEOUT.toMillis() - 100, "closed after " + heldMillis + " ms, before the read timeout");
         }
+    }
+
+    @Test
+    @DisplayName("a callee the proxy reached over TCP, trickling one endless header line of its response, is closed after the read timeout, logged with its address; the caller gets 408 and the next call goes through")
+    void tricklingCalleeIsClosed() throws IOException {
+        try (ServerSocket callee = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            callee.setSoTimeout((int) Duration.ofSeconds(10).toMillis());
+            Sipp.scenario("register.xml").tcp().service("carol").set("contact_port", String.valueOf(callee.getLocalPort()))
+                    .remote(proxy.sipAddress()).run();
+            try (Sipp caller = Sipp.scenario("uac-expect-status.xml").set("status", "408").service("carol")
+                    .remote(proxy.sipAddress()).start();
+                    Socket fromProxy = connectionWithInvite(callee)) {
+                fromProxy.getOutputStream().write("SIP/2.0 180 Ringing\r\nSubject: ".getBytes(StandardCharsets.US_ASCII));
+                long firstByte = System.nanoTime();
+                boolean closed = false;
+                while (!closed && System.nanoTime() - firstByte < CLOSE_BOUND.toNanos()) {
+                    closed = trickleOnce(fromProxy, 'v');
+                }
+                long heldMillis = (System.nanoTime() - firstByte) / 1_000_000;
+                System.out.printf("a callee trickling a response header line: closed %d ms after its first byte%n", heldMillis);
+                assertTrue(closed, "the server kept its connection to a trickling callee open for " + heldMillis + " ms");
+                assertTrue(heldMillis >= READ_TIMEOUT.toMillis() - 100, "closed after " + heldMillis + " ms, before the read timeout");
+                trickling.add("from 127.0.0.1:" + callee.getLocalPort());
+                proxy.server().awaitLogged(line -> line.contains("tcp_read_timeout_secs") && trickling.stream().anyMatch(line::contains),
+                        Duration.ofSeconds(5));
+                caller.assertSucceeded(Duration.ofSeconds(30));
+            }
+        }
+        proxy.call(Sipp.scenario("uac-call.xml").tcp().service("bob"), Sipp.scenario("uas-answer.xml"));
     }
 
     @Test
@@ -240,6 +272,25 @@ class SlowMessagesIT {
             }
         }
         return new Streamed(false, streamed, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /**
+     * The connection on which the proxy sends the callee its INVITE, read up to the end of its header; another
+     * connection the proxy opens first and closes unused (jain-sip's, before {@code KeptOutboundConnections}) is
+     * skipped, so that this test fails on the read timeout alone.
+     */
+    private static Socket connectionWithInvite(ServerSocket callee) throws IOException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            Socket fromProxy = callee.accept();
+            fromProxy.setSoTimeout((int) TRICKLE_MILLIS);
+            String received = new String(readUntil(fromProxy, "\r\n\r\n"), StandardCharsets.US_ASCII);
+            if (received.startsWith("INVITE sip:carol@")) {
+                return fromProxy;
+            }
+            fromProxy.close();
+        }
+        throw new AssertionError("no INVITE reached the callee in 10 s");
     }
 
     private static void assertNextOptionsAnswered(String transport) throws IOException {

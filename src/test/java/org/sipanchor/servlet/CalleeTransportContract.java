@@ -41,6 +41,24 @@ abstract class CalleeTransportContract {
     }
 
     @Test
+    @DisplayName("a callee registered over TCP, with no connection to it yet, gets each of three calls over TCP: answered, anchored and hung up")
+    void tcpCalleeWithoutConnection() {
+        int calleePort = LoopbackPorts.free();
+        Sipp.scenario("register.xml").tcp().set("contact_port", Integer.toString(calleePort)).service("tcp-callee")
+                .remote(server().sipAddress()).run();
+        try (Sipp callee = Sipp.scenario("uas-answer.xml").tcp().port(calleePort).calls(3).start()) {
+            Sipp caller = Sipp.scenario("uac-call.xml").service("tcp-callee").calls(3).remote(server().sipAddress()).start();
+            caller.assertSucceeded(CALL_TIME);
+            callee.assertSucceeded(CALL_TIME);
+            SipMessageTrace calleeTrace = SipMessageTrace.parse(callee.messages());
+            assertEquals(3, calleeTrace.received("BYE").size(), "the callee got every call's BYE");
+            Message invite = calleeTrace.received("INVITE").get(0);
+            assertTrue(invite.headerValues("Via").get(0).startsWith("SIP/2.0/TCP"), "the INVITE reached the callee over TCP\n" + invite);
+            assertAnchored(invite.body(), server().rtpengine(), server().sdpName());
+        }
+    }
+
+    @Test
     @DisplayName("a callee that refuses the connection (;transport=tcp to a closed port) is a 503 to the caller, not a 500")
     void refusedConnectionIs503() {
         registerRefusingContact("refusing");
