@@ -24,7 +24,8 @@
 # --keep      leave the work folder (configs, SIPp statistics, logs) in place
 # Per step it prints: calls, good, failed, SIPp retransmissions, p50/p99 set-up (INVITE to 200), rtpengine sessions
 # left, datagrams the kernel dropped for a full UDP receive buffer (any socket), and the CPU share (% of one core, from /proc) of the SIPp processes, the target and rtpengine over the step.
-# Needs: rtpengine, rtpengine-ctl, sipp; a JDK; kamailio (apt-get install -y kamailio, done here when missing).
+# Needs: rtpengine, rtpengine-ctl, sipp; a JDK (sipanchor runs on the launcher's: JAVA, else JAVA_HOME, else java on the PATH);
+# kamailio (apt-get install -y kamailio, done here when missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -278,7 +279,7 @@ run_step() { # target rate scenario label
 printf "sipanchor vs Kamailio, %s, %s CPUs, load before the run %s\n" "$(date -u +%FT%TZ)" "$(nproc)" \
   "$(cut -d' ' -f1-3 /proc/loadavg)"
 printf "%s; kamailio %s; rtpengine %s (notice level); SIPp %s; 500 ms calls; %s s per step; rates %s\n" \
-  "$(java -version 2>&1 | head -1)" "$(kamailio -v 2>/dev/null | awk '/^version/ {print $3}')" \
+  "sipanchor on $("${JAVA:-${JAVA_HOME:+$JAVA_HOME/bin/}java}" -version 2>&1 | head -1)" "$(kamailio -v 2>/dev/null | awk '/^version/ {print $3}')" \
   "$(rtpengine --version 2>&1 | head -1 | awk '{print $NF}')" "$(sipp -v 2>&1 | awk '/SIPp v/ {print $2}')" \
   "$seconds" "$rates"
 printf "CPU columns: %% of one core over the step (%s cores = %s%%): SIPp caller+callee, the target, rtpengine\n\n" \

@@ -19,14 +19,19 @@ import gov.nist.javax.sip.stack.SIPTransactionStack;
 /**
  * jain-sip's NIO stream listeners (TCP, TLS, WS, WSS), made as its {@code NioMessageProcessorFactory} makes them,
  * except that each connection a peer opens is handed to a {@link SlowMessageReaper} as it is accepted, and that the
- * connections the stack opens are kept for the next message to the same peer ({@link KeptOutboundConnections}). The listener's
- * {@code createMessageChannel(processor, socket)} is where jain-sip-ri 1.3.0-32 makes an accepted connection's channel,
- * and the one place that sees each of them. The TCP and TLS listeners also watch the connections the stack opens
- * itself, which {@code createMessageChannel(HostPort)} and {@code createMessageChannel(InetAddress, int)} make (or find
- * open): the callee at the other end may be anyone who registered, and a response it trickles would hold the
- * connection as long as a caller's trickled request. (A ws or wss connection is opened only toward a next hop the
- * operator configured with that transport: browsers accept none.) The WebSocket listeners make that channel themselves, as jain-sip does, but of a
+ * connections the stack opens are kept for the next message to the same peer ({@link KeptOutboundConnections}).
+ *
+ * <p>The listener's {@code createMessageChannel(processor, socket)} is where jain-sip-ri 1.3.0-32 makes an accepted
+ * connection's channel, and the one place that sees each of them. The TCP and TLS listeners also watch the
+ * connections the stack opens itself, which {@code createMessageChannel(HostPort)} and
+ * {@code createMessageChannel(InetAddress, int)} make (or find open): the callee at the other end may be anyone who
+ * registered, and a response it trickles would hold the connection as long as a caller's trickled request. (A ws or
+ * wss connection is opened only toward a next hop the operator configured with that transport: browsers accept
+ * none.) The WebSocket listeners make the accepted connection's channel themselves, as jain-sip does, but of a
  * {@link BoundedWebSocketChannels} class, whose frames are bounded by {@link OversizedFrames}.
+ *
+ * <p>Each listener replaces the {@code nioHandler} its jain-sip constructor made, before it starts; that first one
+ * is never used again (the idle-connection audit it scheduled looks at its empty table).
  */
 final class ReapedNioListeners {
 
