@@ -108,15 +108,7 @@ class SlowMessagesIT {
             OutputStream out = trickler.getOutputStream();
             out.write(("OPTIONS sip:127.0.0.1:" + sipPort + " SIP/2.0\r\nSubject: ").getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            long firstByte = System.nanoTime();
-            boolean closed = false;
-            while (!closed && System.nanoTime() - firstByte < CLOSE_BOUND.toNanos()) {
-                closed = trickleOnce(trickler, 'v');
-            }
-            long heldMillis = (System.nanoTime() - firstByte) / 1_000_000;
-            System.out.printf("a TCP peer trickling a header line: closed %d ms after its first byte%n", heldMillis);
-            assertTrue(closed, "the server kept a connection trickling a header line open for " + heldMillis + " ms");
-            assertTrue(heldMillis >= READ_TIMEOUT.toMillis() - 100, "closed after " + heldMillis + " ms, before the read timeout");
+            assertClosedAfterReadTimeout(trickler, "a TCP peer trickling a header line");
         }
     }
 
@@ -131,15 +123,7 @@ class SlowMessagesIT {
                     .remote(proxy.sipAddress()).start();
                     Socket fromProxy = connectionWithInvite(callee)) {
                 fromProxy.getOutputStream().write("SIP/2.0 180 Ringing\r\nSubject: ".getBytes(StandardCharsets.US_ASCII));
-                long firstByte = System.nanoTime();
-                boolean closed = false;
-                while (!closed && System.nanoTime() - firstByte < CLOSE_BOUND.toNanos()) {
-                    closed = trickleOnce(fromProxy, 'v');
-                }
-                long heldMillis = (System.nanoTime() - firstByte) / 1_000_000;
-                System.out.printf("a callee trickling a response header line: closed %d ms after its first byte%n", heldMillis);
-                assertTrue(closed, "the server kept its connection to a trickling callee open for " + heldMillis + " ms");
-                assertTrue(heldMillis >= READ_TIMEOUT.toMillis() - 100, "closed after " + heldMillis + " ms, before the read timeout");
+                assertClosedAfterReadTimeout(fromProxy, "a callee trickling a response header line");
                 trickling.add("from 127.0.0.1:" + callee.getLocalPort());
                 proxy.server().awaitLogged(line -> line.contains("tcp_read_timeout_secs") && trickling.stream().anyMatch(line::contains),
                         Duration.ofSeconds(5));
@@ -176,15 +160,7 @@ class SlowMessagesIT {
             // A masked text frame announcing 60,000 bytes (16-bit length), of which one comes every 300 ms.
             out.write(new byte[] {(byte) 0x81, (byte) (0x80 | 126), (byte) (60_000 >> 8), (byte) (60_000 & 0xff), 1, 2, 3, 4});
             out.flush();
-            long firstByte = System.nanoTime();
-            boolean closed = false;
-            while (!closed && System.nanoTime() - firstByte < CLOSE_BOUND.toNanos()) {
-                closed = trickleOnce(trickler, 'v');
-            }
-            long heldMillis = (System.nanoTime() - firstByte) / 1_000_000;
-            System.out.printf("a %s peer trickling a frame: closed %d ms after its first byte%n", transport, heldMillis);
-            assertTrue(closed, "the server kept a WebSocket connection trickling one frame open for " + heldMillis + " ms");
-            assertTrue(heldMillis >= READ_TIMEOUT.toMillis() - 100, "closed after " + heldMillis + " ms, before the read timeout");
+            assertClosedAfterReadTimeout(trickler, "a " + transport + " peer trickling a frame");
             assertTrue(options(browser).startsWith("SIP/2.0 "),
                     "the WebSocket connection idle between messages was closed with the trickling one");
             assertReported(trickler);
@@ -359,6 +335,23 @@ class SlowMessagesIT {
         Socket socket = new Socket("127.0.0.1", port);
         socket.setSoTimeout((int) TRICKLE_MILLIS);
         return socket;
+    }
+
+    /**
+     * Trickles a byte every {@link #TRICKLE_MILLIS} on {@code peer}, whose first byte of the unfinished message was
+     * just sent, until the server closes the connection; asserts that it did, after the read timeout and within
+     * {@link #CLOSE_BOUND}.
+     */
+    private static void assertClosedAfterReadTimeout(Socket peer, String what) {
+        long firstByte = System.nanoTime();
+        boolean closed = false;
+        while (!closed && System.nanoTime() - firstByte < CLOSE_BOUND.toNanos()) {
+            closed = trickleOnce(peer, 'v');
+        }
+        long heldMillis = (System.nanoTime() - firstByte) / 1_000_000;
+        System.out.printf("%s: closed %d ms after its first byte%n", what, heldMillis);
+        assertTrue(closed, "the server kept the connection of " + what + " open for " + heldMillis + " ms");
+        assertTrue(heldMillis >= READ_TIMEOUT.toMillis() - 100, "closed after " + heldMillis + " ms, before the read timeout");
     }
 
     /** Writes one byte and waits a trickle interval for the server to close; true once it has. */
