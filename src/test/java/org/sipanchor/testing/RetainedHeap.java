@@ -13,8 +13,11 @@ import java.util.regex.Pattern;
  */
 public final class RetainedHeap {
 
-    /** {@code GC.heap_info}'s first line, e.g. " garbage-first heap   total 1048576K, used 30720K [0x...". */
-    private static final Pattern USED = Pattern.compile("heap\\s+total \\d+K, used (\\d+)K");
+    /**
+     * {@code GC.heap_info}'s first line: " garbage-first heap   total 1048576K, used 30720K [0x..." on Java 17,
+     * "... total reserved 1048576K, committed 1048576K, used 11939K [0x..." on Java 25.
+     */
+    private static final Pattern USED = Pattern.compile("heap\\s+total (?:reserved \\d+K, committed )?\\d+K, used (\\d+)K");
 
     private RetainedHeap() {
     }
