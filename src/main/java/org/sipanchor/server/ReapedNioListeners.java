@@ -6,8 +6,6 @@ import java.nio.channels.SocketChannel;
 import java.util.Locale;
 import java.util.Optional;
 
-import gov.nist.core.HostPort;
-import gov.nist.javax.sip.stack.MessageChannel;
 import gov.nist.javax.sip.stack.MessageProcessor;
 import gov.nist.javax.sip.stack.NioTcpMessageChannel;
 import gov.nist.javax.sip.stack.NioTcpMessageProcessor;
@@ -18,20 +16,14 @@ import gov.nist.javax.sip.stack.SIPTransactionStack;
 
 /**
  * jain-sip's NIO stream listeners (TCP, TLS, WS, WSS), made as its {@code NioMessageProcessorFactory} makes them,
- * except that each connection a peer opens is handed to a {@link SlowMessageReaper} as it is accepted, and that the
- * connections the stack opens are kept for the next message to the same peer ({@link KeptOutboundConnections}).
- *
- * <p>The listener's {@code createMessageChannel(processor, socket)} is where jain-sip-ri 1.3.0-32 makes an accepted
- * connection's channel, and the one place that sees each of them. The TCP and TLS listeners also watch the
- * connections the stack opens itself, which {@code createMessageChannel(HostPort)} and
- * {@code createMessageChannel(InetAddress, int)} make (or find open): the callee at the other end may be anyone who
- * registered, and a response it trickles would hold the connection as long as a caller's trickled request. (A ws or
- * wss connection is opened only toward a next hop the operator configured with that transport: browsers accept
- * none.) The WebSocket listeners make the accepted connection's channel themselves, as jain-sip does, but of a
- * {@link BoundedWebSocketChannels} class, whose frames are bounded by {@link OversizedFrames}.
- *
- * <p>Each listener replaces the {@code nioHandler} its jain-sip constructor made, before it starts; that first one
+ * except that each keeps its connections in a {@link NioConnectionTable}, which hands every connection, accepted or
+ * opened by the stack, to the {@link SlowMessageReaper} and keeps the connections the stack opens for the next message
+ * to the same peer. Each listener replaces the table its jain-sip constructor made, before it starts; that first one
  * is never used again (the idle-connection audit it scheduled looks at its empty table).
+ *
+ * <p>The WebSocket listeners make an accepted connection's channel themselves, as jain-sip's do in
+ * {@code createMessageChannel(processor, socket)}, but of a {@link BoundedWebSocketChannels} class, whose frames are
+ * bounded by {@link OversizedFrames}.
  */
 final class ReapedNioListeners {
 
@@ -62,25 +54,8 @@ final class ReapedNioListeners {
 
         Tcp(InetAddress address, SIPTransactionStack stack, int port, SlowMessageReaper reaper) {
             super(address, stack, port);
-            nioHandler = new KeptOutboundConnections(stack, this);
+            nioHandler = new NioConnectionTable(stack, this, reaper);
             this.reaper = reaper;
-        }
-
-        @Override
-        public NioTcpMessageChannel createMessageChannel(NioTcpMessageProcessor processor, SocketChannel socket) throws IOException {
-            NioTcpMessageChannel channel = super.createMessageChannel(processor, socket);
-            reaper.watch(channel);
-            return channel;
-        }
-
-        @Override
-        public MessageChannel createMessageChannel(HostPort target) throws IOException {
-            return reaper.watchOpened(super.createMessageChannel(target));
-        }
-
-        @Override
-        public MessageChannel createMessageChannel(InetAddress address, int port) throws IOException {
-            return reaper.watchOpened(super.createMessageChannel(address, port));
         }
 
         @Override
@@ -95,25 +70,8 @@ final class ReapedNioListeners {
 
         Tls(InetAddress address, SIPTransactionStack stack, int port, SlowMessageReaper reaper) {
             super(address, stack, port);
-            nioHandler = new KeptOutboundConnections(stack, this);
+            nioHandler = new NioConnectionTable(stack, this, reaper);
             this.reaper = reaper;
-        }
-
-        @Override
-        public NioTcpMessageChannel createMessageChannel(NioTcpMessageProcessor processor, SocketChannel socket) throws IOException {
-            NioTcpMessageChannel channel = super.createMessageChannel(processor, socket);
-            reaper.watch(channel);
-            return channel;
-        }
-
-        @Override
-        public MessageChannel createMessageChannel(HostPort target) throws IOException {
-            return reaper.watchOpened(super.createMessageChannel(target));
-        }
-
-        @Override
-        public MessageChannel createMessageChannel(InetAddress address, int port) throws IOException {
-            return reaper.watchOpened(super.createMessageChannel(address, port));
         }
 
         @Override
@@ -129,7 +87,7 @@ final class ReapedNioListeners {
 
         Ws(InetAddress address, SIPTransactionStack stack, int port, SlowMessageReaper reaper, OversizedFrames frames) {
             super(address, stack, port);
-            nioHandler = new KeptOutboundConnections(stack, this);
+            nioHandler = new NioConnectionTable(stack, this, reaper);
             this.reaper = reaper;
             this.frames = frames;
             transport = "WS"; // as jain-sip's factory sets it
@@ -143,7 +101,6 @@ final class ReapedNioListeners {
                 channel = new BoundedWebSocketChannels.Ws(sipStack, processor, socket, frames);
                 nioHandler.putMessageChannel(socket, channel);
             }
-            reaper.watch(channel);
             return channel;
         }
 
@@ -160,7 +117,7 @@ final class ReapedNioListeners {
 
         Wss(InetAddress address, SIPTransactionStack stack, int port, SlowMessageReaper reaper, OversizedFrames frames) {
             super(address, stack, port);
-            nioHandler = new KeptOutboundConnections(stack, this);
+            nioHandler = new NioConnectionTable(stack, this, reaper);
             this.reaper = reaper;
             this.frames = frames;
             transport = "WSS"; // as jain-sip's factory sets it
@@ -174,7 +131,6 @@ final class ReapedNioListeners {
                 channel = new BoundedWebSocketChannels.Wss(sipStack, processor, socket, frames);
                 nioHandler.putMessageChannel(socket, channel);
             }
-            reaper.watch(channel);
             return channel;
         }
 

@@ -11,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
-import gov.nist.javax.sip.stack.MessageChannel;
 import gov.nist.javax.sip.stack.NioTcpMessageChannel;
 
 /**
@@ -56,23 +55,15 @@ final class SlowMessageReaper {
         }
     }
 
-    /** Watches a connection a peer opened, until it is closed. */
+    /**
+     * Watches a connection, accepted or opened by the stack ({@link NioConnectionTable}), until it is closed; one
+     * watched already goes on with its wait.
+     */
     void watch(NioTcpMessageChannel channel) {
         SocketChannel socket = channel.getSocketChannel();
         if (socket != null) {
             watched.putIfAbsent(socket, new Watch(channel, null, 0));
         }
-    }
-
-    /**
-     * Watches a connection the stack opened to send on, or found already open (then it is watched already, and its
-     * wait goes on); returns {@code channel}.
-     */
-    MessageChannel watchOpened(MessageChannel channel) {
-        if (channel instanceof NioTcpMessageChannel stream) {
-            watch(stream);
-        }
-        return channel;
     }
 
     /** Counts a listener whose connections are watched. */

@@ -252,7 +252,7 @@ class SlowMessagesIT {
 
     /**
      * The connection on which the proxy sends the callee its INVITE, read up to the end of its header; another
-     * connection the proxy opens first and closes unused (jain-sip's, before {@code KeptOutboundConnections}) is
+     * connection the proxy opens first and closes unused (jain-sip's, before {@code NioConnectionTable}) is
      * skipped, so that this test fails on the read timeout alone.
      */
     private static Socket connectionWithInvite(ServerSocket callee) throws IOException {

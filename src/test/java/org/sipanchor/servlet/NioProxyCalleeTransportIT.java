@@ -7,7 +7,7 @@ import org.sipanchor.testing.LoopbackPorts;
 
 /**
  * {@link CalleeTransportContract} on the bundled proxy with a ws listener configured, which puts TCP on jain-sip's NIO
- * listeners too: the connections the stack opens to callees are theirs (see {@code KeptOutboundConnections}).
+ * listeners too: the connections the stack opens to callees are theirs (see {@code NioConnectionTable}).
  */
 @DisplayName("Reaching the callee from the bundled proxy, a ws listener configured (NIO listeners)")
 class NioProxyCalleeTransportIT extends CalleeTransportContract {
