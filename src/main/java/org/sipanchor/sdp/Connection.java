@@ -24,7 +24,7 @@ public record Connection(String netType, String addrType, String address) {
     }
 
     static Connection parse(Line line) {
-        String[] t = line.value().strip().split("[ \t]+");
+        String[] t = Fields.of(line.value());
         if (t.length != 3) {
             throw SdpException.malformed(line, "expected c=<nettype> <addrtype> <connection-address>");
         }

@@ -9,11 +9,16 @@ import java.nio.charset.StandardCharsets;
  */
 final class Line {
 
-
     private final byte[] raw;
     private final String text;
     private final String eol;
     private final int number;
+    /*
+     * Read once, then kept: a parse asks each line for them several times (every isAttribute check), and each was a
+     * new substring. A race only computes the same String twice; Strings are safe to share without a lock.
+     */
+    private String value;
+    private String attributeName;
 
     private Line(byte[] raw, String text, String eol, int number) {
         this.raw = raw;
@@ -65,14 +70,24 @@ final class Line {
 
     /** The value after {@code x=}, without trailing blanks: endpoints leave them and they carry no meaning. */
     String value() {
-        return text.substring(2).stripTrailing();
+        String v = value;
+        if (v == null) {
+            v = text.substring(2).stripTrailing();
+            value = v;
+        }
+        return v;
     }
 
     /** For an {@code a=} line: the attribute name (before the first colon). */
     String attributeName() {
-        String v = value();
-        int colon = v.indexOf(':');
-        return colon < 0 ? v : v.substring(0, colon);
+        String name = attributeName;
+        if (name == null) {
+            String v = value();
+            int colon = v.indexOf(':');
+            name = colon < 0 ? v : v.substring(0, colon);
+            attributeName = name;
+        }
+        return name;
     }
 
     /** For an {@code a=} line: the attribute value (after the first colon), empty for a property attribute. */

@@ -57,7 +57,7 @@ public final class MediaDescription {
         this.lines = List.copyOf(lines);
         this.context = context;
 
-        String[] t = mLine.value().strip().split("[ \t]+");
+        String[] t = Fields.of(mLine.value());
         if (t.length < 3) {
             throw SdpException.malformed(mLine, "expected m=<media> <port> <proto> <fmt> ...");
         }
@@ -446,13 +446,13 @@ public final class MediaDescription {
         if (l.type() != 'a' || !PER_FORMAT.contains(l.attributeName().toLowerCase(Locale.ROOT))) {
             return false;
         }
-        String first = l.attributeValue().strip().split("[ \t]+", 2)[0];
+        String first = Fields.of(l.attributeValue(), 2)[0];
         int pt = number(first, 127);
         return pt >= 0 && payloadTypes.contains(pt);
     }
 
     private void checkRtpmap(Line l) {
-        String[] v = l.attributeValue().strip().split("[ \t]+", 2);
+        String[] v = Fields.of(l.attributeValue(), 2);
         if (number(v[0], 127) < 0) {
             throw SdpException.malformed(l, "rtpmap payload type is not a number 0-127: " + v[0]);
         }
@@ -468,10 +468,10 @@ public final class MediaDescription {
         Map<Integer, String> fmtps = new LinkedHashMap<>();
         for (Line l : lines) {
             if (l.isAttribute("rtpmap")) {
-                String[] v = l.attributeValue().strip().split("[ \t]+", 2);
+                String[] v = Fields.of(l.attributeValue(), 2);
                 rtpmaps.putIfAbsent(number(v[0], 127), v[1].strip().split("/"));
             } else if (l.isAttribute("fmtp")) {
-                String[] v = l.attributeValue().strip().split("[ \t]+", 2);
+                String[] v = Fields.of(l.attributeValue(), 2);
                 int pt = number(v[0], 127);
                 if (pt >= 0) {
                     fmtps.putIfAbsent(pt, v.length < 2 ? "" : v[1].strip());

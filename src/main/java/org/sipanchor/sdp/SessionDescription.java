@@ -84,7 +84,7 @@ public final class SessionDescription {
                 }
                 case 'b' -> MediaDescription.checkBandwidth(l);
                 case 't' -> {
-                    String[] t = l.value().strip().split("[ \t]+");
+                    String[] t = Fields.of(l.value());
                     if (t.length != 2 || MediaDescription.number(t[0], Long.MAX_VALUE) < 0
                             || MediaDescription.number(t[1], Long.MAX_VALUE) < 0) {
                         throw SdpException.malformed(l, "expected t=<start-time> <stop-time>");
@@ -110,6 +110,21 @@ public final class SessionDescription {
         this.connection = c;
         this.attributes = List.copyOf(attrs);
         this.direction = d;
+        MediaDescription.Context context = new MediaDescription.Context(direction, connection, eol);
+        this.media = media.stream().map(m -> m.in(context)).toList();
+    }
+
+    /** {@code session}'s session part, read already (its lines are the same), with {@code media}. */
+    private SessionDescription(SessionDescription session, List<MediaDescription> media) {
+        this.sessionLines = session.sessionLines;
+        this.eol = session.eol;
+        this.finalEol = session.finalEol;
+        this.trailer = session.trailer;
+        this.origin = session.origin;
+        this.sessionName = session.sessionName;
+        this.connection = session.connection;
+        this.attributes = session.attributes;
+        this.direction = session.direction;
         MediaDescription.Context context = new MediaDescription.Context(direction, connection, eol);
         this.media = media.stream().map(m -> m.in(context)).toList();
     }
@@ -498,7 +513,7 @@ public final class SessionDescription {
     // ---- internals
 
     private SessionDescription withMediaList(List<MediaDescription> newMedia) {
-        return new SessionDescription(sessionLines, newMedia, eol, finalEol, trailer);
+        return new SessionDescription(this, newMedia);
     }
 
     private SessionDescription withSessionLines(List<Line> newSessionLines) {
@@ -546,7 +561,7 @@ public final class SessionDescription {
         }
         List<Line> out = new ArrayList<>(sessionLines.size());
         for (Line l : sessionLines) {
-            String[] t = l.isAttribute("group") ? l.attributeValue().strip().split("[ \t]+") : new String[0];
+            String[] t = l.isAttribute("group") ? Fields.of(l.attributeValue()) : new String[0];
             if (t.length == 0 || !t[0].equalsIgnoreCase("BUNDLE")) {
                 out.add(l);
                 continue;
@@ -583,7 +598,7 @@ public final class SessionDescription {
     }
 
     private static Origin readOrigin(Line l) {
-        String[] t = l.value().strip().split("[ \t]+");
+        String[] t = Fields.of(l.value());
         if (t.length != 6) {
             throw SdpException.malformed(l, "expected o=<username> <sess-id> <sess-version> <nettype> <addrtype> <address>");
         }
