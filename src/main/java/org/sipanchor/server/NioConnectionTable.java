@@ -3,6 +3,7 @@ package org.sipanchor.server;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import gov.nist.javax.sip.stack.NIOHandler;
 import gov.nist.javax.sip.stack.NioTcpMessageChannel;
@@ -31,10 +32,22 @@ import gov.nist.javax.sip.stack.SIPTransactionStack;
 final class NioConnectionTable extends NIOHandler {
 
     private final SlowMessageReaper reaper;
+    private final AtomicBoolean stopped = new AtomicBoolean();
 
+    /** The table of {@code listener}, which counts as one of the reaper's listeners until it stops. */
     NioConnectionTable(SIPTransactionStack stack, NioTcpMessageProcessor listener, SlowMessageReaper reaper) {
         super(stack, listener);
         this.reaper = reaper;
+        reaper.listenerStarted();
+    }
+
+    /** Called by the listener's {@code stop()}; once the last listener has stopped, so does the reaper. */
+    @Override
+    public void stop() {
+        super.stop();
+        if (stopped.compareAndSet(false, true)) {
+            reaper.listenerStopped();
+        }
     }
 
     @Override

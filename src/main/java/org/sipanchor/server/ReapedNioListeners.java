@@ -18,8 +18,9 @@ import gov.nist.javax.sip.stack.SIPTransactionStack;
  * jain-sip's NIO stream listeners (TCP, TLS, WS, WSS), made as its {@code NioMessageProcessorFactory} makes them,
  * except that each keeps its connections in a {@link NioConnectionTable}, which hands every connection, accepted or
  * opened by the stack, to the {@link SlowMessageReaper} and keeps the connections the stack opens for the next message
- * to the same peer. Each listener replaces the table its jain-sip constructor made, before it starts; that first one
- * is never used again (the idle-connection audit it scheduled looks at its empty table).
+ * to the same peer; the table also tells the reaper when its listener starts and stops. Each listener replaces the
+ * table its jain-sip constructor made, before it starts; that first one is never used again (the idle-connection
+ * audit it scheduled looks at its empty table).
  *
  * <p>The WebSocket listeners make an accepted connection's channel themselves, as jain-sip's do in
  * {@code createMessageChannel(processor, socket)}, but of a {@link BoundedWebSocketChannels} class, whose frames are
@@ -36,59 +37,35 @@ final class ReapedNioListeners {
      */
     static Optional<MessageProcessor> create(SIPTransactionStack stack, InetAddress address, int port, String transport,
             SlowMessageReaper reaper, OversizedFrames frames) {
-        MessageProcessor listener = switch (transport.toUpperCase(Locale.ROOT)) {
+        return Optional.ofNullable(switch (transport.toUpperCase(Locale.ROOT)) {
             case "TCP" -> new Tcp(address, stack, port, reaper);
             case "TLS" -> new Tls(address, stack, port, reaper);
             case "WS" -> new Ws(address, stack, port, reaper, frames);
             case "WSS" -> new Wss(address, stack, port, reaper, frames);
             default -> null;
-        };
-        if (listener != null) {
-            reaper.listenerStarted();
-        }
-        return Optional.ofNullable(listener);
+        });
     }
 
     private static final class Tcp extends NioTcpMessageProcessor {
-        private final SlowMessageReaper reaper;
-
         Tcp(InetAddress address, SIPTransactionStack stack, int port, SlowMessageReaper reaper) {
             super(address, stack, port);
             nioHandler = new NioConnectionTable(stack, this, reaper);
-            this.reaper = reaper;
-        }
-
-        @Override
-        public void stop() {
-            super.stop();
-            reaper.listenerStopped();
         }
     }
 
     private static final class Tls extends NioTlsMessageProcessor {
-        private final SlowMessageReaper reaper;
-
         Tls(InetAddress address, SIPTransactionStack stack, int port, SlowMessageReaper reaper) {
             super(address, stack, port);
             nioHandler = new NioConnectionTable(stack, this, reaper);
-            this.reaper = reaper;
-        }
-
-        @Override
-        public void stop() {
-            super.stop();
-            reaper.listenerStopped();
         }
     }
 
     private static final class Ws extends NioWebSocketMessageProcessor {
-        private final SlowMessageReaper reaper;
         private final OversizedFrames frames;
 
         Ws(InetAddress address, SIPTransactionStack stack, int port, SlowMessageReaper reaper, OversizedFrames frames) {
             super(address, stack, port);
             nioHandler = new NioConnectionTable(stack, this, reaper);
-            this.reaper = reaper;
             this.frames = frames;
             transport = "WS"; // as jain-sip's factory sets it
         }
@@ -103,22 +80,14 @@ final class ReapedNioListeners {
             }
             return channel;
         }
-
-        @Override
-        public void stop() {
-            super.stop();
-            reaper.listenerStopped();
-        }
     }
 
     private static final class Wss extends NioTlsWebSocketMessageProcessor {
-        private final SlowMessageReaper reaper;
         private final OversizedFrames frames;
 
         Wss(InetAddress address, SIPTransactionStack stack, int port, SlowMessageReaper reaper, OversizedFrames frames) {
             super(address, stack, port);
             nioHandler = new NioConnectionTable(stack, this, reaper);
-            this.reaper = reaper;
             this.frames = frames;
             transport = "WSS"; // as jain-sip's factory sets it
         }
@@ -132,12 +101,6 @@ final class ReapedNioListeners {
                 nioHandler.putMessageChannel(socket, channel);
             }
             return channel;
-        }
-
-        @Override
-        public void stop() {
-            super.stop();
-            reaper.listenerStopped();
         }
     }
 }

@@ -16,9 +16,9 @@ import gov.nist.javax.sip.stack.NioTcpMessageChannel;
 /**
  * Closes a connection of jain-sip's NIO listeners (TCP, TLS, WS and WSS once a WebSocket listener is configured),
  * accepted or opened by the stack, whose current message is not complete {@code sip.limits.tcp_read_timeout_secs}
- * after it was first seen unfinished. The NIO readers ignore the stack's {@code READ_TIMEOUT}, which bounds the blocking TCP reader the same
- * way, so without this a peer trickling one message (a huge Content-Length, a byte every few seconds) would keep its
- * connection and its buffer for as long as it likes.
+ * after it was first seen unfinished. The NIO readers ignore the stack's {@code READ_TIMEOUT}, which bounds the
+ * blocking TCP reader the same way, so without this a peer trickling one message (a huge Content-Length, a byte every
+ * few seconds) would keep its connection and its buffer for as long as it likes.
  *
  * <p>Every second it looks at each watched connection ({@link UnfinishedInput}): one that holds nothing of a message,
  * between messages or idle, is left alone (the idle timeout is the stack's); one that completes messages starts a new
