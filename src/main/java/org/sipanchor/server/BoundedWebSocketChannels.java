@@ -10,6 +10,7 @@ import gov.nist.javax.sip.stack.NioTcpMessageProcessor;
 import gov.nist.javax.sip.stack.NioTlsWebSocketMessageChannel;
 import gov.nist.javax.sip.stack.NioWebSocketMessageChannel;
 import gov.nist.javax.sip.stack.SIPTransactionStack;
+import gov.nist.javax.sip.stack.SSLStateMachine;
 
 /**
  * jain-sip's WebSocket connections (ws, and wss once decrypted) with a bound on their frames: each byte the peer
@@ -21,14 +22,21 @@ import gov.nist.javax.sip.stack.SIPTransactionStack;
  * <p>Where the bytes enter: the ws channel's {@code addBytes} takes what the socket read (the upgrade request, then
  * frames); the wss channel's {@code addBytes} takes TLS records and its TLS state machine hands the plaintext to
  * {@code addPlaintextBytes}, which passes it on to the same decoding. An exception thrown there ends in jain-sip's
- * reader closing the connection, as for any read error. Whether the upgrade request is still being read is jain-sip's
- * package-private {@code readingHttp}, read here by reflection; without it (another jain-sip version) that is logged
- * once and frames are bounded by nothing but the read timeout, as without this class.
+ * reader closing the connection, as for any read error. Before that the peer is sent a close frame with status 1009,
+ * "message too big" (RFC 6455 7.4.1), so that it may learn why.
+ *
+ * <p>Two of jain-sip's package-private fields are read by reflection: whether the upgrade request is still being read
+ * ({@code readingHttp}) and a wss connection's TLS state ({@code sslStateMachine}). Without the first (another
+ * jain-sip version) that is logged once and frames are bounded by nothing but the read timeout, as without this
+ * class; without the second, a refused wss connection is closed without a close frame.
  */
 final class BoundedWebSocketChannels {
 
     private static final Logger LOG = Logger.getLogger(BoundedWebSocketChannels.class.getName());
-    private static final Field READING_HTTP = readingHttp();
+    private static final Field READING_HTTP = field(NioWebSocketMessageChannel.class, "readingHttp",
+            "WebSocket frames are not bounded by sip.limits.max_message_bytes");
+    private static final Field TLS_STATE = field(NioTlsWebSocketMessageChannel.class, "sslStateMachine",
+            "a wss connection refused for a frame beyond sip.limits.max_message_bytes is closed without a close frame");
     /** A close frame with status 1009, "message too big" (RFC 6455 7.4.1), unmasked as a server's frames are. */
     private static final byte[] CLOSE_TOO_BIG = {(byte) 0x88, 2, (byte) (1009 >> 8), (byte) (1009 & 0xff)};
 
@@ -50,22 +58,14 @@ final class BoundedWebSocketChannels {
         @Override
         protected void addBytes(byte[] bytes) throws Exception {
             if (!admits(this, limit, bytes)) {
-                try {
-                    // A courtesy: the peer may learn why. Non-blocking, so a peer that does not read costs nothing.
-                    socketChannel.write(ByteBuffer.wrap(CLOSE_TOO_BIG));
-                } catch (IOException alreadyGone) {
-                    // closed below all the same
-                }
+                writeBeforeClosing(socketChannel, CLOSE_TOO_BIG);
                 throw refused(frames, this, limit);
             }
             super.addBytes(bytes);
         }
     }
 
-    /**
-     * An accepted wss connection. No close frame is sent: it would be encrypted from inside the TLS state machine's
-     * decryption, which jain-sip does not expect; the connection is closed all the same.
-     */
+    /** An accepted wss connection: the frames are bounded once decrypted, and the close frame is encrypted. */
     static final class Wss extends NioTlsWebSocketMessageChannel {
         private final OversizedFrames frames;
         private final WebSocketFrameLimit limit;
@@ -80,9 +80,37 @@ final class BoundedWebSocketChannels {
         @Override
         public void addPlaintextBytes(byte[] bytes) throws Exception {
             if (!admits(this, limit, bytes)) {
+                sendCloseTooBig();
                 throw refused(frames, this, limit);
             }
             super.addPlaintextBytes(bytes);
+        }
+
+        /**
+         * Encrypted by the connection's own TLS state (under its lock for encrypting, which a SIP thread sending on
+         * this connection also takes) and written straight to the socket: jain-sip's own sends are queued for its
+         * selector thread, and the connection is closed before that thread would write them.
+         */
+        private void sendCloseTooBig() {
+            if (TLS_STATE == null) {
+                return;
+            }
+            try {
+                SSLStateMachine tls = (SSLStateMachine) TLS_STATE.get(this);
+                tls.wrap(ByteBuffer.wrap(CLOSE_TOO_BIG), prepareEncryptedDataBuffer(),
+                        record -> writeBeforeClosing(socketChannel, record));
+            } catch (IOException | IllegalAccessException | RuntimeException e) {
+                LOG.fine(() -> "no close frame to a refused wss connection: " + e);
+            }
+        }
+    }
+
+    /** A courtesy write on a connection about to close. Non-blocking, so a peer that does not read costs nothing. */
+    private static void writeBeforeClosing(SocketChannel socket, byte[] bytes) {
+        try {
+            socket.write(ByteBuffer.wrap(bytes));
+        } catch (IOException alreadyGone) {
+            // closed all the same
         }
     }
 
@@ -101,14 +129,14 @@ final class BoundedWebSocketChannels {
                 + " bytes, beyond sip.limits.max_message_bytes");
     }
 
-    private static Field readingHttp() {
+    /** jain-sip's package-private {@code owner.name}, or null (logged once, with what is lost) in another version. */
+    private static Field field(Class<?> owner, String name, String withoutIt) {
         try {
-            Field field = NioWebSocketMessageChannel.class.getDeclaredField("readingHttp");
+            Field field = owner.getDeclaredField(name);
             field.setAccessible(true);
             return field;
         } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.warning("WebSocket frames are not bounded by sip.limits.max_message_bytes: jain-sip's"
-                    + " NioWebSocketMessageChannel.readingHttp is out of reach (" + e + ")");
+            LOG.warning(withoutIt + ": jain-sip's " + owner.getSimpleName() + "." + name + " is out of reach (" + e + ")");
             return null;
         }
     }
