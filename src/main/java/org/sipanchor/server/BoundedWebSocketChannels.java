@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.util.logging.Logger;
 
 import gov.nist.javax.sip.stack.NioTcpMessageProcessor;
@@ -22,8 +23,8 @@ import gov.nist.javax.sip.stack.SSLStateMachine;
  * <p>Where the bytes enter: the ws channel's {@code addBytes} takes what the socket read (the upgrade request, then
  * frames); the wss channel's {@code addBytes} takes TLS records and its TLS state machine hands the plaintext to
  * {@code addPlaintextBytes}, which passes it on to the same decoding. An exception thrown there ends in jain-sip's
- * reader closing the connection, as for any read error. Before that the peer is sent a close frame with status 1009,
- * "message too big" (RFC 6455 7.4.1), so that it may learn why.
+ * reader closing the connection, as for any read error. Before that the peer is told why: a close frame with status
+ * 1009, "message too big" (RFC 6455 7.4.1), or, while it is still sending its upgrade request, an HTTP 431 (RFC 6585).
  *
  * <p>Two of jain-sip's package-private fields are read by reflection: whether the upgrade request is still being read
  * ({@code readingHttp}) and a wss connection's TLS state ({@code sslStateMachine}). Without the first (another
@@ -39,6 +40,9 @@ final class BoundedWebSocketChannels {
             "a wss connection refused for a frame beyond sip.limits.max_message_bytes is closed without a close frame");
     /** A close frame with status 1009, "message too big" (RFC 6455 7.4.1), unmasked as a server's frames are. */
     private static final byte[] CLOSE_TOO_BIG = {(byte) 0x88, 2, (byte) (1009 >> 8), (byte) (1009 & 0xff)};
+    /** The reply to an upgrade request past the limit: the peer is not speaking WebSocket yet. */
+    private static final byte[] UPGRADE_TOO_LARGE = ("HTTP/1.1 431 Request Header Fields Too Large\r\n"
+            + "Connection: close\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
 
     private BoundedWebSocketChannels() {
     }
@@ -58,14 +62,14 @@ final class BoundedWebSocketChannels {
         @Override
         protected void addBytes(byte[] bytes) throws Exception {
             if (!admits(this, limit, bytes)) {
-                writeBeforeClosing(socketChannel, CLOSE_TOO_BIG);
+                writeBeforeClosing(socketChannel, refusal(this));
                 throw refused(frames, this, limit);
             }
             super.addBytes(bytes);
         }
     }
 
-    /** An accepted wss connection: the frames are bounded once decrypted, and the close frame is encrypted. */
+    /** An accepted wss connection: the frames are bounded once decrypted, and the refusal is encrypted. */
     static final class Wss extends NioTlsWebSocketMessageChannel {
         private final OversizedFrames frames;
         private final WebSocketFrameLimit limit;
@@ -80,7 +84,7 @@ final class BoundedWebSocketChannels {
         @Override
         public void addPlaintextBytes(byte[] bytes) throws Exception {
             if (!admits(this, limit, bytes)) {
-                sendCloseTooBig();
+                sendEncryptedBeforeClosing(refusal(this));
                 throw refused(frames, this, limit);
             }
             super.addPlaintextBytes(bytes);
@@ -91,18 +95,23 @@ final class BoundedWebSocketChannels {
          * this connection also takes) and written straight to the socket: jain-sip's own sends are queued for its
          * selector thread, and the connection is closed before that thread would write them.
          */
-        private void sendCloseTooBig() {
+        private void sendEncryptedBeforeClosing(byte[] plaintext) {
             if (TLS_STATE == null) {
                 return;
             }
             try {
                 SSLStateMachine tls = (SSLStateMachine) TLS_STATE.get(this);
-                tls.wrap(ByteBuffer.wrap(CLOSE_TOO_BIG), prepareEncryptedDataBuffer(),
+                tls.wrap(ByteBuffer.wrap(plaintext), prepareEncryptedDataBuffer(),
                         record -> writeBeforeClosing(socketChannel, record));
             } catch (IOException | IllegalAccessException | RuntimeException e) {
-                LOG.fine(() -> "no close frame to a refused wss connection: " + e);
+                LOG.fine(() -> "a refused wss connection was not told why: " + e);
             }
         }
+    }
+
+    /** What a refused peer is told: a close frame once it sends frames, a 431 while it sends its upgrade request. */
+    private static byte[] refusal(NioWebSocketMessageChannel channel) throws IllegalAccessException {
+        return READING_HTTP.getBoolean(channel) ? UPGRADE_TOO_LARGE : CLOSE_TOO_BIG;
     }
 
     /** A courtesy write on a connection about to close. Non-blocking, so a peer that does not read costs nothing. */

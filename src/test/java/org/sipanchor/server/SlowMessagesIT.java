@@ -13,6 +13,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -223,6 +224,25 @@ class SlowMessagesIT {
                     transport, request.millis(), request.bytes());
             assertTrue(request.closed(), "the server took " + request.bytes() + " bytes of an upgrade request in "
                     + request.millis() + " ms without closing");
+            assertOversizeReported(hostile);
+        }
+        assertNextOptionsAnswered(transport);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"ws", "wss"})
+    @DisplayName("an upgrade request one byte over max_message_bytes is answered 431 over HTTP, not with a WebSocket frame, and closed at once")
+    void upgradeRequestOverTheLimitIsAnswered431(String transport) throws IOException {
+        try (Socket hostile = connect(transport)) {
+            // No line ends after the request line's: jain-sip takes a read that ends with one as the request's end.
+            byte[] start = "GET / HTTP/1.1\r\nX-Padding: ".getBytes(StandardCharsets.US_ASCII);
+            byte[] request = Arrays.copyOf(start, SipLimits.DEFAULTS.maxMessageBytes() + 1);
+            Arrays.fill(request, start.length, request.length, (byte) 'a');
+            hostile.getOutputStream().write(request); // exactly one byte over: read whole, so no reset loses the reply
+            hostile.getOutputStream().flush();
+            String reply = new String(readUntilClosed(hostile, AT_ONCE), StandardCharsets.US_ASCII);
+            assertTrue(reply.startsWith("HTTP/1.1 431 "), "the reply to an oversized upgrade request: " + reply);
+            assertTrue(reply.contains("\r\nConnection: close\r\n"), "the 431 does not say the connection closes: " + reply);
             assertOversizeReported(hostile);
         }
         assertNextOptionsAnswered(transport);
