@@ -17,8 +17,9 @@ import gov.nist.javax.sip.stack.SSLStateMachine;
  * jain-sip's WebSocket connections (ws, and wss once decrypted) with a bound on their frames: each byte the peer
  * sends after the upgrade request passes a {@link WebSocketFrameLimit} before it reaches jain-sip's decoder, and a
  * frame announcing more than {@code sip.limits.max_message_bytes} closes the connection at once, its payload never
- * buffered; so does an upgrade request longer than that. Without it jain-sip-ri 1.3.0-32's {@code WebSocketCodec} grows its buffer to whatever length a frame
- * announces, so a few fast peers announcing gigabytes exhaust the heap, and every call with it.
+ * buffered; so does an upgrade request longer than that. Without it jain-sip-ri 1.3.0-32's {@code WebSocketCodec}
+ * grows its buffer to whatever length a frame announces, so a few fast peers announcing gigabytes exhaust the heap,
+ * and every call with it.
  *
  * <p>Where the bytes enter: the ws channel's {@code addBytes} takes what the socket read (the upgrade request, then
  * frames); the wss channel's {@code addBytes} takes TLS records and its TLS state machine hands the plaintext to
@@ -29,7 +30,7 @@ import gov.nist.javax.sip.stack.SSLStateMachine;
  * <p>Two of jain-sip's package-private fields are read by reflection: whether the upgrade request is still being read
  * ({@code readingHttp}) and a wss connection's TLS state ({@code sslStateMachine}). Without the first (another
  * jain-sip version) that is logged once and frames are bounded by nothing but the read timeout, as without this
- * class; without the second, a refused wss connection is closed without a close frame.
+ * class; without the second, a refused wss connection is closed without being told why.
  */
 final class BoundedWebSocketChannels {
 
@@ -37,7 +38,7 @@ final class BoundedWebSocketChannels {
     private static final Field READING_HTTP = field(NioWebSocketMessageChannel.class, "readingHttp",
             "WebSocket frames are not bounded by sip.limits.max_message_bytes");
     private static final Field TLS_STATE = field(NioTlsWebSocketMessageChannel.class, "sslStateMachine",
-            "a wss connection refused for a frame beyond sip.limits.max_message_bytes is closed without a close frame");
+            "a wss connection refused by sip.limits.max_message_bytes is closed without being told why");
     /** A close frame with status 1009, "message too big" (RFC 6455 7.4.1), unmasked as a server's frames are. */
     private static final byte[] CLOSE_TOO_BIG = {(byte) 0x88, 2, (byte) (1009 >> 8), (byte) (1009 & 0xff)};
     /** The reply to an upgrade request past the limit: the peer is not speaking WebSocket yet. */
@@ -145,7 +146,8 @@ final class BoundedWebSocketChannels {
             field.setAccessible(true);
             return field;
         } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.warning(withoutIt + ": jain-sip's " + owner.getSimpleName() + "." + name + " is out of reach (" + e + ")");
+            LOG.warning(withoutIt + ": jain-sip's " + owner.getSimpleName() + "." + name
+                    + " is out of reach (" + e + ")");
             return null;
         }
     }
