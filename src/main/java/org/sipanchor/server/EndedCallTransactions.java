@@ -85,16 +85,17 @@ final class EndedCallTransactions extends TimerTask {
         }
     }
 
-    /** Non-INVITE, answered, and its SIP session already invalidated by the container. */
+    /**
+     * Non-INVITE, answered, and its SIP session already invalidated by the container. The data is looked at first:
+     * most of the table, every second, is transactions already detached.
+     */
     private static boolean isLingeringForEndedSession(SIPServerTransaction transaction) {
-        if (transaction.isInviteTransaction()) {
+        if (!(transaction.getApplicationData() instanceof TransactionApplicationData data)
+                || transaction.isInviteTransaction()) {
             return false;
         }
         TransactionState state = transaction.getState();
         if (state != TransactionState.COMPLETED && state != TransactionState.TERMINATED) {
-            return false;
-        }
-        if (!(transaction.getApplicationData() instanceof TransactionApplicationData data)) {
             return false;
         }
         SipServletMessageImpl message = data.getSipServletMessage();
