@@ -10,10 +10,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Ports on 127.0.0.1 that are free for both UDP and TCP right now (SIP listens on both). */
 public final class LoopbackPorts {
+
+    /** Every port {@link #free()} returned in this JVM. */
+    private static final Set<Integer> handedOut = ConcurrentHashMap.newKeySet();
 
     private LoopbackPorts() {
     }
@@ -26,7 +31,8 @@ public final class LoopbackPorts {
     public static int free() {
         for (int attempt = 0; attempt < 200; attempt++) {
             int port = ThreadLocalRandom.current().nextInt(12000, 20000);
-            if (isFree(port)) {
+            // never the same port twice in one run: a port handed out and not yet bound still looks free
+            if (isFree(port) && handedOut.add(port)) {
                 return port;
             }
         }

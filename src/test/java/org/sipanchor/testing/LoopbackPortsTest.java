@@ -7,6 +7,8 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -24,6 +26,16 @@ class LoopbackPortsTest {
         }
         assertFalse(LoopbackPorts.isInUse(port));
         assertTrue(LoopbackPorts.isFree(port));
+    }
+
+    @Test
+    @DisplayName("never hands out a port twice: one handed out and not yet bound still looks free")
+    void neverTheSamePortTwice() {
+        Set<Integer> ports = new HashSet<>();
+        for (int i = 0; i < 500; i++) {
+            int port = LoopbackPorts.free();
+            assertTrue(ports.add(port), "port " + port + " handed out twice in " + ports.size() + " calls");
+        }
     }
 
     @Test
