@@ -12,7 +12,8 @@
 # path), 180, 200 with SDP, ACK and BYE along the Record-Route, 500 ms of call, every call anchored on rtpengine.
 # A 100 or 180 that reaches the caller up to 20 ms after its 200 is not a failure: a target that relays on several
 # processes or threads may reorder them (UDP allows it, a phone drops it). Kamailio reorders a 180 in about 1 call in
-# 2,000 at 400 cps; sipanchor's proxy, a 100 Trying (sent by jain-sip's timer) in about 1 in 3,000 at 200 cps.
+# 2,000 at 400 cps; sipanchor's proxy did with a 100 Trying sent by jain-sip's timer (about 1 in 3,000 at 200 cps)
+# until it sent its 100 at once.
 #
 #   bench/compare.sh [--quick] [--seconds=15] [--rates=200,400,...] [--targets=kamailio,proxy,b2bua]
 #                    [--flood|--no-flood] [--flood-base=N] [--profile] [--keep]

@@ -146,6 +146,7 @@ public abstract class MediaProxyServlet extends SipAnchorServlet {
         // only the proxy answer it (Open Liberty drops a final response the application sends itself then).
         BranchOffers offers = BranchOffers.UNCHANGED;
         if ("INVITE".equals(request.getMethod())) {
+            Trying.sendAtOnce(request);
             Optional<BranchOffers> decided = anchors(request)
                     ? anchoredOffers(request, targets.destinations().size())
                     : shapedOffers(request, targets.destinations().size());
@@ -510,7 +511,7 @@ public abstract class MediaProxyServlet extends SipAnchorServlet {
         try {
             if (message instanceof SipServletRequest request) {
                 if ("INVITE".equals(request.getMethod())) {
-                    OrphanRouting.sendTrying(request); // before the offer below: RTPEngine may take its time
+                    Trying.sendAtOnce(request); // before the offer below: RTPEngine may take its time
                 }
                 adopt(request);
             } else {

@@ -28,7 +28,7 @@ final class OrphanRouting {
      * Whether Restcomm's API is there, asked here and not in {@link Restcomm}: loading that class needs jain-sip's types
      * (its catch clauses name them), which other containers (Open Liberty) do not give an application.
      */
-    private static final boolean RESTCOMM = loads("org.mobicents.javax.servlet.sip.SipServletRequestExt");
+    static final boolean RESTCOMM = loads("org.mobicents.javax.servlet.sip.SipServletRequestExt");
 
     private OrphanRouting() {
     }
@@ -64,17 +64,6 @@ final class OrphanRouting {
     }
 
     /**
-     * Answers an orphan INVITE {@code 100 Trying} at once, before the container relays it. Left to the stack, the 100
-     * goes out 200 ms later, made from the server transaction's request, to whose top the container's stateless relay
-     * has by then added this node's own Via: the 100 goes to this node itself, and a stateful proxy upstream (Kamailio in
-     * a farm) hears nothing until the final response, so a re-INVITE answered after its timer (2 s in
-     * {@code deploy/kamailio/dispatcher.cfg}) would get 408 there and this node would be marked down.
-     */
-    static void sendTrying(SipServletRequest orphanInvite) {
-        Restcomm.sendTrying(orphanInvite);
-    }
-
-    /**
      * Replaces the SDP body of an orphan before the container relays it. Restcomm's own {@code setContent} needs the
      * message's SIP session, which an orphan has none of, so the body is set on the SIP stack's message underneath.
      */
@@ -91,20 +80,6 @@ final class OrphanRouting {
 
         static boolean isOrphan(SipServletRequest request) {
             return request instanceof org.mobicents.javax.servlet.sip.SipServletRequestExt ext && ext.isOrphan();
-        }
-
-        static void sendTrying(SipServletRequest orphan) {
-            var message = (org.mobicents.servlet.sip.core.message.MobicentsSipServletMessage) orphan;
-            if (!(message.getTransaction() instanceof javax.sip.ServerTransaction transaction)) {
-                return;
-            }
-            try {
-                transaction.sendResponse(javax.sip.SipFactory.getInstance().createMessageFactory()
-                        .createResponse(javax.sip.message.Response.TRYING, (javax.sip.message.Request) message.getMessage()));
-            } catch (java.text.ParseException | javax.sip.SipException | javax.sip.InvalidArgumentException e) {
-                // the stack's own 100 still follows, to this node: the relay goes on all the same
-                LOG.fine(() -> "call-id=" + orphan.getCallId() + " no 100 Trying for the relayed INVITE: " + e.getMessage());
-            }
         }
 
         static void replaceBody(SipServletMessage orphan, byte[] body) {
