@@ -26,7 +26,8 @@ final class OrphanRouting {
     private static final String RESTCOMM_FACTORY = "org.mobicents.servlet.sip.message.SipFactoryFacade";
     /**
      * Whether Restcomm's API is there, asked here and not in {@link Restcomm}: loading that class needs jain-sip's types
-     * (its catch clauses name them), which other containers (Open Liberty) do not give an application.
+     * (its catch clauses name them), which other containers (Open Liberty) do not give an application. {@link Trying}
+     * asks it too.
      */
     static final boolean RESTCOMM = loads("org.mobicents.javax.servlet.sip.SipServletRequestExt");
 
