@@ -40,28 +40,18 @@ final class Trying {
     /** Restcomm's and jain-sip's types are touched only here, so that the class loads on any container. */
     private static final class Restcomm {
 
-        private static final javax.sip.message.MessageFactory MESSAGES = messageFactory();
-
+        /** The 100 is made as the stack's own timer makes it: the request's Via, From, To, Call-ID and CSeq. */
         static void send(SipServletRequest invite) {
             var message = (org.mobicents.servlet.sip.core.message.MobicentsSipServletMessage) invite;
-            if (MESSAGES == null || !(message.getTransaction() instanceof javax.sip.ServerTransaction transaction)) {
+            if (!(message.getTransaction() instanceof javax.sip.ServerTransaction transaction)
+                    || !(message.getMessage() instanceof gov.nist.javax.sip.message.SIPRequest request)) {
                 return;
             }
             try {
-                transaction.sendResponse(MESSAGES.createResponse(javax.sip.message.Response.TRYING,
-                        (javax.sip.message.Request) message.getMessage()));
-            } catch (java.text.ParseException | javax.sip.SipException | javax.sip.InvalidArgumentException e) {
+                transaction.sendResponse(request.createResponse(javax.sip.message.Response.TRYING));
+            } catch (javax.sip.SipException | javax.sip.InvalidArgumentException e) {
                 // the stack's own 100 still follows: the relay goes on all the same
                 LOG.fine(() -> "call-id=" + invite.getCallId() + " no 100 Trying sent at once: " + e.getMessage());
-            }
-        }
-
-        private static javax.sip.message.MessageFactory messageFactory() {
-            try {
-                return javax.sip.SipFactory.getInstance().createMessageFactory();
-            } catch (javax.sip.PeerUnavailableException e) {
-                LOG.warning("no 100 Trying is sent at once, the SIP stack's timer sends it: " + e.getMessage());
-                return null;
             }
         }
     }
