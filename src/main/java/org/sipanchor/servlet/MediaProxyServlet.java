@@ -348,7 +348,11 @@ public abstract class MediaProxyServlet extends SipAnchorServlet {
     protected void doRequest(SipServletRequest request) throws ServletException, IOException {
         if (!request.isInitial()) {
             switch (request.getMethod()) {
-                case "INVITE", "UPDATE" -> reoffer(request);
+                case "INVITE" -> {
+                    Trying.sendAtOnce(request); // as for a new INVITE: before the offer, never after the answer
+                    reoffer(request);
+                }
+                case "UPDATE" -> reoffer(request);
                 case "ACK" -> {
                     unacknowledged.acknowledged(request.getCallId());
                     answerInRequest(request);

@@ -5,8 +5,8 @@ import java.util.logging.Logger;
 import javax.servlet.sip.SipServletRequest;
 
 /**
- * {@code 100 Trying} for an INVITE the proxy relays, sent at once by the SIP stack's server transaction, before the
- * offer to RTPEngine and before any branch, as Kamailio's {@code tm} does.
+ * {@code 100 Trying} for an INVITE the proxy relays, a new one or a re-INVITE in a dialog, sent at once by the SIP
+ * stack's server transaction, before the offer to RTPEngine and before any branch, as Kamailio's {@code tm} does.
  *
  * <p>Left to Restcomm's stack (jain-sip), the 100 goes out 200 ms after the INVITE if nothing was sent by then, from
  * the stack's timer thread, and that thread first checks the transaction's state and only then sends, without the
