@@ -24,7 +24,6 @@ import javax.servlet.sip.TimerListener;
 final class ContainerListeners {
 
     private static final Logger LOG = Logger.getLogger(ContainerListeners.class.getName());
-    private static final String RESTCOMM_FACTORY = "org.mobicents.servlet.sip.message.SipFactoryFacade";
     private static final String LIBERTY_SESSIONS_UTIL = "com.ibm.ws.sip.container.servlets.SipSessionsUtilImpl";
 
     private ContainerListeners() {
@@ -43,10 +42,10 @@ final class ContainerListeners {
                 return false;
             }
         }
-        Object factory = context.getAttribute(SipServlet.SIP_FACTORY);
-        if (factory == null || !RESTCOMM_FACTORY.equals(factory.getClass().getName())) {
+        if (!RestcommContainer.runs(context)) {
             return declared(context);
         }
+        Object factory = context.getAttribute(SipServlet.SIP_FACTORY);
         Object sipContext;
         try {
             Field field = factory.getClass().getDeclaredField("sipContext");

@@ -17,44 +17,36 @@ import javax.servlet.sip.SipServletResponse;
  *
  * <p>Switched on only by the proxy base ({@link MediaProxyServlet}), for its application: a UA (the B2BUA) whose
  * dialogs died with the process must not relay its orphans (they would go back to itself), it answers 481.
- * Restcomm's types are touched only in {@link Restcomm}, so that the class loads on any container; elsewhere nothing is
- * an orphan and the container does what it does.
+ * Restcomm's types are touched only in {@link Restcomm}, so that the class loads on any container
+ * ({@link RestcommContainer}); elsewhere nothing is an orphan and the container does what it does.
  */
 final class OrphanRouting {
 
     private static final Logger LOG = Logger.getLogger(OrphanRouting.class.getName());
-    private static final String RESTCOMM_FACTORY = "org.mobicents.servlet.sip.message.SipFactoryFacade";
-    /**
-     * Whether Restcomm's API is there, asked here and not in {@link Restcomm}: loading that class needs jain-sip's types
-     * (its catch clauses name them), which other containers (Open Liberty) do not give an application. {@link Trying}
-     * asks it too.
-     */
-    static final boolean RESTCOMM = loads("org.mobicents.javax.servlet.sip.SipServletRequestExt");
 
     private OrphanRouting() {
     }
 
     /** Switches orphan routing on for the application of {@code context}; false when the container has none. */
     static boolean enable(ServletContext context) {
-        Object factory = context.getAttribute(SipServlet.SIP_FACTORY);
-        if (factory == null || !RESTCOMM_FACTORY.equals(factory.getClass().getName())) {
+        if (!RestcommContainer.runs(context)) {
             LOG.info(() -> "on " + context.getServerInfo() + " in-dialog requests of dialogs this proxy no longer knows "
                     + "(after a restart) are answered as the container does");
             return false;
         }
-        Restcomm.enable(factory);
+        Restcomm.enable(context.getAttribute(SipServlet.SIP_FACTORY));
         return true;
     }
 
     /** Whether the container handed {@code message} (a request, or the response in {@code response}) over as an orphan. */
     static boolean isOrphan(Object request, Object response) {
         if (request instanceof SipServletRequest sipRequest) {
-            return RESTCOMM && Restcomm.isOrphan(sipRequest);
+            return RestcommContainer.PRESENT && Restcomm.isOrphan(sipRequest);
         }
         if (response instanceof SipServletResponse sipResponse) {
             // Restcomm marks the request it makes up for an orphan response, not the response itself.
             SipServletRequest original = sipResponse.getRequest();
-            return original != null && RESTCOMM && Restcomm.isOrphan(original);
+            return original != null && RestcommContainer.PRESENT && Restcomm.isOrphan(original);
         }
         return false;
     }
@@ -95,15 +87,6 @@ final class OrphanRouting {
             } catch (java.text.ParseException | javax.sip.PeerUnavailableException e) {
                 throw new IllegalStateException("call-id=" + orphan.getCallId() + " body not replaced: " + e.getMessage(), e);
             }
-        }
-    }
-
-    private static boolean loads(String name) {
-        try {
-            Class.forName(name, false, OrphanRouting.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException | LinkageError e) {
-            return false;
         }
     }
 }

@@ -32,7 +32,7 @@ final class Trying {
 
     /** Sends {@code invite}'s {@code 100 Trying} now, on Restcomm; a failure is logged and the relay goes on. */
     static void sendAtOnce(SipServletRequest invite) {
-        if (OrphanRouting.RESTCOMM) {
+        if (RestcommContainer.PRESENT) {
             Restcomm.send(invite);
         }
     }
