@@ -16,9 +16,11 @@
 # until it sent its 100 at once.
 #
 #   bench/compare.sh [--quick] [--seconds=15] [--rates=200,400,...] [--targets=kamailio,proxy,b2bua]
-#                    [--flood|--no-flood] [--flood-base=N] [--profile] [--keep]
+#                    [--flood|--no-flood] [--flood-base=N] [--max-rate=3000] [--profile] [--keep]
 #
 # --seconds   length of each rate step (default 15; --quick: 5, and a coarser rate list)
+# --rates     the rates to try in order; past the last one the sweep goes on in steps of 100 until a call fails,
+#             up to --max-rate (a target that reaches it is reported as ">=" that rate)
 # --flood     after a target's sweep, offer twice its zero-failure rate for --seconds (on by default)
 # --flood-base=N  flood at twice N instead, whatever the sweep found (to compare builds at the same offered rate)
 # --profile   record a JFR profile of each sipanchor target (bench/PROFILE.md says how to read it); kept in the work dir
@@ -38,6 +40,7 @@ flood=true
 flood_base=0
 profile=false
 keep=false
+max_rate=3000
 quick=false
 for arg in "$@"; do
   case "$arg" in
@@ -50,6 +53,7 @@ for arg in "$@"; do
     --flood-base=*) flood_base=${arg#--flood-base=} ;;
     --profile) profile=true ;;
     --keep) keep=true ;;
+    --max-rate=*) max_rate=${arg#--max-rate=} ;;
     *) echo "unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -294,7 +298,7 @@ row() { # target rate calls good failed retrans p50 p99 left sipp target rtpe dr
 }
 header ""
 
-declare -A best best_sipp best_target best_left flood_line
+declare -A best best_sipp best_target best_left flood_line capped
 for target in ${targets//,/ }; do
   rtpengine_start "$target"
   target_start "$target"
@@ -304,8 +308,14 @@ for target in ${targets//,/ }; do
   step_seconds=$seconds; seconds=$warmup_seconds
   run_step "$target" 100 uac.xml warmup >/dev/null
   seconds=$step_seconds
-  best[$target]=0; best_sipp[$target]="-"; best_target[$target]="-"
-  for rate in ${rates//,/ }; do
+  best[$target]=0; best_sipp[$target]="-"; best_target[$target]="-"; capped[$target]=""
+  # the listed rates, then on in steps of 100 until a call fails: a target that passes every listed rate has no
+  # zero-failure rate yet, and a ratio against its last listed rate would flatter the other targets
+  sweep=(${rates//,/ }); step=0
+  while :; do
+    if [ "$step" -lt ${#sweep[@]} ]; then rate=${sweep[$step]}; else rate=$(( rate + 100 )); fi
+    step=$(( step + 1 ))
+    [ "$rate" -le "$max_rate" ] || { capped[$target]=">="; break; }
     read -r calls good failed retrans p50 p99 _ _ left sippc targetc rtpec drops < <(run_step "$target" "$rate" uac.xml sweep)
     row "$target" "$rate" "$calls" "$good" "$failed" "$retrans" "$p50" "$p99" "$left" "$sippc" "$targetc" "$rtpec" "$drops" ""
     if [ "$failed" -ne 0 ] || [ "$good" -ne "$calls" ]; then break; fi
@@ -349,7 +359,8 @@ for target in ${targets//,/ }; do
   ratio="-"
   if [ -n "${best[kamailio]:-}" ] && [ "${best[kamailio]}" -gt 0 ]; then
     ratio=$(awk -v a="${best[$target]}" -v k="${best[kamailio]}" 'BEGIN {printf "%.2fx", a / k}')
+    [ -z "${capped[kamailio]:-}" ] || ratio="<=$ratio" # Kamailio's own rate is only a floor
   fi
-  printf "%-8s %18s %10s %14s %10s %12s\n" "$target" "${best[$target]}" "$ratio" "${best_left[$target]}" \
+  printf "%-8s %18s %10s %14s %10s %12s\n" "$target" "${capped[$target]}${best[$target]}" "$ratio" "${best_left[$target]}" \
     "${best_sipp[$target]}" "${best_target[$target]}"
 done
