@@ -187,7 +187,11 @@ uas_start() { # target
   uas_pid=$!
   pids+=("$uas_pid")
   sleep 0.3
-  # bob registers his callee's address at the target: every call then goes through the registrar's lookup
+  register_bob "$1"
+}
+# bob registers his callee's address at the target: every call then goes through the registrar's lookup. Again
+# before each step: the registration lasts 300 s, less than a long sweep, and calls to bob would then get 404.
+register_bob() { # target
   (cd "$work" && sipp -sf "$work/register.xml" -i 127.0.0.1 -p "$reg_port" -t u1 -s bob -m 1 -nostdin \
       -timeout 10s -timeout_error "127.0.0.1:$sip_port" >"$work/register-$1.out" 2>&1) \
     || { echo "registering bob at $1 failed:"; tail -20 "$work/register-$1.out"; exit 1; }
@@ -322,6 +326,7 @@ for target in ${targets//,/ }; do
     if [ "$step" -lt ${#sweep[@]} ]; then rate=${sweep[$step]}; else rate=$(( rate + 100 )); fi
     step=$(( step + 1 ))
     [ "$rate" -le "$max_rate" ] || { capped[$target]=">="; break; }
+    register_bob "$target"
     read -r calls good failed retrans p50 p99 _ _ left sippc targetc rtpec drops < <(run_step "$target" "$rate" uac.xml sweep)
     row "$target" "$rate" "$calls" "$good" "$failed" "$retrans" "$p50" "$p99" "$left" "$sippc" "$targetc" "$rtpec" "$drops" ""
     if [ "$failed" -ne 0 ] || [ "$good" -ne "$calls" ]; then break; fi
@@ -333,6 +338,7 @@ for target in ${targets//,/ }; do
   if [ "$flood" = true ] && [ "$base" -gt 0 ]; then
     sleep 2
     offered=$(( base * 2 ))
+    register_bob "$target"
     read -r calls good failed retrans p50 p99 rejected rej99 left sippc targetc rtpec drops \
       < <(run_step "$target" "$offered" uac-flood.xml flood)
     # what is still anchored with the target running: releases that wait for RTPEngine (deletes retried while the
