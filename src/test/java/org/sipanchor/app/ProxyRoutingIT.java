@@ -73,10 +73,7 @@ class ProxyRoutingIT {
     @DisplayName("answers an INVITE 100 Trying before anything else, so that no 100 can follow the callee's 180 and 200")
     void tryingComesFirst() {
         Calls calls = server.call(Sipp.scenario("uac-call.xml").service("nobody-registered"), Sipp.scenario("uas-answer.xml"));
-        List<Integer> statuses = calls.caller().all().stream()
-                .filter(message -> message.received() && message.isResponse() && "INVITE".equals(message.cseqMethod()))
-                .map(Message::status)
-                .toList();
+        List<Integer> statuses = calls.caller().receivedStatuses(calls.caller().sent("INVITE").get(0));
         assertEquals(100, statuses.get(0), "the responses to the caller's INVITE, in order: " + statuses);
         assertEquals(1, statuses.stream().filter(status -> status == 100).count(), "one 100 Trying: " + statuses);
     }

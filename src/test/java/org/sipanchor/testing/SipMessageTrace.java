@@ -128,6 +128,15 @@ public final class SipMessageTrace {
         return messages.stream().filter(m -> m.received() && m.isResponse(status) && m.cseqMethod().equals(method)).toList();
     }
 
+    /** The statuses of the responses received to {@code request} (one this peer sent: the same CSeq), in order. */
+    public List<Integer> receivedStatuses(Message request) {
+        String cseq = request.header("CSeq").orElseThrow().trim();
+        return messages.stream()
+                .filter(m -> m.received() && m.isResponse() && cseq.equals(m.header("CSeq").map(String::trim).orElse("")))
+                .map(Message::status)
+                .toList();
+    }
+
     /** Responses with {@code status} to {@code method} this peer sent, in order. */
     public List<Message> sentResponses(int status, String method) {
         return messages.stream().filter(m -> !m.received() && m.isResponse(status) && m.cseqMethod().equals(method)).toList();
