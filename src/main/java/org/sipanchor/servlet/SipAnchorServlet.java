@@ -227,6 +227,9 @@ public abstract class SipAnchorServlet extends SipServlet {
             orphan(message);
             return;
         }
+        if (request instanceof SipServletRequest sipRequest) {
+            CompletedRequests.keepBriefly(sipRequest);
+        }
         if (request instanceof SipServletRequest sipRequest && sipRequest.isInitial()) {
             SipApplicationSession session = sipRequest.getApplicationSession();
             if (session.getAttribute(SipAnchorApplication.HANDLER) == null) {
