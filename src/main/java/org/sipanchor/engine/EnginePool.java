@@ -116,8 +116,14 @@ public final class EnginePool implements AutoCloseable {
     private static final Duration ANCHOR_IDLE_TIMEOUT = Duration.ofHours(4);
     /** Call-IDs remembered per instance for deletion when it is back; beyond that they may leak (and are logged). */
     private static final int ORPHAN_CAPACITY = 10_000;
-    /** Requests waiting for a reply per instance: beyond that one fails at once (an offer moves on), not queued. */
-    private static final int MAX_IN_FLIGHT = 256;
+    /**
+     * Requests waiting for a reply per instance: beyond that one fails at once (an offer moves on), not queued. Room
+     * for a burst: after a collection pause, 64 SIP threads send offers and deletes at once while the one thread that
+     * reads the replies waits for a CPU among them. The bundled B2BUA with a bound of 256 refused 6 offers (503) in
+     * such a burst at 1,200 calls/s in one sweep, 2 at 1,300 in another, none in a third; with 1,024, none in two
+     * (bench/PROFILE.md).
+     */
+    static final int MAX_IN_FLIGHT = 1024;
     /**
      * Most time an offer spends failing over, unless two timeouts are longer. A caller (a SIP thread holding an INVITE
      * whose sender retransmits it from 500 ms on) is better off with a quick 503 than with a fourth frozen instance

@@ -150,7 +150,7 @@ class EnginePoolLocalRefusalTest {
             a.pause();
             try {
                 // Stopped, the daemon answers nothing, so these stay in flight until it runs again: the client is full.
-                while (filling.size() < 1000 && !refusedForInFlight(filling)) {
+                while (filling.size() <= EnginePool.MAX_IN_FLIGHT && !refusedForInFlight(filling)) {
                     filling.add(pool.send(NgRequest.query("fill-" + filling.size()), anchor));
                 }
                 delete = pool.send(TestCalls.delete("kept"), anchor);

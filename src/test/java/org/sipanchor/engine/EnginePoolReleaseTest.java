@@ -73,7 +73,7 @@ class EnginePoolReleaseTest {
             List<CompletableFuture<EngineReply>> filling = new ArrayList<>();
             try {
                 // The frozen daemon answers nothing: these queries fill the client's bound of requests in flight.
-                for (int i = 0; i < 256; i++) {
+                for (int i = 0; i < EnginePool.MAX_IN_FLIGHT; i++) {
                     filling.add(pool.send(NgRequest.query("refused-1"), Optional.of(anchor)));
                 }
                 CompletableFuture<ReleaseResult> release = pool.release("refused-1", Optional.of(anchor));
