@@ -27,9 +27,6 @@ final class CompletedRequests {
     /** The time a completed non-INVITE server transaction is kept, in milliseconds. */
     static final int KEPT_MILLIS = 5_000;
 
-    /** jain-sip's Timer J in intervals of its transaction's base timer ({@code SIPTransaction.TIMER_J}). */
-    private static final int TIMER_J_INTERVALS = 64;
-
     private CompletedRequests() {
     }
 
@@ -51,7 +48,8 @@ final class CompletedRequests {
             if (message.getTransaction() instanceof gov.nist.javax.sip.stack.SIPServerTransaction transaction
                     && !transaction.isReliable()) {
                 try {
-                    transaction.setRetransmitTimer(KEPT_MILLIS / TIMER_J_INTERVALS);
+                    // jain-sip's Timer J is SIPTransaction.TIMER_J (64) of these intervals
+                    transaction.setRetransmitTimer(KEPT_MILLIS / gov.nist.javax.sip.stack.SIPTransaction.TIMER_J);
                 } catch (IllegalStateException alreadyAnswered) {
                     // the stack's timer runs already (an answer went out before this): it keeps the default
                 }

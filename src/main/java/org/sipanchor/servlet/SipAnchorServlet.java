@@ -229,11 +229,8 @@ public abstract class SipAnchorServlet extends SipServlet {
         }
         if (request instanceof SipServletRequest sipRequest) {
             CompletedRequests.keepBriefly(sipRequest);
-        }
-        if (request instanceof SipServletRequest sipRequest && sipRequest.isInitial()) {
-            SipApplicationSession session = sipRequest.getApplicationSession();
-            if (session.getAttribute(SipAnchorApplication.HANDLER) == null) {
-                session.setAttribute(SipAnchorApplication.HANDLER, getServletName());
+            if (sipRequest.isInitial()) {
+                claimCall(sipRequest.getApplicationSession());
             }
         }
         try {
@@ -245,6 +242,13 @@ public abstract class SipAnchorServlet extends SipServlet {
             } else {
                 LOG.warning(() -> "call-id=" + message.getCallId() + " " + e.reason());
             }
+        }
+    }
+
+    /** Marks {@code session}'s call as this servlet's, unless another servlet took it first. */
+    private void claimCall(SipApplicationSession session) {
+        if (session.getAttribute(SipAnchorApplication.HANDLER) == null) {
+            session.setAttribute(SipAnchorApplication.HANDLER, getServletName());
         }
     }
 
