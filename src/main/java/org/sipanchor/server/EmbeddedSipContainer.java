@@ -149,6 +149,7 @@ final class EmbeddedSipContainer {
         }
         CancelledTimerPurge.start(context);
         EndedCallTransactions.start(context, service.getSipApplicationDispatcher().getSipStack());
+        EndedDialogs.start(context, service.getSipApplicationDispatcher().getSipStack());
     }
 
     void stop() {

@@ -1,6 +1,5 @@
 package org.sipanchor.server;
 
-import java.lang.reflect.Field;
 import java.util.Map;
 import java.util.Timer;
 import java.util.TimerTask;
@@ -56,24 +55,12 @@ final class EndedCallTransactions extends TimerTask {
         if (!(context.getProxyTimerService() instanceof Timer timer) || !(stack instanceof SIPTransactionStack transactions)) {
             return;
         }
-        Map<?, ? extends SIPServerTransaction> table = serverTransactionTable(transactions);
+        Map<?, ? extends SIPServerTransaction> table = StackTables.serverTransactions(transactions);
         if (table == null) {
             LOG.warning("the SIP stack's server transactions are out of reach: ended calls stay in memory for 32 s");
             return;
         }
         timer.schedule(new EndedCallTransactions(table), PERIOD_MILLIS, PERIOD_MILLIS);
-    }
-
-    /** The stack's own table of server transactions: jain-sip offers no other way to walk them. */
-    @SuppressWarnings("unchecked")
-    private static Map<?, ? extends SIPServerTransaction> serverTransactionTable(SIPTransactionStack stack) {
-        try {
-            Field table = SIPTransactionStack.class.getDeclaredField("serverTransactionTable");
-            table.setAccessible(true);
-            return table.get(stack) instanceof Map<?, ?> map ? (Map<?, ? extends SIPServerTransaction>) map : null;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
-        }
     }
 
     @Override

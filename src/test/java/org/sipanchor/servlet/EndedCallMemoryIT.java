@@ -15,8 +15,9 @@ import org.sipanchor.testing.Sipp;
 
 /**
  * An ended call leaves nothing in the server's memory for long: its SIP application session, its messages and the
- * stack's transactions are freed within seconds of its BYE, not when RFC 3261's Timer J of the answered BYE ends
- * (32 s). At hundreds of calls per second, those 32 s are hundreds of megabytes.
+ * stack's transactions and dialogs are freed within seconds of its BYE, not when RFC 3261's Timer J of the answered
+ * BYE ends, or the stack's check that the 2xx was acknowledged (both 32 s). At hundreds of calls per second, those
+ * 32 s are hundreds of megabytes.
  */
 @DisplayName("Memory of ended calls")
 class EndedCallMemoryIT {
@@ -24,6 +25,7 @@ class EndedCallMemoryIT {
     private static final int CALLS = 200;
     private static final String APPLICATION_SESSION = "org.mobicents.servlet.sip.core.session.SipApplicationSessionImpl";
     private static final String SERVER_TRANSACTION = "gov.nist.javax.sip.stack.SIPServerTransactionImpl";
+    private static final String DIALOG = "gov.nist.javax.sip.stack.SIPDialog";
     /**
      * Well under the 32 s of Timer J, and above the 5 s the stack keeps an answered INVITE's transaction (jain-sip's
      * linger timer) plus the 5 s it keeps an answered BYE's ({@link CompletedRequests}): the container ends a SIP
@@ -38,12 +40,13 @@ class EndedCallMemoryIT {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"proxy", "b2bua"})
-    @DisplayName("the application sessions and server transactions of 200 ended calls are gone within 15 s of the last BYE, not 32 s")
-    void applicationSessionsAndTransactionsOfEndedCallsAreFreed(String mode) throws InterruptedException {
+    @DisplayName("the application sessions, server transactions and dialogs of 200 ended calls are gone within 15 s of the last BYE, not 32 s")
+    void applicationSessionsTransactionsAndDialogsOfEndedCallsAreFreed(String mode) throws InterruptedException {
         AnchoringServer server = "proxy".equals(mode) ? proxy : b2bua;
         long pid = ((SipAnchorServer) server.server()).pid();
         long sessionsBefore = RetainedHeap.instances(pid, APPLICATION_SESSION);
         long transactionsBefore = RetainedHeap.instances(pid, SERVER_TRANSACTION);
+        long dialogsBefore = RetainedHeap.instances(pid, DIALOG);
 
         // A 100 Trying that jain-sip's 200 ms timer sends just as the 200 OK is relayed can reach the caller after
         // it, most often in a cold server's first calls: a phone drops it, SIPp would abort the call (its BYE then
@@ -55,15 +58,21 @@ class EndedCallMemoryIT {
         long deadline = System.nanoTime() + FREED_WITHIN.toNanos();
         long sessions;
         long transactions;
+        long dialogs;
         do {
             Thread.sleep(1_000);
             sessions = RetainedHeap.instances(pid, APPLICATION_SESSION) - sessionsBefore;
             transactions = RetainedHeap.instances(pid, SERVER_TRANSACTION) - transactionsBefore;
-        } while ((sessions > CALLS / 20 || transactions > CALLS / 20) && System.nanoTime() < deadline);
+            dialogs = RetainedHeap.instances(pid, DIALOG) - dialogsBefore;
+        } while ((sessions > CALLS / 20 || transactions > CALLS / 20 || dialogs > CALLS / 20)
+                && System.nanoTime() < deadline);
         assertTrue(sessions <= CALLS / 20, mode + " still holds " + sessions + " application sessions of " + CALLS
                 + " ended calls " + FREED_WITHIN.toSeconds() + " s after the last one");
         // two per call until then: the INVITE's and the BYE's
         assertTrue(transactions <= CALLS / 20, mode + " still holds " + transactions + " server transactions of "
                 + CALLS + " ended calls " + FREED_WITHIN.toSeconds() + " s after the last one");
+        // the B2BUA's two per call until then: the caller's and the callee's (the proxy's container keeps none)
+        assertTrue(dialogs <= CALLS / 20, mode + " still holds " + dialogs + " dialogs of " + CALLS
+                + " ended calls " + FREED_WITHIN.toSeconds() + " s after the last one");
     }
 }
