@@ -25,7 +25,8 @@ import gov.nist.javax.sip.stack.timers.SipTimer;
  * ahead that deletes the dialog if the application never sent the ACK ({@code SIPDialog.DialogDeleteIfNoAckSentTask}).
  * It never cancels it: when its time comes, the task finds the ACK sent and does nothing; until then it holds the
  * dialog. A B2BUA has one such dialog per call, its callee's leg. Class histogram of the bundled B2BUA at 1,000
- * calls/s: 42,478 dialogs, 31,978 of them (32 s of calls) held only by that task.
+ * calls/s: 42,478 dialogs where the 5.5 s the stack keeps a call make 11,000, and 31,978 of those tasks: 32 s of
+ * callee legs.
  *
  * <p>Only ended dialogs are touched: an ended dialog has no ACK left to wait for, and nothing to delete. A dialog
  * still in a call keeps the check, which matters only for its first 32 s anyway.
@@ -74,8 +75,8 @@ final class EndedDialogs extends TimerTask {
     }
 
     /**
-     * Cancelling again a check already cancelled (an ended dialog lingers 5 s, so it is met five times) costs a
-     * look at its state: the stack's timer lets go of the task, and with it the dialog, the first time.
+     * A check already cancelled is cancelled again, which does nothing (an ended dialog stays in the table 5 s, so
+     * it is met about five times): the stack's timer let go of the task, and with it the dialog, the first time.
      */
     @Override
     public void run() {
