@@ -3,8 +3,6 @@ package org.sipanchor.server;
 import java.util.Timer;
 import java.util.TimerTask;
 
-import org.mobicents.servlet.sip.startup.SipStandardContext;
-
 /**
  * Empties Restcomm's proxy timer of its cancelled tasks once a second, so that a cancelled task no longer holds on
  * to a call that has ended.
@@ -26,13 +24,6 @@ final class CancelledTimerPurge extends TimerTask {
 
     private CancelledTimerPurge(Timer timer) {
         this.timer = timer;
-    }
-
-    /** Starts purging the proxy timer of {@code context}'s application. */
-    static void start(SipStandardContext context) {
-        if (context.getProxyTimerService() instanceof Timer timer) {
-            start(timer);
-        }
     }
 
     /** Starts purging {@code timer}, on the timer's own thread. */

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
+import java.util.Timer;
 
 import org.apache.catalina.Container;
 import org.apache.catalina.LifecycleException;
@@ -27,6 +28,8 @@ import org.sipanchor.config.RecordRouteAddress;
 import org.sipanchor.config.SipConfig;
 import org.sipanchor.config.SipLimits;
 import org.sipanchor.config.SipListen;
+
+import gov.nist.javax.sip.stack.SIPTransactionStack;
 
 /**
  * Restcomm SIP Servlets 3.2.0-37 on Tomcat 7, assembled in code: one service, one engine, one host, a
@@ -147,9 +150,14 @@ final class EmbeddedSipContainer {
                         + " did not start (see the error above)");
             }
         }
-        CancelledTimerPurge.start(context);
-        EndedCallTransactions.start(context, service.getSipApplicationDispatcher().getSipStack());
-        EndedDialogs.start(context, service.getSipApplicationDispatcher().getSipStack());
+        // Once a second, on the proxy timer's thread: what Restcomm and jain-sip keep of ended calls is let go.
+        if (context.getProxyTimerService() instanceof Timer proxyTimer) {
+            CancelledTimerPurge.start(proxyTimer);
+            if (service.getSipApplicationDispatcher().getSipStack() instanceof SIPTransactionStack stack) {
+                EndedCallTransactions.start(proxyTimer, stack);
+                EndedDialogs.start(proxyTimer, stack);
+            }
+        }
     }
 
     void stop() {

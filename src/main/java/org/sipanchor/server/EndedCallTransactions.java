@@ -5,13 +5,11 @@ import java.util.Timer;
 import java.util.TimerTask;
 import java.util.logging.Logger;
 
-import javax.sip.SipStack;
 import javax.sip.TransactionState;
 
 import org.mobicents.servlet.sip.core.session.MobicentsSipSession;
 import org.mobicents.servlet.sip.message.SipServletMessageImpl;
 import org.mobicents.servlet.sip.message.TransactionApplicationData;
-import org.mobicents.servlet.sip.startup.SipStandardContext;
 
 import gov.nist.javax.sip.stack.SIPServerTransaction;
 import gov.nist.javax.sip.stack.SIPTransactionStack;
@@ -48,14 +46,11 @@ final class EndedCallTransactions extends TimerTask {
     }
 
     /**
-     * Starts detaching, on the timer of {@code context}'s proxies, the transactions of {@code stack}; does nothing
-     * (and says so) if this jain-sip does not keep its server transactions where 1.3.0-32 does.
+     * Starts detaching, on {@code timer}, the transactions of {@code stack}; does nothing (and says so) if this
+     * jain-sip does not keep its server transactions where 1.3.0-32 does.
      */
-    static void start(SipStandardContext context, SipStack stack) {
-        if (!(context.getProxyTimerService() instanceof Timer timer) || !(stack instanceof SIPTransactionStack transactions)) {
-            return;
-        }
-        Map<?, ? extends SIPServerTransaction> table = StackTables.serverTransactions(transactions);
+    static void start(Timer timer, SIPTransactionStack stack) {
+        Map<?, ? extends SIPServerTransaction> table = StackTables.serverTransactions(stack);
         if (table == null) {
             LOG.warning("the SIP stack's server transactions are out of reach: ended calls stay in memory for 32 s");
             return;

@@ -7,9 +7,6 @@ import java.util.TimerTask;
 import java.util.logging.Logger;
 
 import javax.sip.DialogState;
-import javax.sip.SipStack;
-
-import org.mobicents.servlet.sip.startup.SipStandardContext;
 
 import gov.nist.javax.sip.stack.SIPDialog;
 import gov.nist.javax.sip.stack.SIPStackTimerTask;
@@ -48,20 +45,17 @@ final class EndedDialogs extends TimerTask {
     }
 
     /**
-     * Starts cancelling, on the timer of {@code context}'s proxies, the checks of {@code stack}'s ended dialogs; does
-     * nothing (and says so) if this jain-sip does not keep its dialogs and their checks where 1.3.0-32 does.
+     * Starts cancelling, on {@code timer}, the checks of {@code stack}'s ended dialogs; does nothing (and says so) if
+     * this jain-sip does not keep its dialogs and their checks where 1.3.0-32 does.
      */
-    static void start(SipStandardContext context, SipStack stack) {
-        if (!(context.getProxyTimerService() instanceof Timer timer) || !(stack instanceof SIPTransactionStack transactions)) {
-            return;
-        }
-        Map<?, ? extends SIPDialog> table = StackTables.dialogs(transactions);
+    static void start(Timer timer, SIPTransactionStack stack) {
+        Map<?, ? extends SIPDialog> table = StackTables.dialogs(stack);
         Field ackCheck = ackCheckField();
-        if (table == null || ackCheck == null || transactions.getTimer() == null) {
+        if (table == null || ackCheck == null || stack.getTimer() == null) {
             LOG.warning("the SIP stack's dialogs are out of reach: ended dialogs stay in memory 32 s after their 2xx");
             return;
         }
-        timer.schedule(new EndedDialogs(table, ackCheck, transactions.getTimer()), PERIOD_MILLIS, PERIOD_MILLIS);
+        timer.schedule(new EndedDialogs(table, ackCheck, stack.getTimer()), PERIOD_MILLIS, PERIOD_MILLIS);
     }
 
     private static Field ackCheckField() {
