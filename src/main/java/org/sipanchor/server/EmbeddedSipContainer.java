@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
 import java.util.Timer;
+import java.util.logging.Logger;
 
 import org.apache.catalina.Container;
 import org.apache.catalina.LifecycleException;
@@ -40,6 +41,8 @@ final class EmbeddedSipContainer {
 
     private static final String ENGINE_NAME = "sipanchor";
     private static final String ROUTER_PROVIDER_PROPERTY = "javax.servlet.sip.ar.spi.SipApplicationRouterProvider";
+
+    private static final Logger LOG = Logger.getLogger(EmbeddedSipContainer.class.getName());
 
     private final Path workDir;
     private final SipStandardService service = new SipStandardService();
@@ -151,12 +154,14 @@ final class EmbeddedSipContainer {
             }
         }
         // Once a second, on the proxy timer's thread: what Restcomm and jain-sip keep of ended calls is let go.
-        if (context.getProxyTimerService() instanceof Timer proxyTimer) {
+        if (context.getProxyTimerService() instanceof Timer proxyTimer
+                && service.getSipApplicationDispatcher().getSipStack() instanceof SIPTransactionStack stack) {
             CancelledTimerPurge.start(proxyTimer);
-            if (service.getSipApplicationDispatcher().getSipStack() instanceof SIPTransactionStack stack) {
-                EndedCallTransactions.start(proxyTimer, stack);
-                EndedDialogs.start(proxyTimer, stack);
-            }
+            EndedCallTransactions.start(proxyTimer, stack);
+            EndedDialogs.start(proxyTimer, stack);
+        } else {
+            LOG.warning("this container's proxy timer or SIP stack is not the one sipanchor was built on:"
+                    + " ended calls stay in memory until the stack's own timers let them go (up to 3 min)");
         }
     }
 
@@ -165,8 +170,7 @@ final class EmbeddedSipContainer {
             service.stop();
             service.destroy();
         } catch (LifecycleException | RuntimeException e) {
-            java.util.logging.Logger.getLogger(EmbeddedSipContainer.class.getName())
-                    .warning("container stop: " + rootMessage(e));
+            LOG.warning("container stop: " + rootMessage(e));
         }
     }
 

@@ -51,11 +51,12 @@ final class EndedDialogs extends TimerTask {
     static void start(Timer timer, SIPTransactionStack stack) {
         Map<?, ? extends SIPDialog> table = StackTables.dialogs(stack);
         Field ackCheck = ackCheckField();
-        if (table == null || ackCheck == null || stack.getTimer() == null) {
+        SipTimer stackTimer = stack.getTimer();
+        if (table == null || ackCheck == null || stackTimer == null) {
             LOG.warning("the SIP stack's dialogs are out of reach: ended dialogs stay in memory 32 s after their 2xx");
             return;
         }
-        timer.schedule(new EndedDialogs(table, ackCheck, stack.getTimer()), PERIOD_MILLIS, PERIOD_MILLIS);
+        timer.schedule(new EndedDialogs(table, ackCheck, stackTimer), PERIOD_MILLIS, PERIOD_MILLIS);
     }
 
     private static Field ackCheckField() {
