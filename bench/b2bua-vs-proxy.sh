@@ -68,8 +68,8 @@ fill() { # template placeholder sdp-file > out
     { print }' "$1"
 }
 sipp_dir=src/test/resources/sipp
-fill "$sipp_dir/uac-call.xml" offer "$sipp_dir/sdp/pcmu-offer.sdp" >"$work/uac.xml"
-fill "$sipp_dir/uas-answer.xml" answer "$sipp_dir/sdp/pcmu-answer.sdp" >"$work/uas.xml"
+fill "$sipp_dir/uac-call.xml" offer "$sipp_dir/sdp/pcmu-offer.sdp" | sed "s/{{ack_to_bye_ms}}/200/" >"$work/uac.xml"
+fill "$sipp_dir/uas-answer.xml" answer "$sipp_dir/sdp/pcmu-answer.sdp" | sed "s/{{contact_port}}/[local_port]/" >"$work/uas.xml"
 fill "$sipp_dir/uac-expect-status.xml" offer "$sipp_dir/sdp/pcmu-offer.sdp" | sed 's/{{status}}/486/' >"$work/uac-busy.xml"
 fill "$sipp_dir/uac-cancel.xml" offer "$sipp_dir/sdp/pcmu-offer.sdp" >"$work/uac-cancel.xml"
 sed 's/{{status}}/486/; s/{{reason}}/Busy Here/' "$sipp_dir/uas-reject.xml" >"$work/uas-busy.xml"

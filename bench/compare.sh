@@ -89,10 +89,10 @@ fill() { # template placeholder sdp-file > out
     { print }' "$1"
 }
 fill "$sipp_dir/uac-call.xml" offer "$sipp_dir/sdp/pcmu-offer.sdp" \
-  | sed 's/<pause milliseconds="200"\/>/<recv response="100" optional="true" timeout="20" ontimeout="talk"\/><recv response="180" timeout="20" ontimeout="talk"\/><label id="talk"\/><pause milliseconds="500"\/>/' \
+  | sed 's/<pause milliseconds="{{ack_to_bye_ms}}"\/>/<recv response="100" optional="true" timeout="20" ontimeout="talk"\/><recv response="180" timeout="20" ontimeout="talk"\/><label id="talk"\/><pause milliseconds="500"\/>/' \
   >"$work/uac.xml"
 grep -q 'milliseconds="500"' "$work/uac.xml" || { echo "uac-call.xml changed: no 500 ms pause" >&2; exit 1; }
-fill "$sipp_dir/uas-answer.xml" answer "$sipp_dir/sdp/pcmu-answer.sdp" >"$work/uas.xml"
+fill "$sipp_dir/uas-answer.xml" answer "$sipp_dir/sdp/pcmu-answer.sdp" | sed "s/{{contact_port}}/[local_port]/" >"$work/uas.xml"
 sed "s/{{contact_port}}/$uas_port/" "$sipp_dir/register.xml" >"$work/register.xml"
 # The flood's caller: a 503 (with or without Retry-After) is an expected answer, acknowledged, and counted apart.
 awk '

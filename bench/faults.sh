@@ -85,13 +85,13 @@ fill() { # template placeholder sdp-file > out
 }
 sipp_dir=src/test/resources/sipp
 fill "$sipp_dir/uac-call.xml" offer "$sipp_dir/sdp/pcmu-offer.sdp" \
-  | sed 's/<pause milliseconds="200"\/>/<pause milliseconds="2000"\/>/' >"$work/uac-answered.xml"
+  | sed 's/<pause milliseconds="{{ack_to_bye_ms}}"\/>/<pause milliseconds="2000"\/>/' >"$work/uac-answered.xml"
 fill "$sipp_dir/uac-reinvite.xml" offer "$sipp_dir/sdp/pcmu-offer.sdp" >"$work/uac-reinvite.tmp"
 fill "$work/uac-reinvite.tmp" reoffer "$sipp_dir/sdp/pcmu-reoffer.sdp" \
   | sed '0,/<pause milliseconds="200"\/>/s//<pause milliseconds="1500"\/>/' >"$work/uac-reinvited.xml"
 fill "$sipp_dir/uac-expect-status.xml" offer "$sipp_dir/sdp/pcmu-offer.sdp" | sed 's/{{status}}/486/' >"$work/uac-rejected.xml"
 fill "$sipp_dir/uac-cancel.xml" offer "$sipp_dir/sdp/pcmu-offer.sdp" >"$work/uac-cancelled.xml"
-fill "$sipp_dir/uas-answer.xml" answer "$sipp_dir/sdp/pcmu-answer.sdp" >"$work/uas-answer.xml"
+fill "$sipp_dir/uas-answer.xml" answer "$sipp_dir/sdp/pcmu-answer.sdp" | sed "s/{{contact_port}}/[local_port]/" >"$work/uas-answer.xml"
 fill "$sipp_dir/uas-answer-reinvite.xml" answer "$sipp_dir/sdp/pcmu-answer.sdp" >"$work/uas-reinvite.xml"
 sed 's/{{status}}/486/; s/{{reason}}/Busy Here/' "$sipp_dir/uas-reject.xml" >"$work/uas-busy.xml"
 cp "$sipp_dir/uas-cancelled.xml" "$work/uas-ringing-proxy.xml"

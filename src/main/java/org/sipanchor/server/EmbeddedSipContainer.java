@@ -234,10 +234,11 @@ final class EmbeddedSipContainer {
         properties.setProperty(AdmissionValve.MAX_DELAY_PROPERTY, Long.toString(sip.admission().maxQueueDelay().toMillis()));
         properties.setProperty(AdmissionValve.RETRY_AFTER_PROPERTY, Long.toString(sip.admission().retryAfter().toSeconds()));
         // The listeners open before the application is deployed: until it is, the gate answers 503, not 404. Then
-        // admission: a refused INVITE costs nothing more. Then the early ACK's wait for its 2xx's timer, and stray
-        // responses handed on without the stack's search of every transaction.
+        // admission: a refused INVITE costs nothing more. Then the early ACK's wait for its 2xx's timer, a callee's
+        // 2xx sent again relayed as it was the first time, and stray responses handed on without the stack's search
+        // of every transaction.
         String valves = StartupGate.class.getName() + "," + AdmissionValve.class.getName() + "," + EarlyAckValve.class.getName()
-                + "," + StrayResponseValve.class.getName();
+                + "," + RelayedAnswerValve.class.getName() + "," + StrayResponseValve.class.getName();
         if (sip.hasWebSocket()) {
             // Only the NIO message processors speak WebSocket; they also take over TCP, so they are used only here.
             properties.setProperty(AdmittingProcessorFactory.NIO_PROPERTY, "true");

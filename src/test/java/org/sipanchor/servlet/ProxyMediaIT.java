@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.sipanchor.testing.AnchoredSdp.assertAnchored;
 import static org.sipanchor.testing.AnchoredSdp.awaitSessions;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 
@@ -18,6 +20,7 @@ import org.sipanchor.sdp.SessionDescription;
 import org.sipanchor.testing.AnchoringServer;
 import org.sipanchor.testing.AnchoringServer.Calls;
 import org.sipanchor.testing.LoopbackPorts;
+import org.sipanchor.testing.LossyUdpRelay;
 import org.sipanchor.testing.RtpEngineDaemon;
 import org.sipanchor.testing.RunningSipAnchor.Container;
 import org.sipanchor.testing.SipMessageTrace;
@@ -89,6 +92,29 @@ class ProxyMediaIT {
             assertTrue(held.compareTo(Duration.ofSeconds(31)) > 0, "released only after the callee's 2xx wait: " + held);
             talking.assertSucceeded(Duration.ofSeconds(30));
             callee.assertSucceeded(Duration.ofSeconds(30));
+        }
+    }
+
+    @Test
+    @DisplayName("the ACK lost past the proxy: the callee's 2xx sent again reaches the caller, and its ACK sent again the callee")
+    void ackLostPastTheProxy() throws Exception {
+        int sippPort = LoopbackPorts.free();
+        InetSocketAddress calleeHop = new InetSocketAddress(InetAddress.getLoopbackAddress(), proxy.calleePort());
+        InetSocketAddress sipp = new InetSocketAddress(InetAddress.getLoopbackAddress(), sippPort);
+        try (LossyUdpRelay lossy = LossyUdpRelay.dropping(calleeHop, sipp, new LossyUdpRelay.FirstOf("ACK "));
+                Sipp callee = Sipp.scenario("uas-answer.xml").port(sippPort)
+                        .set("contact_port", Integer.toString(proxy.calleePort())).start();
+                Sipp caller = Sipp.scenario("uac-call.xml").set("ack_to_bye_ms", "3000").service("bob")
+                        .remote(proxy.sipAddress()).start()) {
+            caller.assertSucceeded(CALL_TIME);
+            callee.assertSucceeded(CALL_TIME);
+            assertEquals(1, lossy.droppedToServer.get(), "the proxy's first ACK was lost: " + lossy);
+            List<Message> answers = SipMessageTrace.parse(caller.messages()).receivedResponses(200, "INVITE");
+            assertTrue(answers.size() >= 2, "the callee's 2xx, sent again, was relayed to the caller: " + answers);
+            assertAnchored(answers.get(0).body(), rtpengine, SDP_NAME);
+            assertEquals(answers.get(0).body(), answers.get(1).body(), "relayed again with RTPEngine's SDP, not the callee's");
+            assertEquals(1, SipMessageTrace.parse(callee.messages()).received("ACK").size(),
+                    "the caller's second ACK reached the callee");
         }
     }
 

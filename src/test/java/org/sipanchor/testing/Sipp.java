@@ -42,6 +42,7 @@ public final class Sipp implements AutoCloseable {
             placeholders.put("answer", sdp("pcmu-answer.sdp"));
             placeholders.put("reoffer", sdp("pcmu-reoffer.sdp"));
             placeholders.put("contact_port", "[local_port]");
+            placeholders.put("ack_to_bye_ms", "200");
         }
 
         public Builder port(int localPort) {
