@@ -356,6 +356,7 @@ public abstract class MediaProxyServlet extends SipAnchorServlet {
                 case "ACK" -> {
                     unacknowledged.acknowledged(request.getCallId());
                     answerInRequest(request);
+                    AcknowledgedInvites.release(request);
                 }
                 case "PRACK" -> answerInRequest(request);
                 case "BYE", "CANCEL" -> rtpengine.delete(request);

@@ -119,6 +119,18 @@ class ProxyMediaIT {
     }
 
     @Test
+    @DisplayName("after the ACK, a late copy of the INVITE and a CANCEL that crossed the 200 leave the call as it is")
+    void lateCopiesAfterTheAck() {
+        // a server may answer the copy with its 200 again (RFC 6026; Open Liberty does): the caller's ACK of it then
+        // reaches the callee a second time, which a phone takes in its stride
+        Calls calls = proxy.call(Sipp.scenario("uac-call-late-copies.xml").service("bob"),
+                Sipp.scenario("uas-answer.xml").args("-default_behaviors", "all,-abortunexp"));
+        assertEquals(1, calls.callee().received("INVITE").size(), "the copy of the INVITE was absorbed");
+        assertEquals(List.of(), calls.callee().received("CANCEL"), "the CANCEL was answered, not relayed");
+        assertEquals(1, rtpengine.commandsLogged(callId(calls.caller()), "delete"), "released once, by the BYE");
+    }
+
+    @Test
     @DisplayName("a re-INVITE from the caller is anchored both ways")
     void reinviteFromCaller() {
         Calls calls = proxy.call("uac-reinvite.xml", "uas-answer-reinvite.xml");
