@@ -350,26 +350,11 @@ class AdmittingQueueTest {
                 DatagramSocket flooder = new DatagramSocket(new InetSocketAddress(FLOODER, ports.control(1)))) {
             ListeningPointImpl point = (ListeningPointImpl) stack.createListeningPoint("127.0.0.1", ports.control(2), "udp");
             java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
-            stack.createSipProvider(point).addSipListener(new javax.sip.SipListener() {
+            stack.createSipProvider(point).addSipListener(new QuietSipListener() {
                 @Override
                 public void processRequest(javax.sip.RequestEvent event) {
                     received.incrementAndGet();
                 }
-
-                @Override
-                public void processResponse(javax.sip.ResponseEvent event) { }
-
-                @Override
-                public void processTimeout(javax.sip.TimeoutEvent event) { }
-
-                @Override
-                public void processIOException(javax.sip.IOExceptionEvent event) { }
-
-                @Override
-                public void processTransactionTerminated(javax.sip.TransactionTerminatedEvent event) { }
-
-                @Override
-                public void processDialogTerminated(javax.sip.DialogTerminatedEvent event) { }
             });
             Field field = UDPMessageProcessor.class.getDeclaredField("messageQueue");
             field.setAccessible(true);

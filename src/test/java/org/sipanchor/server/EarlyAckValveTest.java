@@ -14,18 +14,12 @@ import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import javax.sip.DialogTerminatedEvent;
-import javax.sip.IOExceptionEvent;
 import javax.sip.ListeningPoint;
 import javax.sip.RequestEvent;
-import javax.sip.ResponseEvent;
 import javax.sip.ServerTransaction;
 import javax.sip.SipFactory;
-import javax.sip.SipListener;
 import javax.sip.SipProvider;
 import javax.sip.SipStack;
-import javax.sip.TimeoutEvent;
-import javax.sip.TransactionTerminatedEvent;
 import javax.sip.header.ContactHeader;
 import javax.sip.header.ToHeader;
 import javax.sip.message.Request;
@@ -133,7 +127,7 @@ class EarlyAckValveTest {
     }
 
     /** Answers an INVITE with a 200 OK, as the B2BUA answers its caller. */
-    private record Answerer(SipFactory factory, SipProvider provider, int port) implements SipListener {
+    private record Answerer(SipFactory factory, SipProvider provider, int port) implements QuietSipListener {
         @Override
         public void processRequest(RequestEvent event) {
             Request request = event.getRequest();
@@ -152,26 +146,6 @@ class EarlyAckValveTest {
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-        }
-
-        @Override
-        public void processResponse(ResponseEvent event) {
-        }
-
-        @Override
-        public void processTimeout(TimeoutEvent event) {
-        }
-
-        @Override
-        public void processIOException(IOExceptionEvent event) {
-        }
-
-        @Override
-        public void processTransactionTerminated(TransactionTerminatedEvent event) {
-        }
-
-        @Override
-        public void processDialogTerminated(DialogTerminatedEvent event) {
         }
     }
 

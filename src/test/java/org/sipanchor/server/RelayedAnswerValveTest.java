@@ -13,14 +13,9 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import javax.sip.DialogTerminatedEvent;
-import javax.sip.IOExceptionEvent;
 import javax.sip.RequestEvent;
 import javax.sip.ResponseEvent;
-import javax.sip.SipListener;
 import javax.sip.SipProvider;
-import javax.sip.TimeoutEvent;
-import javax.sip.TransactionTerminatedEvent;
 import javax.sip.header.ContentTypeHeader;
 import javax.sip.header.ToHeader;
 import javax.sip.message.Response;
@@ -145,7 +140,7 @@ class RelayedAnswerValveTest {
     }
 
     /** Answers each INVITE 200 with the anchored SDP; collects the responses the stack hands on. */
-    private record AnsweringListener(SipProvider provider, List<ResponseEvent> handedOn) implements SipListener {
+    private record AnsweringListener(SipProvider provider, List<ResponseEvent> handedOn) implements QuietSipListener {
 
         @Override
         public void processRequest(RequestEvent event) {
@@ -169,17 +164,5 @@ class RelayedAnswerValveTest {
         public void processResponse(ResponseEvent event) {
             handedOn.add(event);
         }
-
-        @Override
-        public void processTimeout(TimeoutEvent event) { }
-
-        @Override
-        public void processIOException(IOExceptionEvent event) { }
-
-        @Override
-        public void processTransactionTerminated(TransactionTerminatedEvent event) { }
-
-        @Override
-        public void processDialogTerminated(DialogTerminatedEvent event) { }
     }
 }

@@ -11,13 +11,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import javax.sip.DialogTerminatedEvent;
-import javax.sip.IOExceptionEvent;
-import javax.sip.RequestEvent;
 import javax.sip.ResponseEvent;
-import javax.sip.SipListener;
-import javax.sip.TimeoutEvent;
-import javax.sip.TransactionTerminatedEvent;
 
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -69,25 +63,10 @@ class StrayResponseValveTest {
         from.send(new DatagramPacket(bytes, bytes.length, InetAddress.getLoopbackAddress(), port));
     }
 
-    private record ResponseCollector(List<ResponseEvent> responses) implements SipListener {
+    private record ResponseCollector(List<ResponseEvent> responses) implements QuietSipListener {
         @Override
         public void processResponse(ResponseEvent event) {
             responses.add(event);
         }
-
-        @Override
-        public void processRequest(RequestEvent event) { }
-
-        @Override
-        public void processTimeout(TimeoutEvent event) { }
-
-        @Override
-        public void processIOException(IOExceptionEvent event) { }
-
-        @Override
-        public void processTransactionTerminated(TransactionTerminatedEvent event) { }
-
-        @Override
-        public void processDialogTerminated(DialogTerminatedEvent event) { }
     }
 }
