@@ -10,6 +10,7 @@ import javax.sip.TransactionState;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 
+import gov.nist.javax.sip.SIPConstants;
 import gov.nist.javax.sip.header.ViaList;
 import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.SIPRequest;
@@ -42,8 +43,6 @@ import gov.nist.javax.sip.stack.SIPTransactionStack;
  */
 public final class RelayedAnswerValve implements SIPMessageValve {
 
-    /** jain-sip's transaction ids are lower case. */
-    private static final String RFC3261_COOKIE = "z9hg4bk";
     private static final Logger LOG = Logger.getLogger(RelayedAnswerValve.class.getName());
 
     private final LongAdder relayedAgain = new LongAdder();
@@ -89,7 +88,8 @@ public final class RelayedAnswerValve implements SIPMessageValve {
             return null;
         }
         String key = branch.toLowerCase();
-        return key.startsWith(RFC3261_COOKIE) && stack.findTransaction(key, true) instanceof SIPServerTransaction server
+        return key.startsWith(SIPConstants.BRANCH_MAGIC_COOKIE_LOWER_CASE) // jain-sip's transaction ids are lower case
+                && stack.findTransaction(key, true) instanceof SIPServerTransaction server
                 && server.isInviteTransaction() && server.getLastResponseStatusCode() / 100 == 2 ? server : null;
     }
 

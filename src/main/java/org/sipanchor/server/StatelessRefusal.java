@@ -3,6 +3,8 @@ package org.sipanchor.server;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
+import gov.nist.javax.sip.SIPConstants;
+
 /**
  * A reply written from a datagram's bytes before the SIP stack parses it: the cheapest answer there is (one scan of
  * the header, one reply, no state), so that answering a flood leaves the SIP threads to the calls already admitted.
@@ -131,7 +133,7 @@ final class StatelessRefusal {
                     to++;
                 }
                 String branch = new String(datagram, from, to - from, StandardCharsets.US_ASCII).toLowerCase(java.util.Locale.ROOT);
-                return branch.startsWith("z9hg4bk") ? branch : null;
+                return branch.startsWith(SIPConstants.BRANCH_MAGIC_COOKIE_LOWER_CASE) ? branch : null;
             }
             line = nextLine(datagram, eol, end);
         }

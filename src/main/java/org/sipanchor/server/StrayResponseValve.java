@@ -8,6 +8,7 @@ import javax.sip.SipStack;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 
+import gov.nist.javax.sip.SIPConstants;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import gov.nist.javax.sip.stack.MessageChannel;
@@ -32,8 +33,6 @@ import gov.nist.javax.sip.stack.StackMessageFactory;
  */
 public final class StrayResponseValve implements SIPMessageValve {
 
-    /** jain-sip's transaction ids are lower case. */
-    private static final String RFC3261_COOKIE = "z9hg4bk";
     private static final Logger LOG = Logger.getLogger(StrayResponseValve.class.getName());
 
     private final LongAdder handedOn = new LongAdder();
@@ -51,8 +50,8 @@ public final class StrayResponseValve implements SIPMessageValve {
             return true;
         }
         String transaction = sip.getTransactionId();
-        if (!transaction.startsWith(RFC3261_COOKIE) || stack.findTransaction(transaction, false) != null
-                || isCancelOfOurs(sip)) {
+        if (!transaction.startsWith(SIPConstants.BRANCH_MAGIC_COOKIE_LOWER_CASE) // the ids are lower case
+                || stack.findTransaction(transaction, false) != null || isCancelOfOurs(sip)) {
             return true; // the stack's own path: a transaction of ours, or a branch only its search can match
         }
         handedOn.increment();
