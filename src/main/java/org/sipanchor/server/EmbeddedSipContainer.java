@@ -114,6 +114,9 @@ final class EmbeddedSipContainer {
             engine.addChild(host);
             service.start();
             service.getSipApplicationDispatcher().putInService();
+            if (service.getSipApplicationDispatcher() instanceof SipApplicationDispatcherImpl dispatcher) {
+                BatchingExecutor.install(dispatcher);
+            }
         } catch (Exception e) {
             throw new StartupException("the SIP Servlet container did not start: " + rootMessage(e), e);
         }
