@@ -23,9 +23,10 @@ import org.mobicents.servlet.sip.core.SipApplicationDispatcherImpl;
  *
  * <p>Restcomm 3.2.0-37 hands every ended transaction's clean-up (and an ended dialog's, a timed-out transaction's, a
  * CANCEL's dispatch, an application's asynchronous work) to one {@code ThreadPoolExecutor}, whose idle threads wait
- * on its queue: each task woke a thread and put it back to sleep. That is four tasks per proxied call (the INVITE's
- * and the BYE's transactions on each side), and in a profile of the proxy at 1,400 calls/s the executor's threads had
- * 7% of the samples, two thirds of them in the kernel's switching between threads. None of that work waits on the
+ * on its queue: each task woke a thread and put it back to sleep. That is up to four tasks per proxied call (the
+ * INVITE's and the BYE's transactions on each side; more for a B2BUA, whose dialogs end there too), and in a profile
+ * of the proxy at 1,400 calls/s the executor's threads had 7% of the samples, two thirds of them in the kernel's
+ * switching between threads. None of that work waits on the
  * caller: the stack has already answered, and Restcomm's CANCEL dispatch runs after its 200 to the CANCEL is sent.
  *
  * <p>A task that blocks (an application's {@code doCancel} waiting on RTPEngine) holds its own batch only: the next
@@ -42,6 +43,8 @@ final class BatchingExecutor extends ThreadPoolExecutor {
     /** Set by the first task of a batch, cleared when the batch is handed to the pool. */
     private final AtomicBoolean gathering = new AtomicBoolean();
     private final Thread gatherer;
+    /** Set by {@link #shutdownNow()}: a batch still running stops taking tasks. */
+    private volatile boolean stopped;
 
     /** Runs its batches on a pool shaped like {@code replaced} (same size, same thread factory). */
     BatchingExecutor(ThreadPoolExecutor replaced) {
@@ -109,7 +112,7 @@ final class BatchingExecutor extends ThreadPoolExecutor {
 
     private void drain() {
         Runnable task;
-        while ((task = pending.poll()) != null) {
+        while (!stopped && (task = pending.poll()) != null) {
             try {
                 task.run();
             } catch (RuntimeException e) {
@@ -131,6 +134,7 @@ final class BatchingExecutor extends ThreadPoolExecutor {
     /** Returns the tasks never run; the pool's own queue only ever holds batches. */
     @Override
     public List<Runnable> shutdownNow() {
+        stopped = true;
         super.shutdownNow();
         gatherer.interrupt();
         List<Runnable> notRun = new ArrayList<>();
