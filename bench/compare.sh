@@ -214,6 +214,14 @@ ticks() { # pid...
   done
   echo "$total"
 }
+# context switches (voluntary and not) of every thread of the given processes so far: each is a thread put to sleep
+# or woken, which on two vCPUs costs about what a small piece of work handed to another thread does (bench/PROFILE.md)
+switches() { # pid...
+  local p
+  for p in "$@"; do cat /proc/"$p"/task/*/status 2>/dev/null; done \
+    | awk '/^(non)?voluntary_ctxt_switches:/ {n += $2} END {print n + 0}'
+}
+
 target_pids() {
   if [ "$1" = kamailio ]; then
     echo "$target_pid" $(pgrep -P "$target_pid" 2>/dev/null || true)
@@ -223,22 +231,23 @@ target_pids() {
 }
 
 # ------------------------------------------------------------------ one step
-# Runs one rate for $seconds; prints "calls good failed retrans p50 p99 rejected left sipp% target% rtpengine%"
+# Runs one rate for $seconds; prints "calls good failed retrans p50 p99 rejected rej99 left sipp% target% rtpengine%
+# drops switches-per-call"
 run_step() { # target rate scenario label
   local target=$1 rate=$2 scenario=$3 label=$4
   local calls=$(( rate * seconds ))
   local dir="$work/$target-$label-$rate"
   mkdir -p "$dir"
   local tpids; tpids=$(target_pids "$target")
-  local t0 s0 r0 u0
+  local t0 s0 r0 u0 w0
   local d0; d0=$(udp_drops)
-  t0=$(date +%s%N); s0=$(ticks $tpids); r0=$(ticks "$rtpengine_pid"); u0=$(ticks "$uas_pid")
+  t0=$(date +%s%N); s0=$(ticks $tpids); r0=$(ticks "$rtpengine_pid"); u0=$(ticks "$uas_pid"); w0=$(switches $tpids)
   (cd "$dir" && exec sipp -sf "$work/$scenario" -i 127.0.0.1 -p "$uac_port" -t u1 -s bob -r "$rate" -m "$calls" \
       -l $(( rate * 8 )) -nostdin -timeout $(( seconds + 60 ))s -timeout_error -buff_size 4194304 \
       -trace_stat -stf stat.csv -fd 1 -trace_rtt -rtt_freq 1 -trace_counts -trace_err \
       "127.0.0.1:$sip_port" >screen.log 2>&1) &
   local uac_pid=$! uac_ticks=0 t
-  local t1="" s1 r1 u1 uac1 load_end=$(( t0 + seconds * 1000000000 ))
+  local t1="" s1 r1 u1 w1 uac1 load_end=$(( t0 + seconds * 1000000000 ))
   # the caller's own CPU: read from /proc until it exits. The CPU columns cover the step's $seconds of offered load
   # only: a failing step's SIPp lingers up to a minute on calls that time out, and counting that idle time made
   # saturated steps look half idle.
@@ -246,14 +255,14 @@ run_step() { # target rate scenario label
     t=$(ticks "$uac_pid"); [ "$t" -gt 0 ] && uac_ticks=$t
     if [ -z "$t1" ] && [ "$(date +%s%N)" -ge "$load_end" ]; then
       t1=$(date +%s%N); s1=$(ticks $(target_pids "$target")); r1=$(ticks "$rtpengine_pid"); u1=$(ticks "$uas_pid")
-      uac1=$uac_ticks
+      w1=$(switches $(target_pids "$target")); uac1=$uac_ticks
     fi
     sleep 0.2
   done
   wait "$uac_pid" 2>/dev/null || true
   if [ -z "$t1" ]; then
     t1=$(date +%s%N); s1=$(ticks $(target_pids "$target")); r1=$(ticks "$rtpengine_pid"); u1=$(ticks "$uas_pid")
-    uac1=$uac_ticks
+    w1=$(switches $(target_pids "$target")); uac1=$uac_ticks
   fi
   uac_ticks=$uac1
   local wall_ms=$(( (t1 - t0) / 1000000 ))
@@ -287,7 +296,8 @@ run_step() { # target rate scenario label
   fi
   local left="?"
   for _ in $(seq 30); do left=$(sessions); [ "$left" = "0" ] && break; sleep 0.1; done
-  echo "$calls $good $failed $retrans $p50 $p99 $rejected $rej99 $left $(pct $((uac_ticks + u1 - u0))) $(pct $((s1 - s0))) $(pct $((r1 - r0))) $(( $(udp_drops) - d0 ))"
+  echo "$calls $good $failed $retrans $p50 $p99 $rejected $rej99 $left $(pct $((uac_ticks + u1 - u0))) $(pct $((s1 - s0))) $(pct $((r1 - r0))) $(( $(udp_drops) - d0 ))" \
+    "$(awk -v w=$((w1 - w0)) -v c="$calls" 'BEGIN {printf "%.1f", w / c}')"
 }
 
 # ------------------------------------------------------------------ the run
@@ -297,14 +307,14 @@ printf "%s; kamailio %s; rtpengine %s (notice level); SIPp %s; 500 ms calls; %s 
   "sipanchor on $("${JAVA:-${JAVA_HOME:+$JAVA_HOME/bin/}java}" -version 2>&1 | head -1)" "$(kamailio -v 2>/dev/null | awk '/^version/ {print $3}')" \
   "$(rtpengine --version 2>&1 | head -1 | awk '{print $NF}')" "$(sipp -v 2>&1 | awk '/SIPp v/ {print $2}')" \
   "$seconds" "$rates"
-printf "CPU columns: %% of one core over the step (%s cores = %s%%): SIPp caller+callee, the target, rtpengine\n\n" \
+printf "CPU columns: %% of one core over the step (%s cores = %s%%): SIPp caller+callee, the target, rtpengine; sw/call: the target's context switches per call offered\n\n" \
   "$(nproc)" "$(( $(nproc) * 100 ))"
 header() {
-  printf "%-8s %5s %6s %6s %6s %7s %6s %6s %5s %5s %6s %5s %5s %5s\n" \
-    target cps calls good failed retrans p50ms p99ms left sipp% target% rtpe% drops "$1"
+  printf "%-8s %5s %6s %6s %6s %7s %6s %6s %5s %5s %6s %5s %5s %7s %5s\n" \
+    target cps calls good failed retrans p50ms p99ms left sipp% target% rtpe% drops sw/call "$1"
 }
-row() { # target rate calls good failed retrans p50 p99 left sipp target rtpe drops [extra]
-  printf "%-8s %5s %6s %6s %6s %7s %6s %6s %5s %5s %6s %5s %5s %5s\n" "$@"
+row() { # target rate calls good failed retrans p50 p99 left sipp target rtpe drops switches [extra]
+  printf "%-8s %5s %6s %6s %6s %7s %6s %6s %5s %5s %6s %5s %5s %7s %5s\n" "$@"
 }
 header ""
 
@@ -327,8 +337,8 @@ for target in ${targets//,/ }; do
     step=$(( step + 1 ))
     [ "$rate" -le "$max_rate" ] || { capped[$target]=">="; break; }
     register_bob "$target"
-    read -r calls good failed retrans p50 p99 _ _ left sippc targetc rtpec drops < <(run_step "$target" "$rate" uac.xml sweep)
-    row "$target" "$rate" "$calls" "$good" "$failed" "$retrans" "$p50" "$p99" "$left" "$sippc" "$targetc" "$rtpec" "$drops" ""
+    read -r calls good failed retrans p50 p99 _ _ left sippc targetc rtpec drops sw < <(run_step "$target" "$rate" uac.xml sweep)
+    row "$target" "$rate" "$calls" "$good" "$failed" "$retrans" "$p50" "$p99" "$left" "$sippc" "$targetc" "$rtpec" "$drops" "$sw" ""
     if [ "$failed" -ne 0 ] || [ "$good" -ne "$calls" ]; then break; fi
     best[$target]=$rate; best_sipp[$target]=$sippc; best_target[$target]=$targetc
   done
@@ -339,7 +349,7 @@ for target in ${targets//,/ }; do
     sleep 2
     offered=$(( base * 2 ))
     register_bob "$target"
-    read -r calls good failed retrans p50 p99 rejected rej99 left sippc targetc rtpec drops \
+    read -r calls good failed retrans p50 p99 rejected rej99 left sippc targetc rtpec drops sw \
       < <(run_step "$target" "$offered" uac-flood.xml flood)
     # what is still anchored with the target running: releases that wait for RTPEngine (deletes retried while the
     # NG client's in-flight bound is full, unanswered 2xx released after 64 x T1) land within a minute; a leak does not
@@ -350,9 +360,9 @@ for target in ${targets//,/ }; do
     fi
     flood_line[$target]=$(awk -v g="$good" -v s="$seconds" -v b="$base" -v o="$offered" -v r="$rejected" \
       -v f="$failed" -v p50="$p50" -v p99="$p99" -v r99="$rej99" -v left="$left" -v rt="$retrans" -v d="$drops" \
-      -v sc="$sippc" -v tc="$targetc" -v rc="$rtpec" 'BEGIN {
-        printf "offered %d cps: goodput %.0f cps = %.0f%% of %d; 503 %d (p99 %s ms); failed %d; set-up p50 %s p99 %s ms; retrans %d; UDP drops %d; sessions left %s; CPU%% sipp %s target %s rtpe %s",
-          o, g / s, 100 * g / s / b, b, r, r99, f, p50, p99, rt, d, left, sc, tc, rc }')
+      -v sc="$sippc" -v tc="$targetc" -v rc="$rtpec" -v sw="$sw" 'BEGIN {
+        printf "offered %d cps: goodput %.0f cps = %.0f%% of %d; 503 %d (p99 %s ms); failed %d; set-up p50 %s p99 %s ms; retrans %d; UDP drops %d; sessions left %s; CPU%% sipp %s target %s rtpe %s; switches per call %s",
+          o, g / s, 100 * g / s / b, b, r, r99, f, p50, p99, rt, d, left, sc, tc, rc, sw }')
     printf "%-8s flood  %s\n" "$target" "${flood_line[$target]}"
   fi
   uas_stop
