@@ -254,15 +254,15 @@ run_step() { # target rate scenario label
   while kill -0 "$uac_pid" 2>/dev/null; do
     t=$(ticks "$uac_pid"); [ "$t" -gt 0 ] && uac_ticks=$t
     if [ -z "$t1" ] && [ "$(date +%s%N)" -ge "$load_end" ]; then
-      t1=$(date +%s%N); s1=$(ticks $(target_pids "$target")); r1=$(ticks "$rtpengine_pid"); u1=$(ticks "$uas_pid")
-      w1=$(switches $(target_pids "$target")); uac1=$uac_ticks
+      t1=$(date +%s%N); tpids=$(target_pids "$target"); s1=$(ticks $tpids); r1=$(ticks "$rtpengine_pid")
+      u1=$(ticks "$uas_pid"); w1=$(switches $tpids); uac1=$uac_ticks
     fi
     sleep 0.2
   done
   wait "$uac_pid" 2>/dev/null || true
   if [ -z "$t1" ]; then
-    t1=$(date +%s%N); s1=$(ticks $(target_pids "$target")); r1=$(ticks "$rtpengine_pid"); u1=$(ticks "$uas_pid")
-    w1=$(switches $(target_pids "$target")); uac1=$uac_ticks
+    t1=$(date +%s%N); tpids=$(target_pids "$target"); s1=$(ticks $tpids); r1=$(ticks "$rtpengine_pid")
+    u1=$(ticks "$uas_pid"); w1=$(switches $tpids); uac1=$uac_ticks
   fi
   uac_ticks=$uac1
   local wall_ms=$(( (t1 - t0) / 1000000 ))

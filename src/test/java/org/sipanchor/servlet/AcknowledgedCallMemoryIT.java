@@ -1,5 +1,6 @@
 package org.sipanchor.servlet;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.sipanchor.testing.AnchoredSdp.awaitSessions;
 
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sipanchor.testing.AnchoringServer;
 import org.sipanchor.testing.RetainedHeap;
 import org.sipanchor.testing.SipAnchorServer;
+import org.sipanchor.testing.SipMessageTrace;
 import org.sipanchor.testing.Sipp;
 
 /**
@@ -30,7 +32,7 @@ class AcknowledgedCallMemoryIT {
 
     @Test
     @DisplayName("100 calls in progress, acknowledged within the stack's 5 s linger: their INVITE transactions are still kept, the container's data on them is not")
-    void setUpReleasedAtTheAck() {
+    void setUpReleasedAtTheAck() throws InterruptedException {
         long pid = ((SipAnchorServer) proxy.server()).pid();
         long transactionsBefore = RetainedHeap.instances(pid, SERVER_TRANSACTION);
         long dataBefore = RetainedHeap.instances(pid, CONTAINER_DATA);
@@ -39,7 +41,7 @@ class AcknowledgedCallMemoryIT {
                 Sipp caller = Sipp.scenario("uac-call.xml").set("ack_to_bye_ms", "20000").service("bob").calls(CALLS)
                         .args("-r", "100", "-default_behaviors", "all,-abortunexp").remote(proxy.sipAddress()).start()) {
             awaitSessions(proxy.rtpengine(), CALLS, Duration.ofSeconds(10), "every call offered");
-            sleepQuietly(Duration.ofMillis(300)); // the last answers and ACKs, a few ms behind their offers
+            awaitAcks(callee, Duration.ofSeconds(5)); // the proxy relays each ACK after it let go of its call's set-up
 
             long transactions = RetainedHeap.instances(pid, SERVER_TRANSACTION) - transactionsBefore;
             long data = RetainedHeap.instances(pid, CONTAINER_DATA) - dataBefore;
@@ -53,11 +55,17 @@ class AcknowledgedCallMemoryIT {
         }
     }
 
-    private static void sleepQuietly(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    private static void awaitAcks(Sipp callee, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int acks = acksReceived(callee);
+        while (acks < CALLS && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            acks = acksReceived(callee);
         }
+        assertEquals(CALLS, acks, "ACKs that reached the callee");
+    }
+
+    private static int acksReceived(Sipp callee) {
+        return SipMessageTrace.parse(callee.messages()).received("ACK").size();
     }
 }
