@@ -5,18 +5,28 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The datagrams of one socket, sent by one thread of its own: whoever sends only queues.
+ * The datagrams of one socket: a sender never waits for another. When the socket is free and nothing is queued, the
+ * datagram leaves at once on the sender's thread; otherwise it is queued and sent by the outbox's own thread.
  *
- * <p>Why: the JDK serialises the sends of a socket behind a lock held across the system call, and on loopback that
- * call also delivers the datagram to its receiver. With dozens of SIP threads sending on one socket and two cores,
- * the thread holding the lock is often descheduled and every other sender queues behind it: measured on the bundled
- * proxy at 600 calls/s, most SIP threads waited on a socket's lock while a fifth of the CPU was idle, the listener's
- * queue grew past admission's limit and calls failed. One sending thread has no one to wait for, and a sender's
- * part is a queue insertion.
+ * <p>Why a thread of its own: the JDK serialises the sends of a socket behind a lock held across the system call,
+ * and on loopback that call also delivers the datagram to its receiver. With dozens of SIP threads sending on one
+ * socket and two cores, the thread holding the lock is often descheduled and every other sender queues behind it:
+ * measured on the bundled proxy at 600 calls/s, most SIP threads waited on a socket's lock while a fifth of the CPU
+ * was idle, the listener's queue grew past admission's limit and calls failed. Here a sender that finds the socket
+ * busy only queues.
+ *
+ * <p>Why the sender's own thread otherwise: handing every datagram over woke the outbox's thread for each one, and
+ * put it back to sleep, where the socket was free nearly every time (a busy SIP listener sends a few thousand
+ * datagrams a second, each in microseconds). A wake-up costs about what the send costs.
+ *
+ * <p>Order: datagrams leave in the order they were handed over. A sender sends inline only while it holds the
+ * socket's turn and nothing is queued, and the outbox's thread holds that turn from taking a datagram off the queue
+ * until it has sent it.
  *
  * <p>Bounded: past {@code capacity} queued datagrams a new one is dropped and counted, as a full socket buffer
  * would drop it (SIP over UDP retransmits; the NG client too); the count is logged at most once per 10 s.
@@ -25,7 +35,11 @@ import java.util.logging.Logger;
  */
 public final class Outbox<T> implements AutoCloseable {
 
-    /** How one datagram leaves: the socket's own, blocking send. */
+    /**
+     * How one datagram leaves: the socket's own, blocking send. It runs on the sender's thread or the outbox's,
+     * one at a time, so it must not mind a thread whose interrupt flag is set (a {@code DatagramSocket} does not; a
+     * {@code DatagramChannel} closes itself).
+     */
     @FunctionalInterface
     public interface Sender<T> {
         void send(T datagram) throws IOException;
@@ -41,6 +55,8 @@ public final class Outbox<T> implements AutoCloseable {
      * this class removes, and a spinning thread takes a core from the SIP threads on a two-core machine.
      */
     private final ConcurrentLinkedQueue<T> queue = new ConcurrentLinkedQueue<>();
+    /** Held by whoever is in the socket's send: a sender only ever tries it, the outbox's thread waits for it. */
+    private final ReentrantLock turn = new ReentrantLock();
     private final AtomicInteger queued = new AtomicInteger();
     private final Thread thread;
     private volatile boolean parked;
@@ -63,11 +79,25 @@ public final class Outbox<T> implements AutoCloseable {
         thread.start();
     }
 
-    /** Queues {@code datagram}; false when it was dropped (the outbox full or closed). */
+    /**
+     * Sends {@code datagram} now if the socket is free and nothing is queued before it, else queues it; false when
+     * it was dropped (the outbox full or closed). A send that fails is counted, not thrown: the datagram is lost as
+     * if the network had lost it.
+     */
     public boolean send(T datagram) {
         if (closed) {
             dropped.incrementAndGet(); // the socket is closing: nothing to report
             return false;
+        }
+        if (queue.isEmpty() && turn.tryLock()) {
+            try {
+                if (queue.isEmpty()) {
+                    transmit(datagram);
+                    return true;
+                }
+            } finally {
+                turn.unlock();
+            }
         }
         if (queued.incrementAndGet() <= capacity) {
             queue.offer(datagram);
@@ -94,7 +124,17 @@ public final class Outbox<T> implements AutoCloseable {
 
     private void run() {
         while (true) {
-            T next = queue.poll();
+            T next;
+            turn.lock();
+            try {
+                next = queue.poll();
+                if (next != null) {
+                    queued.decrementAndGet();
+                    transmit(next);
+                }
+            } finally {
+                turn.unlock();
+            }
             if (next == null) {
                 if (closed) {
                     return; // what was queued before close() has left
@@ -104,16 +144,17 @@ public final class Outbox<T> implements AutoCloseable {
                     LockSupport.park(this);
                 }
                 parked = false;
-                continue;
             }
-            queued.decrementAndGet();
-            try {
-                sender.send(next);
-            } catch (IOException | RuntimeException e) {
-                failed.incrementAndGet();
-                LOG.log(Level.FINE, e, () -> name + ": a datagram was not sent");
-                report();
-            }
+        }
+    }
+
+    private void transmit(T datagram) {
+        try {
+            sender.send(datagram);
+        } catch (IOException | RuntimeException e) {
+            failed.incrementAndGet();
+            LOG.log(Level.FINE, e, () -> name + ": a datagram was not sent");
+            report();
         }
     }
 

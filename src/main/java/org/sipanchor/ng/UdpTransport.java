@@ -1,14 +1,10 @@
 package org.sipanchor.ng;
 
 import java.io.IOException;
-import java.net.Inet6Address;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.net.StandardProtocolFamily;
-import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.DatagramChannel;
+import java.net.SocketException;
 
 import org.sipanchor.net.Outbox;
 
@@ -17,6 +13,10 @@ import org.sipanchor.net.Outbox;
  * socket would have the kernel drop replies from other addresses silently, and the client wants to see (and count)
  * them. Requests leave through an {@link Outbox}: every SIP thread offers through one client, and behind the
  * socket's send lock they queued for each other (and an instance's offers are ordered under a lock of their own).
+ *
+ * <p>A {@link DatagramSocket}, not a {@code DatagramChannel}: the outbox sends on the requesting SIP thread when the
+ * socket is free, and a channel is closed for good when a thread whose interrupt flag is set uses it (one
+ * interrupted thread would cut the client off from its instance); a socket ignores the flag.
  */
 final class UdpTransport implements NgTransport {
 
@@ -28,25 +28,23 @@ final class UdpTransport implements NgTransport {
     private static final System.Logger LOG = System.getLogger(UdpTransport.class.getName());
 
     private final InetSocketAddress remote;
-    private final DatagramChannel channel;
-    private final Outbox<ByteBuffer> outbox;
+    private final DatagramSocket socket;
+    private final Outbox<DatagramPacket> outbox;
     private volatile boolean closed;
 
     UdpTransport(InetSocketAddress remote, InetSocketAddress local) throws IOException {
         this.remote = remote;
-        channel = DatagramChannel.open(remote.getAddress() instanceof Inet6Address ? StandardProtocolFamily.INET6
-                : StandardProtocolFamily.INET);
+        socket = new DatagramSocket(null);
         try {
             // Room for a burst of replies while the receiver thread is descheduled (the kernel caps these).
-            channel.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
-            channel.setOption(StandardSocketOptions.SO_SNDBUF, 1 << 20);
-            channel.bind(local);
+            socket.setReceiveBufferSize(1 << 20);
+            socket.setSendBufferSize(1 << 20);
+            socket.bind(local);
         } catch (IOException e) {
-            channel.close();
+            socket.close();
             throw e;
         }
-        outbox = new Outbox<>("ng-udp-tx-" + NgException.hostAndPort(remote), OUTBOX_CAPACITY,
-                datagram -> channel.send(datagram, remote));
+        outbox = new Outbox<>("ng-udp-tx-" + NgException.hostAndPort(remote), OUTBOX_CAPACITY, socket::send);
     }
 
     @Override
@@ -55,17 +53,22 @@ final class UdpTransport implements NgTransport {
     }
 
     private void receive(Sink sink) {
-        // One datagram more than the largest possible, so nothing is ever truncated silently.
-        ByteBuffer buf = ByteBuffer.allocate(65536);
+        // One byte more than the largest datagram, so nothing is ever truncated silently.
+        byte[] buffer = new byte[65536];
+        DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
         while (!closed) {
             try {
-                buf.clear();
-                SocketAddress source = channel.receive(buf);
-                if (source instanceof InetSocketAddress from) {
-                    sink.onMessage(buf.array(), 0, buf.position(), from);
+                packet.setData(buffer); // the length back to the whole buffer
+                socket.receive(packet);
+                if (packet.getSocketAddress() instanceof InetSocketAddress from) {
+                    sink.onMessage(buffer, 0, packet.getLength(), from);
                 }
-            } catch (ClosedChannelException e) {
-                return;
+            } catch (SocketException e) {
+                if (closed || socket.isClosed()) {
+                    return;
+                }
+                LOG.log(System.Logger.Level.DEBUG, "NG UDP receive from " + remote + " failed", e);
+                sleepQuietly();
             } catch (IOException e) {
                 // e.g. ICMP errors surfacing on some platforms: keep receiving, but do not spin.
                 LOG.log(System.Logger.Level.DEBUG, "NG UDP receive from " + remote + " failed", e);
@@ -93,9 +96,9 @@ final class UdpTransport implements NgTransport {
     @Override
     public void resend(byte[] message) throws IOException {
         if (closed) {
-            throw new ClosedChannelException();
+            throw new SocketException("the NG socket to " + NgException.hostAndPort(remote) + " is closed");
         }
-        outbox.send(ByteBuffer.wrap(message));
+        outbox.send(new DatagramPacket(message, message.length, remote));
     }
 
     @Override
@@ -112,10 +115,6 @@ final class UdpTransport implements NgTransport {
     public void close() {
         closed = true;
         outbox.close();
-        try {
-            channel.close();
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "closing NG UDP socket", e);
-        }
+        socket.close();
     }
 }

@@ -12,8 +12,9 @@ import org.sipanchor.net.Outbox;
 /**
  * A SIP listener's UDP socket, as jain-sip-ri 1.3.0-32 uses it, made cheaper on both sides:
  * <ul>
- * <li>Sends are made by a thread of its own ({@link Outbox}): jain-sip's SIP threads all send on their listener's
- * one socket, and queued behind its lock they were the proxy's limit, not the CPU.</li>
+ * <li>Sends go through an {@link Outbox}: a SIP thread sends at once when the socket is free, and only queues for
+ * the outbox's thread when another is in the send. jain-sip's SIP threads all send on their listener's one socket,
+ * and queued behind its lock they were the proxy's limit, not the CPU.</li>
  * <li>Each datagram is read into a buffer of the message size limit (one per reading thread) and handed to the stack
  * in an array of its own size. jain-sip's reader allocates a buffer of the limit per datagram (64 KiB by default), which was 45% of
  * every byte the proxy allocated, and a queued datagram held all of it; {@link AdmittingProcessorFactory} empties
@@ -67,8 +68,9 @@ final class ListenerSocket extends DatagramSocket {
     }
 
     /**
-     * Queues {@code packet} and returns: the packet's bytes must not change afterwards, which holds for jain-sip
-     * (a message is encoded into a new array per send) and for {@link StatelessRefusal}.
+     * Sends {@code packet} now if the socket is free, else queues it, and returns without waiting: the packet's bytes
+     * must not change afterwards, which holds for jain-sip (a message is encoded into a new array per send) and for
+     * {@link StatelessRefusal}.
      */
     @Override
     public void send(DatagramPacket packet) throws IOException {

@@ -14,25 +14,75 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-@DisplayName("An outbox sends a socket's datagrams from its own thread")
+@DisplayName("An outbox sends a socket's datagrams without a sender ever waiting for another")
 class OutboxTest {
 
     @Test
-    @DisplayName("what one thread queues leaves in the order it was queued, from the outbox's thread")
-    void sendsInOrderFromItsThread() throws Exception {
+    @DisplayName("a datagram handed over while the socket is free leaves at once, on the sender's own thread")
+    void sendsInlineWhenTheSocketIsFree() {
+        List<String> threads = new CopyOnWriteArrayList<>();
+        try (Outbox<Integer> outbox = new Outbox<>("test-tx", 10, d -> threads.add(Thread.currentThread().getName()))) {
+            assertTrue(outbox.send(1));
+            assertEquals(List.of(Thread.currentThread().getName()), threads, "sent before send() returned");
+        }
+    }
+
+    @Test
+    @DisplayName("while a sender is in the socket's send, the others only queue, and what they queued leaves in order "
+            + "from the outbox's thread")
+    void queuesWhileTheSocketIsBusy() throws Exception {
+        CountDownLatch inSend = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
         List<Integer> sent = new CopyOnWriteArrayList<>();
         List<String> threads = new CopyOnWriteArrayList<>();
-        CountDownLatch all = new CountDownLatch(1_000);
-        try (Outbox<Integer> outbox = new Outbox<>("test-tx", 2_000, d -> {
+        try (Outbox<Integer> outbox = new Outbox<>("test-tx", 100, d -> {
+            if (d == 0) {
+                inSend.countDown();
+                await(release);
+            }
             sent.add(d);
             threads.add(Thread.currentThread().getName());
-            all.countDown();
         })) {
-            IntStream.range(0, 1_000).forEach(i -> assertTrue(outbox.send(i)));
-            assertTrue(all.await(5, TimeUnit.SECONDS));
+            Thread stuck = new Thread(() -> outbox.send(0), "stuck-sender");
+            stuck.start();
+            assertTrue(inSend.await(5, TimeUnit.SECONDS));
+            IntStream.rangeClosed(1, 5).forEach(i -> assertTrue(outbox.send(i))); // returns: they only queue
+            assertEquals(List.of(), sent, "nothing passed the datagram in the socket's send");
+            release.countDown();
+            stuck.join(5_000);
+            awaitSize(sent, 6);
         }
-        assertEquals(IntStream.range(0, 1_000).boxed().toList(), sent);
-        assertEquals(List.of("test-tx"), threads.stream().distinct().toList());
+        assertEquals(List.of(0, 1, 2, 3, 4, 5), sent);
+        assertEquals(List.of("stuck-sender", "test-tx"), threads.stream().distinct().toList());
+    }
+
+    @Test
+    @DisplayName("what each of several threads hands over at once leaves in its order, none lost and none twice")
+    void keepsEachSendersOrderUnderContention() throws Exception {
+        int senders = 8;
+        int each = 5_000;
+        List<int[]> sent = new CopyOnWriteArrayList<>();
+        try (Outbox<int[]> outbox = new Outbox<>("test-tx", senders * each, sent::add)) {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Thread> threads = IntStream.range(0, senders).mapToObj(s -> new Thread(() -> {
+                await(start);
+                for (int i = 0; i < each; i++) {
+                    assertTrue(outbox.send(new int[] {s, i}));
+                }
+            })).toList();
+            threads.forEach(Thread::start);
+            start.countDown();
+            for (Thread thread : threads) {
+                thread.join(10_000);
+            }
+            awaitSize(sent, senders * each);
+            assertEquals(0, outbox.dropped());
+        }
+        int[] next = new int[senders];
+        for (int[] datagram : sent) {
+            assertEquals(next[datagram[0]]++, datagram[1], "sender " + datagram[0] + "'s datagrams out of order");
+        }
+        assertEquals(senders * each, sent.size());
     }
 
     @Test
@@ -42,11 +92,14 @@ class OutboxTest {
         CountDownLatch release = new CountDownLatch(1);
         List<Integer> sent = new CopyOnWriteArrayList<>();
         try (Outbox<Integer> outbox = new Outbox<>("test-tx", 3, d -> {
-            stuck.countDown();
-            await(release);
+            if (d == 0) {
+                stuck.countDown();
+                await(release);
+            }
             sent.add(d);
         })) {
-            assertTrue(outbox.send(0)); // taken by the thread, which then blocks in the socket's send
+            Thread sender = new Thread(() -> outbox.send(0)); // blocks in the socket's send
+            sender.start();
             assertTrue(stuck.await(5, TimeUnit.SECONDS));
             assertTrue(outbox.send(1));
             assertTrue(outbox.send(2));
@@ -54,6 +107,7 @@ class OutboxTest {
             assertFalse(outbox.send(4), "a fourth waiting datagram is one past the capacity");
             assertEquals(1, outbox.dropped());
             release.countDown();
+            sender.join(5_000);
         }
         assertEquals(List.of(0, 1, 2, 3), sent, "close() sends what was queued first");
     }
@@ -83,6 +137,14 @@ class OutboxTest {
         assertFalse(outbox.send(1));
         assertEquals(1, outbox.dropped());
         assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("test-tx-closed")));
+    }
+
+    private static void awaitSize(List<?> list, int size) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (list.size() < size && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(size, list.size());
     }
 
     private static void await(CountDownLatch latch) {

@@ -352,6 +352,23 @@ class NgClientUdpFaultTest {
     }
 
     @Test
+    void a_caller_whose_interrupt_flag_is_set_does_not_cut_the_client_off_its_instance() throws Exception {
+        ScriptedUdpPeer peer = peer((r, p) -> p.reply(r, OK));
+        NgClient client = client(peer, Duration.ofSeconds(1));
+        AtomicReference<CompletableFuture<NgReply>> interrupted = new AtomicReference<>();
+        Thread caller = new Thread(() -> {
+            Thread.currentThread().interrupt(); // a SIP thread a container interrupted, say; the send is its own
+            interrupted.set(client.send(offer("interrupted-caller")));
+        });
+        caller.start();
+        caller.join(5000);
+
+        assertEquals(NgReply.Result.OK, interrupted.get().get(5, TimeUnit.SECONDS).result(),
+                "its own request left and was answered");
+        assertEquals(NgReply.Result.OK, client.execute(offer("next-caller")).result(), "the socket is still open");
+    }
+
+    @Test
     void a_request_too_large_for_a_datagram_is_refused_locally_without_being_sent() throws Exception {
         ScriptedUdpPeer peer = peer((r, p) -> p.reply(r, OK));
         NgClient client = client(peer, Duration.ofSeconds(1));
