@@ -16,7 +16,7 @@
 # until it sent its 100 at once.
 #
 #   bench/compare.sh [--quick] [--seconds=15] [--rates=200,400,...] [--targets=kamailio,proxy,b2bua]
-#                    [--flood|--no-flood] [--flood-base=N] [--max-rate=3000] [--profile] [--keep]
+#                    [--flood|--no-flood] [--flood-base=N] [--max-rate=3000] [--profile] [--keep] [--dist=DIR]
 #
 # --seconds   length of each rate step (default 15; --quick: 5, and a coarser rate list)
 # --rates     the rates to try in order; past the last one the sweep goes on in steps of 100 until a call fails,
@@ -25,6 +25,9 @@
 # --flood-base=N  flood at twice N instead, whatever the sweep found (to compare builds at the same offered rate)
 # --profile   record a JFR profile of each sipanchor target (bench/PROFILE.md says how to read it); kept in the work dir
 # --keep      leave the work folder (configs, SIPp statistics, logs) in place
+# --dist=DIR  run sipanchor from this distribution (a copy of target/sipanchor; absolute, or relative to the
+#             repository) instead of building one: to compare two builds, alternate runs of each at one rate
+#             (a new process's first steps carry the JIT's work)
 # Per step it prints: calls, good, failed, SIPp retransmissions, p50/p99 set-up (INVITE to 200), rtpengine sessions
 # left, datagrams the kernel dropped for a full UDP receive buffer (any socket), and the CPU share (% of one core, from /proc) of the SIPp processes, the target and rtpengine over the step.
 # Needs: rtpengine, rtpengine-ctl, sipp; a JDK (sipanchor runs on the launcher's: JAVA, else JAVA_HOME, else java on the PATH);
@@ -40,6 +43,7 @@ flood=true
 flood_base=0
 profile=false
 keep=false
+dist=""
 max_rate=3000
 quick=false
 for arg in "$@"; do
@@ -53,6 +57,7 @@ for arg in "$@"; do
     --flood-base=*) flood_base=${arg#--flood-base=} ;;
     --profile) profile=true ;;
     --keep) keep=true ;;
+    --dist=*) dist=$(cd "${arg#--dist=}" && pwd) ;;
     --max-rate=*) max_rate=${arg#--max-rate=} ;;
     *) echo "unknown option $arg" >&2; exit 2 ;;
   esac
@@ -73,7 +78,10 @@ if [[ ",$targets," == *",kamailio,"* ]] && ! command -v kamailio >/dev/null; the
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q kamailio >/dev/null
 fi
 if [[ ",$targets," == *",proxy,"* || ",$targets," == *",b2bua,"* ]]; then
-  scripts/build-dist
+  if [ -z "$dist" ]; then
+    scripts/build-dist
+    dist=$root/target/sipanchor
+  fi
 fi
 
 source bench/work.sh
@@ -170,7 +178,7 @@ EOF
       if [ "$profile" = true ]; then
         opts="-XX:StartFlightRecording=filename=$work/$1.jfr,settings=profile,dumponexit=true"
       fi
-      JAVA_OPTS="${JAVA_OPTS:-} $opts" target/sipanchor/bin/sipanchor --config "$work/$1.yaml" >"$work/$1.log" 2>&1 &
+      JAVA_OPTS="${JAVA_OPTS:-} $opts" "$dist/bin/sipanchor" --config "$work/$1.yaml" >"$work/$1.log" 2>&1 &
       target_pid=$!
       pids+=("$target_pid")
       await_ready "$target_pid" "$work/$1.log" "$1" ;;
