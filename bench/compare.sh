@@ -259,19 +259,18 @@ run_step() { # target rate scenario label
   # the caller's own CPU: read from /proc until it exits. The CPU columns cover the step's $seconds of offered load
   # only: a failing step's SIPp lingers up to a minute on calls that time out, and counting that idle time made
   # saturated steps look half idle.
+  # the end-of-load sample, taken once: when the offered load ends, or when SIPp exits before that
+  sample_end() {
+    t1=$(date +%s%N); tpids=$(target_pids "$target"); s1=$(ticks $tpids); r1=$(ticks "$rtpengine_pid")
+    u1=$(ticks "$uas_pid"); w1=$(switches $tpids); uac1=$uac_ticks
+  }
   while kill -0 "$uac_pid" 2>/dev/null; do
     t=$(ticks "$uac_pid"); [ "$t" -gt 0 ] && uac_ticks=$t
-    if [ -z "$t1" ] && [ "$(date +%s%N)" -ge "$load_end" ]; then
-      t1=$(date +%s%N); tpids=$(target_pids "$target"); s1=$(ticks $tpids); r1=$(ticks "$rtpengine_pid")
-      u1=$(ticks "$uas_pid"); w1=$(switches $tpids); uac1=$uac_ticks
-    fi
+    if [ -z "$t1" ] && [ "$(date +%s%N)" -ge "$load_end" ]; then sample_end; fi
     sleep 0.2
   done
   wait "$uac_pid" 2>/dev/null || true
-  if [ -z "$t1" ]; then
-    t1=$(date +%s%N); tpids=$(target_pids "$target"); s1=$(ticks $tpids); r1=$(ticks "$rtpengine_pid")
-    u1=$(ticks "$uas_pid"); w1=$(switches $tpids); uac1=$uac_ticks
-  fi
+  if [ -z "$t1" ]; then sample_end; fi
   uac_ticks=$uac1
   local wall_ms=$(( (t1 - t0) / 1000000 ))
   pct() { awk -v t="$1" -v hz="$hz" -v ms="$wall_ms" 'BEGIN {printf "%.0f", 100 * t / hz / (ms / 1000)}'; }

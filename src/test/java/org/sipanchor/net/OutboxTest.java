@@ -13,6 +13,7 @@ import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.sipanchor.testing.Await;
 
 @DisplayName("An outbox sends a socket's datagrams without a sender ever waiting for another")
 class OutboxTest {
@@ -50,7 +51,7 @@ class OutboxTest {
             assertEquals(List.of(), sent, "nothing passed the datagram in the socket's send");
             release.countDown();
             stuck.join(5_000);
-            awaitSize(sent, 6);
+            Await.count("sent", 6, sent::size);
         }
         assertEquals(List.of(0, 1, 2, 3, 4, 5), sent);
         assertEquals(List.of("stuck-sender", "test-tx"), threads.stream().distinct().toList());
@@ -75,7 +76,7 @@ class OutboxTest {
             for (Thread thread : threads) {
                 thread.join(10_000);
             }
-            awaitSize(sent, senders * each);
+            Await.count("sent", senders * each, sent::size);
             assertEquals(0, outbox.dropped());
         }
         int[] next = new int[senders];
@@ -137,14 +138,6 @@ class OutboxTest {
         assertFalse(outbox.send(1));
         assertEquals(1, outbox.dropped());
         assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("test-tx-closed")));
-    }
-
-    private static void awaitSize(List<?> list, int size) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (list.size() < size && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        assertEquals(size, list.size());
     }
 
     private static void await(CountDownLatch latch) {

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.sipanchor.testing.Await;
 
 /** The TCP client against a scripted peer: stream framing, pushed notifications, dropped connections. */
 @DisplayName("NgClient over TCP, against a scripted peer")
@@ -122,7 +123,7 @@ class NgClientTcpFaultTest {
 
         client.execute(offer("dtmf"));
 
-        RecordingListener.awaitCount("notifications", 1, listener.notifications::size);
+        Await.count("notifications", 1, listener.notifications::size);
         NgNotification n = listener.notifications.get(0);
         assertEquals("onDTMF", n.name());
         assertEquals("call-1", n.string("callid").orElseThrow());
@@ -234,7 +235,7 @@ class NgClientTcpFaultTest {
         ScriptedTcpPeer peer = peer((r, c) -> { });
         NgClient client = client(peer.address(), Duration.ofSeconds(10));
         CompletableFuture<NgReply> f = client.send(offer("pending"));
-        RecordingListener.awaitCount("received", 1, () -> peer.received().size());
+        Await.count("received", 1, () -> peer.received().size());
 
         client.close();
 

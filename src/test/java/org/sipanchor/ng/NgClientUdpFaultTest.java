@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.sipanchor.testing.Await;
 
 /** The UDP client against a scripted peer that misbehaves in the ways networks and daemons do. */
 @DisplayName("NgClient over UDP, against a scripted faulty peer")
@@ -106,7 +107,7 @@ class NgClientUdpFaultTest {
         NgReply reply = client.execute(offer("dup"));
 
         assertEquals(0L, reply.integer("copy").orElseThrow(), "the first copy wins");
-        RecordingListener.awaitCount("duplicates", 2,
+        Await.count("duplicates", 2,
                 () -> listener.strays(NgClientListener.StrayReason.DUPLICATE));
         assertEquals(1, listener.replies.get());
         assertEquals(0, client.inFlight());
@@ -150,7 +151,7 @@ class NgClientUdpFaultTest {
         NgReply reply = client.execute(offer("cookie"));
 
         assertEquals("right", reply.string("which").orElseThrow());
-        RecordingListener.awaitCount("unknown cookies", 2,
+        Await.count("unknown cookies", 2,
                 () -> listener.strays(NgClientListener.StrayReason.UNKNOWN_COOKIE));
     }
 
@@ -165,7 +166,7 @@ class NgClientUdpFaultTest {
         NgClient client = client(peer, Duration.ofSeconds(1));
 
         assertEquals(NgReply.Result.OK, client.execute(offer("garbage")).result());
-        RecordingListener.awaitCount("malformed", 3, () -> listener.strays(NgClientListener.StrayReason.MALFORMED));
+        Await.count("malformed", 3, () -> listener.strays(NgClientListener.StrayReason.MALFORMED));
     }
 
     @Test
@@ -341,7 +342,7 @@ class NgClientUdpFaultTest {
             }
         });
         caller.start();
-        RecordingListener.awaitCount("sent", 1, listener.sent::get);
+        Await.count("sent", 1, listener.sent::get);
 
         caller.interrupt();
         caller.join(5000);

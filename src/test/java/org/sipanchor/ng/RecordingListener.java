@@ -1,13 +1,10 @@
 package org.sipanchor.ng;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntSupplier;
 
 /** Counts what a client reports, for assertions. */
 final class RecordingListener implements NgClientListener {
@@ -67,16 +64,5 @@ final class RecordingListener implements NgClientListener {
 
     int allStrays() {
         return strays.values().stream().mapToInt(AtomicInteger::get).sum();
-    }
-
-    /** Waits (up to 3 s) for a counter fed by another thread to reach a value; the wait is not what is tested. */
-    static void awaitCount(String what, int expected, IntSupplier actual) throws InterruptedException {
-        long deadline = System.nanoTime() + 3_000_000_000L;
-        while (actual.getAsInt() < expected && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        if (actual.getAsInt() != expected) {
-            fail(what + ": expected " + expected + " but was " + actual.getAsInt());
-        }
     }
 }

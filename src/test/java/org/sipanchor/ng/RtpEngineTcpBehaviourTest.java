@@ -17,6 +17,7 @@ import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.sipanchor.testing.Await;
 import org.sipanchor.testing.RtpEndpoint;
 import org.sipanchor.testing.RtpEngineDaemon;
 import org.sipanchor.testing.SampleSdp;
@@ -122,7 +123,7 @@ class RtpEngineTcpBehaviourTest {
             caller.sendDtmfEvent(rtpengine, 101, 7);
             caller.sendPcmu(rtpengine, 5);
 
-            RecordingListener.awaitCount("DTMF notifications", 1, listener.notifications::size);
+            Await.count("DTMF notifications", 1, listener.notifications::size);
             NgNotification n = listener.notifications.get(0);
             assertEquals("onDTMF", n.name());
             assertEquals(callId, n.string("callid").orElseThrow());
