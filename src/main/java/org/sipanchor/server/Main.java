@@ -24,7 +24,7 @@ import sun.misc.Signal;
  * The launcher behind {@code bin/sipanchor}: reads the configuration, checks what can be checked before
  * anything starts, starts the embedded container, deploys the application and logs one "ready" line.
  * SIGTERM and SIGINT stop it cleanly with exit status 0; any start-up failure is one line on standard
- * error and exit status 1.
+ * error and exit status 1. A {@linkplain TrialRun trial} stops by itself once ready.
  */
 public final class Main {
 
@@ -49,7 +49,8 @@ public final class Main {
         }
     }
 
-    private static void run(LaunchOptions options) throws StartupException {
+    private static void run(LaunchOptions launch) throws StartupException {
+        LaunchOptions options = launch.trial() ? TrialRun.options(launch) : launch;
         SipAnchorConfig config;
         try {
             config = SipAnchorConfig.load(options.config());
@@ -91,6 +92,9 @@ public final class Main {
         String httpText = config.http().listen().map(address -> " http " + address).orElse("");
         LOG.info(() -> "ready in " + uptime + " ms: sip " + listening + httpText + "; app " + app.appName() + " ("
                 + config.app().mode().name().toLowerCase() + ") from " + app.location() + "; config " + options.config());
+        if (options.trial()) {
+            stop.run();
+        }
     }
 
     private static Path createWorkDir() throws StartupException {

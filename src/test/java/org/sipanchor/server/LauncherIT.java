@@ -5,15 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.sipanchor.testing.LoopbackPorts;
 import org.sipanchor.testing.SipAnchorServer;
+import org.sipanchor.testing.TestOutput;
 
 /** The launcher as an operator meets it: it starts, says it is ready, stops on SIGTERM, and fails loudly. */
 @DisplayName("bin/sipanchor")
@@ -76,6 +83,89 @@ class LauncherIT {
         try (SipAnchorServer server = SipAnchorServer.start(SipAnchorServer.config(port, ""), port, "--app", sar)) {
             assertTrue(server.logged(line -> line.contains("] ready in ") && line.contains("sipanchor.sar")), server.output());
             assertEquals(0, server.stop());
+        }
+    }
+
+    @Test
+    @DisplayName("asks for transparent huge pages where the kernel gives them on request, and touches the heap at start-up where it gives none")
+    void heapPagesFollowTheKernelsMode() throws IOException {
+        Path thpMode = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+        String mode = Files.isReadable(thpMode) ? Files.readString(thpMode) : "";
+        int port = LoopbackPorts.free();
+        try (SipAnchorServer server = SipAnchorServer.start(SipAnchorServer.config(port, ""), port)) {
+            List<String> jvmFlags = List.of(Files.readString(Path.of("/proc/" + server.pid() + "/cmdline")).split("\0"));
+            if (mode.contains("[madvise]")) {
+                assertTrue(jvmFlags.contains("-XX:+UseTransparentHugePages"), jvmFlags.toString());
+                assertFalse(jvmFlags.contains("-XX:+AlwaysPreTouch"), jvmFlags.toString());
+            } else if (mode.contains("[always]")) {
+                assertFalse(jvmFlags.contains("-XX:+UseTransparentHugePages"), jvmFlags.toString());
+                assertFalse(jvmFlags.contains("-XX:+AlwaysPreTouch"), jvmFlags.toString());
+            } else {
+                assertTrue(jvmFlags.contains("-XX:+AlwaysPreTouch"), jvmFlags.toString());
+            }
+            assertEquals(0, server.stop(), server.output());
+        }
+    }
+
+    @Test
+    @DisplayName("maps start-up's classes from the class archive the build wrote")
+    void startsFromTheClassArchive() throws IOException {
+        int port = LoopbackPorts.free();
+        Path classLog = TestOutput.directory("class-archive-" + port).resolve("classes.log");
+        // -Xshare:on: the JVM refuses to start at all rather than start without the archive
+        List<String> jvmOptions = List.of("-Xshare:on", "-Xlog:class+load=info:file=" + classLog);
+        try (SipAnchorServer server = SipAnchorServer.start(SipAnchorServer.config(port, ""), port, jvmOptions)) {
+            assertEquals(0, server.stop(), server.output());
+        }
+        assertTrue(loadedFromArchive(classLog, "org.sipanchor.server.Main"), "Main not loaded from the archive");
+        assertTrue(loadedFromArchive(classLog, "gov.nist.javax.sip.SipStackImpl"), "the SIP stack not loaded from the archive");
+        assertTrue(loadedFromArchive(classLog, "org.apache.catalina.core.StandardContext"), "Tomcat not loaded from the archive");
+    }
+
+    @Test
+    @DisplayName("a moved installation starts without the archive and without a warning, until it writes its own")
+    void movedInstallationWritesItsOwnClassArchive() throws Exception {
+        Path copy = Files.createTempDirectory(TestOutput.directory("moved-installation"), "sipanchor-");
+        copyTree(SipAnchorServer.launcher().getParent().getParent(), copy);
+        Path launcher = copy.resolve("bin/sipanchor");
+        int port = LoopbackPorts.free();
+        String yaml = SipAnchorServer.config(port, "");
+        try (SipAnchorServer server = SipAnchorServer.start(launcher, yaml, port, List.of())) {
+            assertEquals(0, server.stop(), server.output());
+            assertFalse(server.output().contains("[cds"), server.output());
+        }
+
+        Process write = new ProcessBuilder(launcher.toString(), "--write-class-archive").redirectErrorStream(true)
+                .redirectOutput(copy.resolve("write-class-archive.log").toFile()).start();
+        assertTrue(write.waitFor(60, TimeUnit.SECONDS), "--write-class-archive still running after 60 s");
+        assertEquals(0, write.exitValue(), Files.readString(copy.resolve("write-class-archive.log")));
+
+        Path classLog = copy.resolve("classes.log");
+        List<String> jvmOptions = List.of("-Xshare:on", "-Xlog:class+load=info:file=" + classLog);
+        try (SipAnchorServer server = SipAnchorServer.start(launcher, yaml, port, jvmOptions)) {
+            assertEquals(0, server.stop(), server.output());
+        }
+        assertTrue(loadedFromArchive(classLog, "org.sipanchor.server.Main"), "Main not loaded from the new archive");
+    }
+
+    private static boolean loadedFromArchive(Path classLog, String className) throws IOException {
+        try (Stream<String> lines = Files.lines(classLog)) {
+            return lines.anyMatch(line -> line.contains(" " + className + " source: shared objects file"));
+        }
+    }
+
+    /** Copies as {@code cp -r} does: new files, new times, another path. */
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path path : (Iterable<Path>) paths::iterator) {
+                Path target = to.resolve(from.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(path, target);
+                    target.toFile().setExecutable(Files.isExecutable(path));
+                }
+            }
         }
     }
 }

@@ -84,11 +84,23 @@ public final class SipAnchorServer implements RunningSipAnchor {
 
     /** {@link #launch(String, int, String...)} with more JVM options, in {@code JAVA_OPTS}. */
     public static SipAnchorServer launch(String yaml, int sipPort, List<String> jvmOptions, String... arguments) {
+        return launch(launcher(), yaml, sipPort, jvmOptions, arguments);
+    }
+
+    /** {@link #start(String, int, List, String...)} with another installation's launcher, e.g. a copy of the build's. */
+    public static SipAnchorServer start(Path launcher, String yaml, int sipPort, List<String> jvmOptions) {
+        SipAnchorServer server = launch(launcher, yaml, sipPort, jvmOptions);
+        server.awaitReady(Duration.ofSeconds(30));
+        return server;
+    }
+
+    private static SipAnchorServer launch(Path launcher, String yaml, int sipPort, List<String> jvmOptions,
+            String... arguments) {
         Path dir = TestOutput.directory("sipanchor-" + sipPort);
         Path config = dir.resolve("sipanchor.yaml");
         try {
             Files.writeString(config, yaml);
-            List<String> command = new ArrayList<>(List.of(launcher().toString(), "--config", config.toString()));
+            List<String> command = new ArrayList<>(List.of(launcher.toString(), "--config", config.toString()));
             command.addAll(List.of(arguments));
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
             if (!jvmOptions.isEmpty()) {
