@@ -137,7 +137,11 @@ class LauncherIT {
 
         Process write = new ProcessBuilder(launcher.toString(), "--write-class-archive").redirectErrorStream(true)
                 .redirectOutput(copy.resolve("write-class-archive.log").toFile()).start();
-        assertTrue(write.waitFor(60, TimeUnit.SECONDS), "--write-class-archive still running after 60 s");
+        boolean written = write.waitFor(60, TimeUnit.SECONDS);
+        if (!written) {
+            write.destroyForcibly();
+        }
+        assertTrue(written, "--write-class-archive still running after 60 s");
         assertEquals(0, write.exitValue(), Files.readString(copy.resolve("write-class-archive.log")));
 
         Path classLog = copy.resolve("classes.log");
