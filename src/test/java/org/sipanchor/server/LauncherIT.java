@@ -112,9 +112,7 @@ class LauncherIT {
     void startsFromTheClassArchive() throws IOException {
         int port = LoopbackPorts.free();
         Path classLog = TestOutput.directory("class-archive-" + port).resolve("classes.log");
-        // -Xshare:on: the JVM refuses to start at all rather than start without the archive
-        List<String> jvmOptions = List.of("-Xshare:on", "-Xlog:class+load=info:file=" + classLog);
-        try (SipAnchorServer server = SipAnchorServer.start(SipAnchorServer.config(port, ""), port, jvmOptions)) {
+        try (SipAnchorServer server = SipAnchorServer.start(SipAnchorServer.config(port, ""), port, archiveOnly(classLog))) {
             assertEquals(0, server.stop(), server.output());
         }
         assertTrue(loadedFromArchive(classLog, "org.sipanchor.server.Main"), "Main not loaded from the archive");
@@ -145,11 +143,15 @@ class LauncherIT {
         assertEquals(0, write.exitValue(), Files.readString(copy.resolve("write-class-archive.log")));
 
         Path classLog = copy.resolve("classes.log");
-        List<String> jvmOptions = List.of("-Xshare:on", "-Xlog:class+load=info:file=" + classLog);
-        try (SipAnchorServer server = SipAnchorServer.start(launcher, yaml, port, jvmOptions)) {
+        try (SipAnchorServer server = SipAnchorServer.start(launcher, yaml, port, archiveOnly(classLog))) {
             assertEquals(0, server.stop(), server.output());
         }
         assertTrue(loadedFromArchive(classLog, "org.sipanchor.server.Main"), "Main not loaded from the new archive");
+    }
+
+    /** JVM options under which it refuses to start at all rather than start without its archive, logging each class's source. */
+    private static List<String> archiveOnly(Path classLog) {
+        return List.of("-Xshare:on", "-Xlog:class+load=info:file=" + classLog);
     }
 
     private static boolean loadedFromArchive(Path classLog, String className) throws IOException {
