@@ -54,10 +54,6 @@ rtpengine --config-file=none --foreground --table=-1 --interface=127.0.0.1 \
   --port-min=$rtp_min --port-max=$rtp_max --delete-delay=0 --log-level=5 --log-stderr \
   >"$work/rtpengine.log" 2>&1 &
 pids+=($!)
-sessions() {
-  rtpengine-ctl -ip 127.0.0.1 -port "$cli_port" list numsessions 2>/dev/null \
-    | awk -F: '/Current sessions total/ {gsub(/ /, "", $2); print $2; found=1} END {if (!found) print "?"}'
-}
 for _ in $(seq 100); do [ "$(sessions)" = "0" ] && break; sleep 0.1; done
 [ "$(sessions)" = "0" ] || { echo "rtpengine did not start:"; cat "$work/rtpengine.log"; exit 1; }
 

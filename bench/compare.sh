@@ -141,10 +141,6 @@ rtpengine_stop() {
   kill "$rtpengine_pid" 2>/dev/null || true
   wait "$rtpengine_pid" 2>/dev/null || true
 }
-sessions() {
-  rtpengine-ctl -ip 127.0.0.1 -port "$cli_port" list numsessions 2>/dev/null \
-    | awk -F: '/Current sessions total/ {gsub(/ /, "", $2); print $2; found=1} END {if (!found) print "?"}'
-}
 
 target_start() { # target
   case "$1" in

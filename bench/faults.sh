@@ -73,10 +73,6 @@ stop_rtpengine() {
   kill "$rtpengine_pid" 2>/dev/null || true
   wait "$rtpengine_pid" 2>/dev/null || true
 }
-sessions() {
-  rtpengine-ctl -ip 127.0.0.1 -port "$cli_port" list numsessions 2>/dev/null \
-    | awk -F: '/Current sessions total/ {gsub(/ /, "", $2); print $2; found=1} END {if (!found) print "?"}'
-}
 
 fill() { # template placeholder sdp-file > out
   awk -v key="{{$2}}" -v file="$3" '

@@ -8,12 +8,23 @@ pids=()
 open_work() {
   work=$(mktemp -d "/tmp/sipanchor-$1.XXXXXX")
   trap close_work EXIT
+  # a command that fails where the script expected none ends it under set -e: say which, rather than stop mute
+  # (set -E: in functions too)
+  set -E
+  trap 'echo "$0: line $LINENO: a command failed (status $?)" >&2' ERR
 }
 
 close_work() {
   for pid in "${pids[@]}"; do kill -CONT "$pid" 2>/dev/null || true; kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   if [ "${keep:-false}" = true ]; then echo "work folder kept: $work"; else rm -rf "$work"; fi
+}
+
+# The sessions the RTPEngine whose CLI listens on $cli_port holds, or "?" when its CLI does not answer (a busy
+# RTPEngine after a flood): never a failed command, which under set -e would end the script without a word.
+sessions() {
+  { rtpengine-ctl -ip 127.0.0.1 -port "$cli_port" list numsessions 2>/dev/null || true; } \
+    | awk -F: '/Current sessions total/ {gsub(/ /, "", $2); print $2; found=1} END {if (!found) print "?"}'
 }
 
 # A port nothing listens on (TCP or UDP), outside the kernel's ephemeral range and clear of the tests' fixtures.

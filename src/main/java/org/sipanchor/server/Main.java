@@ -24,7 +24,8 @@ import sun.misc.Signal;
  * The launcher behind {@code bin/sipanchor}: reads the configuration, checks what can be checked before
  * anything starts, starts the embedded container, deploys the application and logs one "ready" line.
  * SIGTERM and SIGINT stop it cleanly with exit status 0; any start-up failure is one line on standard
- * error and exit status 1. A {@linkplain TrialRun trial} stops by itself once ready.
+ * error and exit status 1. A {@linkplain TrialRun trial} stops by itself once ready; any other launch then
+ * {@linkplain HeapWarmUp warms the heap} in the background.
  */
 public final class Main {
 
@@ -95,6 +96,7 @@ public final class Main {
         if (options.trial()) {
             stop.run();
         }
+        HeapWarmUp.startIfUntouched();
     }
 
     private static Path createWorkDir() throws StartupException {
