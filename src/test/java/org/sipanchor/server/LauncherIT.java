@@ -95,7 +95,7 @@ class LauncherIT {
         String mode = Files.isReadable(thpMode) ? Files.readString(thpMode) : "";
         int port = LoopbackPorts.free();
         try (SipAnchorServer server = SipAnchorServer.start(SipAnchorServer.config(port, ""), port)) {
-            List<String> jvmFlags = List.of(Files.readString(Path.of("/proc/" + server.pid() + "/cmdline")).split("\0"));
+            List<String> jvmFlags = server.commandLine();
             if (mode.contains("[madvise]")) {
                 assertTrue(jvmFlags.contains("-XX:+UseTransparentHugePages"), jvmFlags.toString());
                 assertFalse(jvmFlags.contains("-XX:+AlwaysPreTouch"), jvmFlags.toString());

@@ -43,11 +43,15 @@ public final class RetainedHeap {
         return row.find() ? Long.parseLong(row.group(1)) : 0;
     }
 
-    /** The same, of an embedded server (a Liberty server's process is not the test's to inspect). */
+    /**
+     * The same, of an embedded server (a Liberty server's process is not the test's to inspect), once the heap
+     * warm-up it runs after "ready" is over.
+     */
     public static long of(RunningSipAnchor server) {
         if (!(server instanceof SipAnchorServer embedded)) {
             throw new IllegalArgumentException("the retained heap is measured on the embedded server only: " + server);
         }
+        embedded.awaitHeapWarmed();
         return of(embedded.pid());
     }
 

@@ -188,6 +188,29 @@ public final class SipAnchorServer implements RunningSipAnchor {
         return process.pid();
     }
 
+    /** The JVM's command line, as the kernel has it: the options the launcher chose and those in {@code JAVA_OPTS}. */
+    public List<String> commandLine() {
+        try {
+            return List.of(Files.readString(Path.of("/proc/" + pid() + "/cmdline")).split("\0"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Waits until the heap warm-up the server runs after "ready" ({@code server/HeapWarmUp}) has logged its end,
+     * unless the JVM touched its heap at start-up and runs none (the last {@code AlwaysPreTouch} option wins). Until
+     * then the warm-up's arrays are part of the heap in use, and a measurement of the heap the server retains would
+     * count them.
+     */
+    public void awaitHeapWarmed() {
+        List<String> preTouch = commandLine().stream().filter(option -> option.endsWith("AlwaysPreTouch")).toList();
+        if (!preTouch.isEmpty() && preTouch.get(preTouch.size() - 1).equals("-XX:+AlwaysPreTouch")) {
+            return;
+        }
+        awaitLogged(line -> line.contains("] heap warmed: "), Duration.ofSeconds(30));
+    }
+
     @Override
     public String output() {
         return String.join("\n", output);
