@@ -1,6 +1,5 @@
 package org.sipanchor.server;
 
-import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.logging.Logger;
@@ -44,7 +43,7 @@ final class HeapWarmUp implements Runnable {
     /** Starts warming the heap on a daemon thread, when the collector and the JVM's options call for it. */
     static void startIfUntouched() {
         HotSpotDiagnosticMXBean hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
-        if (!isG1() || Boolean.parseBoolean(hotspot.getVMOption("AlwaysPreTouch").getValue())) {
+        if (!isOn(hotspot, "UseG1GC") || isOn(hotspot, "AlwaysPreTouch")) {
             return;
         }
         int regionBytes = Integer.parseInt(hotspot.getVMOption("G1HeapRegionSize").getValue());
@@ -81,9 +80,7 @@ final class HeapWarmUp implements Runnable {
         return runtime.maxMemory() - (runtime.totalMemory() - runtime.freeMemory());
     }
 
-    private static boolean isG1() {
-        return ManagementFactory.getGarbageCollectorMXBeans().stream()
-                .map(GarbageCollectorMXBean::getName)
-                .anyMatch(name -> name.startsWith("G1 "));
+    private static boolean isOn(HotSpotDiagnosticMXBean hotspot, String flag) {
+        return Boolean.parseBoolean(hotspot.getVMOption(flag).getValue());
     }
 }

@@ -115,7 +115,7 @@ class LauncherIT {
         int port = LoopbackPorts.free();
         // last in the JVM's options, so the heap is left untouched at start-up whatever the kernel's mode
         try (SipAnchorServer server = SipAnchorServer.start(SipAnchorServer.config(port, ""), port, List.of("-XX:-AlwaysPreTouch"))) {
-            String warmed = server.awaitLogged(line -> line.contains("] heap warmed: "), Duration.ofSeconds(30));
+            String warmed = server.awaitHeapWarmed().orElseThrow();
             Matcher touched = Pattern.compile("heap warmed: (\\d+) MiB").matcher(warmed);
             assertTrue(touched.find(), warmed);
             long touchedMib = Long.parseLong(touched.group(1));
@@ -135,7 +135,7 @@ class LauncherIT {
             // the warm-up of a heap already in memory would take well under a second
             Thread.sleep(5_000);
             assertEquals(0, server.stop(), server.output());
-            assertFalse(server.logged(line -> line.contains("] heap warmed: ")), server.output());
+            assertFalse(server.logged(SipAnchorServer::isHeapWarmed), server.output());
         }
     }
 

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -198,17 +199,22 @@ public final class SipAnchorServer implements RunningSipAnchor {
     }
 
     /**
-     * Waits until the heap warm-up the server runs after "ready" ({@code server/HeapWarmUp}) has logged its end,
-     * unless the JVM touched its heap at start-up and runs none (the last {@code AlwaysPreTouch} option wins). Until
-     * then the warm-up's arrays are part of the heap in use, and a measurement of the heap the server retains would
-     * count them.
+     * Waits until the heap warm-up the server runs after "ready" ({@code server/HeapWarmUp}) has logged its end, and
+     * returns that line; empty at once when the JVM touched its heap at start-up and runs none (the last
+     * {@code AlwaysPreTouch} option wins). Until then the warm-up's arrays are part of the heap in use, and a
+     * measurement of the heap the server retains would count them.
      */
-    public void awaitHeapWarmed() {
+    public Optional<String> awaitHeapWarmed() {
         List<String> preTouch = commandLine().stream().filter(option -> option.endsWith("AlwaysPreTouch")).toList();
         if (!preTouch.isEmpty() && preTouch.get(preTouch.size() - 1).equals("-XX:+AlwaysPreTouch")) {
-            return;
+            return Optional.empty();
         }
-        awaitLogged(line -> line.contains("] heap warmed: "), Duration.ofSeconds(30));
+        return Optional.of(awaitLogged(SipAnchorServer::isHeapWarmed, Duration.ofSeconds(30)));
+    }
+
+    /** Whether {@code line} is the one the heap warm-up logs at its end. */
+    public static boolean isHeapWarmed(String line) {
+        return line.contains("] heap warmed: ");
     }
 
     @Override
