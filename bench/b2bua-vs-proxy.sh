@@ -179,7 +179,7 @@ mixed_load() { # target remote
 
 printf "sipanchor B2BUA vs proxy vs SIPp direct, %s, %s CPUs, %s\n" "$(date -u +%FT%TZ)" "$(nproc)" "$(java -version 2>&1 | head -1)"
 printf "rtpengine %s at notice level; SIPp %s; calls of 200 ms; rates %s cps\n\n" \
-  "$(rtpengine --version 2>&1 | head -1 | awk '{print $NF}')" "$(sipp -v 2>&1 | awk '/SIPp v/ {print $2}')" "$rates"
+  "$(rtpengine --version 2>&1 | head -1 | awk '{print $NF}')" "$({ sipp -v 2>&1 || true; } | awk '/SIPp v/ {print $2}')" "$rates"
 printf "%-7s %6s %6s %6s %7s %9s %9s %14s\n" target cps calls ok failed "p50 ms" "p99 ms" "sessions left"
 
 declare -A best

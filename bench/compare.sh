@@ -208,6 +208,32 @@ uas_stop() {
 # Datagrams the kernel dropped because a UDP socket's receive buffer was full (all sockets on the machine): a failed
 # call with drops in its step was lost on the wire, not refused
 udp_drops() { awk '/^Udp:/ && $2 ~ /^[0-9]+$/ {print $6}' /proc/net/snmp; }
+# The same per socket, to tell whose buffer overflowed: "port inode drops" for each IPv4 UDP socket that dropped any
+socket_drops() {
+  awk 'function hex(s,  i, n) { n = 0; for (i = 1; i <= length(s); i++) n = n * 16 + index("0123456789ABCDEF", substr(s, i, 1)) - 1; return n }
+    NR > 1 && $NF > 0 { split($2, a, ":"); print hex(a[2]), $10, $NF }' /proc/net/udp
+}
+# What dropped during a step, by socket, from two socket_drops samples: "rtpengine's NG 500, the target's port 41234 29"
+drops_by_socket() { # target before after
+  local target=$1 port inode n before name owner pid
+  local tpids; tpids=$(target_pids "$target")
+  while read -r port inode n; do
+    before=$(awk -v i="$inode" '$2 == i {print $3}' <<<"$2"); n=$(( n - ${before:-0} ))
+    [ "$n" -gt 0 ] || continue
+    case $port in
+      "$sip_port") name="$target's SIP" ;;
+      "$ng_port") name="rtpengine's NG" ;;
+      "$uac_port") name="SIPp caller's" ;;
+      "$uas_port") name="SIPp callee's" ;;
+      *) owner=other
+         for pid in $tpids; do
+           ls -l "/proc/$pid/fd" 2>/dev/null | grep -q "socket:\[$inode\]" && owner="the target's"
+         done
+         name="$owner port $port" ;;
+    esac
+    printf '%s %s, ' "$name" "$n"
+  done <<<"$3" | sed 's/, $//'
+}
 
 # CPU ticks (user + system) of a process and its threads; children of kamailio are its processes
 ticks() { # pid...
@@ -244,7 +270,7 @@ run_step() { # target rate scenario label
   mkdir -p "$dir"
   local tpids; tpids=$(target_pids "$target")
   local t0 s0 r0 u0 w0
-  local d0; d0=$(udp_drops)
+  local d0 sd0 sd1=""; d0=$(udp_drops); sd0=$(socket_drops)
   t0=$(date +%s%N); s0=$(ticks $tpids); r0=$(ticks "$rtpengine_pid"); u0=$(ticks "$uas_pid"); w0=$(switches $tpids)
   (cd "$dir" && exec sipp -sf "$work/$scenario" -i 127.0.0.1 -p "$uac_port" -t u1 -s bob -r "$rate" -m "$calls" \
       -l $(( rate * 8 )) -nostdin -timeout $(( seconds + 60 ))s -timeout_error -buff_size 4194304 \
@@ -258,7 +284,7 @@ run_step() { # target rate scenario label
   # the end-of-load sample, taken once: when the offered load ends, or when SIPp exits before that
   sample_end() {
     t1=$(date +%s%N); tpids=$(target_pids "$target"); s1=$(ticks $tpids); r1=$(ticks "$rtpengine_pid")
-    u1=$(ticks "$uas_pid"); w1=$(switches $tpids); uac1=$uac_ticks
+    u1=$(ticks "$uas_pid"); w1=$(switches $tpids); uac1=$uac_ticks; sd1=$(socket_drops)
   }
   while kill -0 "$uac_pid" 2>/dev/null; do
     t=$(ticks "$uac_pid"); [ "$t" -gt 0 ] && uac_ticks=$t
@@ -283,11 +309,17 @@ run_step() { # target rate scenario label
   fi
   local missing=$(( calls - good - rejected ))
   [ "$missing" -gt "$failed" ] && failed=$missing
-  if [ "$failed" -gt 0 ]; then # why, in SIPp's words: the kinds of error its log holds, most frequent first
-    grep -ho "Call-Id: [^,]*, [^0-9]*" "$dir"/*_errors.log 2>/dev/null | sed 's/^Call-Id: [^,]*, //' | sort | uniq -c \
-      | sort -rn | head -3 | sed "s/^ */  $target $rate $label, SIPp: /" >&2 || true
+  if [ "$failed" -gt 0 ]; then # why, in SIPp's words: the calls it aborted by cause, and its other errors, most frequent first
+    # (its log's entries are not on lines of their own, and a tab follows each one's date; its "receive timeout"
+    # entries are the scenario's pauses)
+    { grep -ho "Aborting call on [^$(printf '\t')]*" "$dir"/*_errors.log 2>/dev/null \
+        | sed "s/Aborting call on unexpected message.*received 'SIP\/2.0 \([0-9]* [A-Za-z ]*\).*/unexpected \1/; s/Aborting call on \(.*\) for Call-I[Dd].*/\1/"
+      grep -ho "Call-Id: [^,]*, [^0-9]*" "$dir"/*_errors.log 2>/dev/null | sed 's/^Call-Id: [^,]*, //' | grep -v "^receive timeout on message"
+    } | sort | uniq -c | sort -rn | head -3 | sed "s/^ */  $target $rate $label, SIPp: /" >&2 || true
     grep -m3 -i "unable\|cannot\|can't\|exiting\|abort" "$dir/screen.log" 2>/dev/null \
       | sed "s/^/  $target $rate $label, SIPp said: /" >&2 || true
+    local dropped; dropped=$(drops_by_socket "$target" "$sd0" "$sd1")
+    [ -z "$dropped" ] || echo "  $target $rate $label, datagrams dropped (full receive buffer) by socket: $dropped" >&2
   fi
   local p50 p99
   read -r p50 p99 < <(cat "$dir"/*_rtt.csv 2>/dev/null | awk -F';' '$2 ~ /^[0-9.]+$/ && $3 != "reject" {print $2}' \
@@ -308,7 +340,7 @@ printf "sipanchor vs Kamailio, %s, %s CPUs, load before the run %s\n" "$(date -u
   "$(cut -d' ' -f1-3 /proc/loadavg)"
 printf "%s; kamailio %s; rtpengine %s (notice level); SIPp %s; 500 ms calls; %s s per step; rates %s\n" \
   "sipanchor on $("${JAVA:-${JAVA_HOME:+$JAVA_HOME/bin/}java}" -version 2>&1 | head -1)" "$(kamailio -v 2>/dev/null | awk '/^version/ {print $3}')" \
-  "$(rtpengine --version 2>&1 | head -1 | awk '{print $NF}')" "$(sipp -v 2>&1 | awk '/SIPp v/ {print $2}')" \
+  "$(rtpengine --version 2>&1 | head -1 | awk '{print $NF}')" "$({ sipp -v 2>&1 || true; } | awk '/SIPp v/ {print $2}')" \
   "$seconds" "$rates"
 printf "CPU columns: %% of one core over the step (%s cores = %s%%): SIPp caller+callee, the target, rtpengine; sw/call: the target's context switches per call offered\n\n" \
   "$(nproc)" "$(( $(nproc) * 100 ))"

@@ -229,7 +229,7 @@ one_run() { # mode fault
 
 printf "sipanchor under faults, %s, %s CPUs, %s; rtpengine %s, SIPp %s\n" "$(date -u +%FT%TZ)" "$(nproc)" \
   "$(java -version 2>&1 | head -1)" "$(rtpengine --version 2>&1 | head -1 | awk '{print $NF}')" \
-  "$(sipp -v 2>&1 | awk '/SIPp v/ {print $2}')"
+  "$({ sipp -v 2>&1 || true; } | awk '/SIPp v/ {print $2}')"
 printf "load: %s s of answered (2 s), re-INVITEd, cancelled, rejected calls at %s cps; fault at 3 s\n\n" "$seconds" "$rates"
 printf "%-6s %-18s %6s %7s %14s %16s\n" mode fault calls failed "sessions left" "s until zero"
 for mode in ${modes//,/ }; do

@@ -9,9 +9,10 @@ import java.util.logging.Logger;
 import org.sipanchor.net.ReportInterval;
 
 /**
- * The log of the stream connections a listener closed for one reason: one warning per ten seconds
- * ({@link ReportInterval}) with the count since the last one and the peer of the last, never a line per connection
- * (a peer reconnecting in a loop must not flood the log too).
+ * The log of the stream connections a listener closed for one reason: one warning per ten seconds with the count
+ * since the last one and the peer of the last, and one when the ten seconds end with closings not yet reported
+ * ({@link ReportInterval#report}); never a line per connection (a peer reconnecting in a loop must not flood the log
+ * too).
  */
 final class ClosedConnections {
 
@@ -19,6 +20,8 @@ final class ClosedConnections {
     private final String reason;
     private final AtomicLong closedSinceReport = new AtomicLong();
     private final ReportInterval reports = new ReportInterval();
+    /** The last connection closed, the report's example. */
+    private volatile Closed last;
 
     /**
      * @param log    the logger of the class that closes them
@@ -31,13 +34,23 @@ final class ClosedConnections {
 
     /** Counts one connection closed; {@code detail} ends the warning's sentence about the last one (or is empty). */
     void closed(SocketChannel socket, String transport, String detail) {
-        long closed = closedSinceReport.incrementAndGet();
-        if (reports.due()) {
-            closedSinceReport.addAndGet(-closed);
-            String peer = peerOf(socket);
-            log.warning(() -> "connections closed since the last report " + reason + ": " + closed + "; the last over "
-                    + transport + " from " + peer + detail);
+        closedSinceReport.incrementAndGet();
+        last = new Closed(peerOf(socket), transport, detail);
+        reports.report(this::write);
+    }
+
+    private boolean write() {
+        long closed = closedSinceReport.getAndSet(0);
+        if (closed == 0) {
+            return false;
         }
+        Closed example = last;
+        log.warning(() -> "connections closed since the last report " + reason + ": " + closed + "; the last over "
+                + example.transport() + " from " + example.peer() + example.detail());
+        return true;
+    }
+
+    private record Closed(String peer, String transport, String detail) {
     }
 
     private static String peerOf(SocketChannel socket) {

@@ -8,8 +8,9 @@ import org.sipanchor.net.ReportInterval;
 
 /**
  * The log of datagrams a UDP listener's queue dropped unparsed because of the source they came from: one warning per
- * ten seconds ({@link ReportInterval}) with the counts since the last one and the address of a source dropped from,
- * never a line per datagram (that would hand a flooder the log as well).
+ * ten seconds with the counts since the last one and the address of a source dropped from, and one when the ten
+ * seconds end with drops not yet reported ({@link ReportInterval#report}); never a line per datagram (that would hand
+ * a flooder the log as well).
  */
 final class DropReport {
 
@@ -21,6 +22,8 @@ final class DropReport {
     private final AtomicLong overCapSinceLog = new AtomicLong();
     private final AtomicLong retransmissionsSinceLog = new AtomicLong();
     private final ReportInterval interval = new ReportInterval();
+    /** The last datagram dropped, the report's example. */
+    private volatile Drop last;
 
     /** @param perSourceCap how many datagrams one source may have queued, for the log */
     DropReport(int perSourceCap) {
@@ -55,15 +58,27 @@ final class DropReport {
 
     private void counted(InetAddress source, int held, int queued) {
         dropped.incrementAndGet();
-        if (interval.due()) {
-            long aboveShare = aboveShareSinceLog.getAndSet(0);
-            long overCap = overCapSinceLog.getAndSet(0);
-            long retransmissions = retransmissionsSinceLog.getAndSet(0);
-            LOG.warning(() -> "datagrams dropped unparsed since the last report: " + aboveShare
-                    + " from sources holding more than their share of the SIP queue while overloaded, " + overCap
-                    + " from sources holding " + perSourceCap + " (the most one source may have queued), "
-                    + retransmissions + " retransmitted INVITEs of calls being set up (their first copy still queued, or served while overloaded); e.g. from "
-                    + source.getHostAddress() + ", holding " + held + " of " + queued + " queued datagrams");
+        last = new Drop(source, held, queued);
+        interval.report(this::write);
+    }
+
+    private boolean write() {
+        long aboveShare = aboveShareSinceLog.getAndSet(0);
+        long overCap = overCapSinceLog.getAndSet(0);
+        long retransmissions = retransmissionsSinceLog.getAndSet(0);
+        if (aboveShare + overCap + retransmissions == 0) {
+            return false;
         }
+        Drop example = last;
+        LOG.warning(() -> "datagrams dropped unparsed since the last report: " + aboveShare
+                + " from sources holding more than their share of the SIP queue while overloaded, " + overCap
+                + " from sources holding " + perSourceCap + " (the most one source may have queued), "
+                + retransmissions + " retransmitted INVITEs of calls being set up (their first copy still queued, or served while overloaded); e.g. from "
+                + example.source().getHostAddress() + ", holding " + example.held() + " of " + example.queued()
+                + " queued datagrams");
+        return true;
+    }
+
+    private record Drop(InetAddress source, int held, int queued) {
     }
 }

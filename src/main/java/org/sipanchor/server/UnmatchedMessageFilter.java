@@ -1,7 +1,6 @@
 package org.sipanchor.server;
 
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -13,8 +12,8 @@ import org.mobicents.servlet.sip.core.DispatcherException;
 import org.sipanchor.net.ReportInterval;
 
 /**
- * Turns the container's error for a message it cannot match into one warning per ten seconds
- * ({@link ReportInterval}) with a count and an example Call-ID. Restcomm's {@code SipApplicationDispatcherImpl} logs
+ * Turns the container's error for a message it cannot match into one warning per ten seconds with a count and an
+ * example Call-ID, and one when the ten seconds end with errors not yet reported ({@link ReportInterval#report}). Restcomm's {@code SipApplicationDispatcherImpl} logs
  * each at ERROR with the whole message and a stack trace ({@link DispatcherException}): a request inside a dialog
  * ("cannot find the application to handle this subsequent request", or "... the corresponding sip application
  * session ..."), which it then answers itself, and a response to no request of ours ("the via header branch ... for
@@ -31,13 +30,15 @@ final class UnmatchedMessageFilter extends Filter {
     private final ReportInterval interval;
     private final AtomicLong unmatched = new AtomicLong();
     private final AtomicLong sinceReport = new AtomicLong();
+    /** The last such error, the report's example (its Call-ID is found when the report is written). */
+    private volatile LoggingEvent last;
 
     UnmatchedMessageFilter() {
-        this(System::nanoTime);
+        this(new ReportInterval());
     }
 
-    UnmatchedMessageFilter(LongSupplier clockNanos) {
-        this.interval = new ReportInterval(clockNanos);
+    UnmatchedMessageFilter(ReportInterval interval) {
+        this.interval = interval;
     }
 
     @Override
@@ -48,14 +49,22 @@ final class UnmatchedMessageFilter extends Filter {
         }
         unmatched.incrementAndGet();
         sinceReport.incrementAndGet();
-        if (interval.due()) {
-            long count = sinceReport.getAndSet(0);
-            String callId = callId(event.getRenderedMessage(), thrown.getThrowable().getMessage());
-            LOG.warning(() -> count + " requests inside a dialog or responses matched no call since the last report (the"
-                    + " container answered or dropped them itself: a call already ended, or a peer sending messages for"
-                    + " calls that never existed); e.g. call-id=" + callId);
-        }
+        last = event;
+        interval.report(this::write);
         return DENY;
+    }
+
+    private boolean write() {
+        long count = sinceReport.getAndSet(0);
+        if (count == 0) {
+            return false;
+        }
+        LoggingEvent example = last;
+        String callId = callId(example.getRenderedMessage(), example.getThrowableInformation().getThrowable().getMessage());
+        LOG.warning(() -> count + " requests inside a dialog or responses matched no call since the last report (the"
+                + " container answered or dropped them itself: a call already ended, or a peer sending messages for"
+                + " calls that never existed); e.g. call-id=" + callId);
+        return true;
     }
 
     /** How many such errors were turned into the count. */

@@ -124,7 +124,7 @@ class ConsoleLoggingTest {
     @DisplayName("unmatched in-dialog requests are one warning per 10 s, with their count and an example Call-ID")
     void unmatchedRequestsCounted() {
         AtomicLong nanos = new AtomicLong(1_000_000_000L);
-        UnmatchedMessageFilter filter = new UnmatchedMessageFilter(nanos::get);
+        UnmatchedMessageFilter filter = new UnmatchedMessageFilter(new ReportInterval(nanos::get, (report, delay) -> { }));
 
         assertEquals(Filter.DENY, filter.decide(unmatchedBye("stray-1")));
         assertEquals(List.of("1 requests inside a dialog or responses matched no call since the last report (the"
