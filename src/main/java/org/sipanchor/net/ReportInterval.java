@@ -26,6 +26,8 @@ public final class ReportInterval {
      * deferred and gone once a second has passed with nothing left to run.
      */
     private static final ScheduledThreadPoolExecutor LATER = later();
+    /** What {@link #claim} returns when no report is due (no clock reads it: the first is 10 s before the start). */
+    private static final long NOT_DUE = Long.MIN_VALUE;
 
     private final LongSupplier clockNanos;
     private final ObjLongConsumer<Runnable> runLater;
@@ -51,9 +53,7 @@ public final class ReportInterval {
 
     /** True for exactly one caller per interval: the one that should write the report. */
     public boolean due() {
-        long now = clockNanos.getAsLong();
-        long last = lastReportNanos.get();
-        return now - last >= INTERVAL_NANOS && lastReportNanos.compareAndSet(last, now);
+        return claim(clockNanos.getAsLong()) != NOT_DUE;
     }
 
     /**
@@ -66,8 +66,8 @@ public final class ReportInterval {
      */
     public void report(BooleanSupplier write) {
         long now = clockNanos.getAsLong();
-        long last = lastReportNanos.get();
-        if (now - last >= INTERVAL_NANOS && lastReportNanos.compareAndSet(last, now)) {
+        long last = claim(now);
+        if (last != NOT_DUE) {
             if (!write.getAsBoolean()) {
                 lastReportNanos.compareAndSet(now, last);
             }
@@ -77,6 +77,12 @@ public final class ReportInterval {
                 report(write); // not due yet if another event wrote meanwhile: deferred again, to that interval's end
             }, Math.max(0, lastReportNanos.get() + INTERVAL_NANOS - now));
         }
+    }
+
+    /** Takes the interval for a report at {@code now} if one is due: returns the last report's time, else NOT_DUE. */
+    private long claim(long now) {
+        long last = lastReportNanos.get();
+        return now - last >= INTERVAL_NANOS && lastReportNanos.compareAndSet(last, now) ? last : NOT_DUE;
     }
 
     private static ScheduledThreadPoolExecutor later() {

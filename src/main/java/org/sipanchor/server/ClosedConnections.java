@@ -3,51 +3,34 @@ package org.sipanchor.server;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.channels.SocketChannel;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
+import org.sipanchor.net.CountReport;
 import org.sipanchor.net.ReportInterval;
 
 /**
  * The log of the stream connections a listener closed for one reason: one warning per ten seconds with the count
  * since the last one and the peer of the last, and one when the ten seconds end with closings not yet reported
- * ({@link ReportInterval#report}); never a line per connection (a peer reconnecting in a loop must not flood the log
+ * ({@link CountReport}); never a line per connection (a peer reconnecting in a loop must not flood the log
  * too).
  */
 final class ClosedConnections {
 
-    private final Logger log;
-    private final String reason;
-    private final AtomicLong closedSinceReport = new AtomicLong();
-    private final ReportInterval reports = new ReportInterval();
-    /** The last connection closed, the report's example. */
-    private volatile Closed last;
+    private final CountReport<Closed> report;
 
     /**
      * @param log    the logger of the class that closes them
      * @param reason why they are closed, as the warning says it after "connections closed since the last report"
      */
     ClosedConnections(Logger log, String reason) {
-        this.log = log;
-        this.reason = reason;
+        this.report = new CountReport<>(new ReportInterval(), (closed, example) -> log.warning(() ->
+                "connections closed since the last report " + reason + ": " + closed + "; the last over "
+                        + example.transport() + " from " + example.peer() + example.detail()));
     }
 
     /** Counts one connection closed; {@code detail} ends the warning's sentence about the last one (or is empty). */
     void closed(SocketChannel socket, String transport, String detail) {
-        closedSinceReport.incrementAndGet();
-        last = new Closed(peerOf(socket), transport, detail);
-        reports.report(this::write);
-    }
-
-    private boolean write() {
-        long closed = closedSinceReport.getAndSet(0);
-        if (closed == 0) {
-            return false;
-        }
-        Closed example = last;
-        log.warning(() -> "connections closed since the last report " + reason + ": " + closed + "; the last over "
-                + example.transport() + " from " + example.peer() + example.detail());
-        return true;
+        report.count(new Closed(peerOf(socket), transport, detail));
     }
 
     private record Closed(String peer, String transport, String detail) {

@@ -2,6 +2,7 @@ package org.sipanchor.server;
 
 import java.net.InetAddress;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 
 import org.sipanchor.net.ReportInterval;
@@ -22,6 +23,7 @@ final class DropReport {
     private final AtomicLong overCapSinceLog = new AtomicLong();
     private final AtomicLong retransmissionsSinceLog = new AtomicLong();
     private final ReportInterval interval = new ReportInterval();
+    private final BooleanSupplier write = this::write;
     /** The last datagram dropped, the report's example. */
     private volatile Drop last;
 
@@ -59,7 +61,7 @@ final class DropReport {
     private void counted(InetAddress source, int held, int queued) {
         dropped.incrementAndGet();
         last = new Drop(source, held, queued);
-        interval.report(this::write);
+        interval.report(write);
     }
 
     private boolean write() {

@@ -1,6 +1,5 @@
 package org.sipanchor.server;
 
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -9,14 +8,15 @@ import org.apache.log4j.spi.Filter;
 import org.apache.log4j.spi.LoggingEvent;
 import org.apache.log4j.spi.ThrowableInformation;
 import org.mobicents.servlet.sip.core.DispatcherException;
+import org.sipanchor.net.CountReport;
 import org.sipanchor.net.ReportInterval;
 
 /**
  * Turns the container's error for a message it cannot match into one warning per ten seconds with a count and an
- * example Call-ID, and one when the ten seconds end with errors not yet reported ({@link ReportInterval#report}). Restcomm's {@code SipApplicationDispatcherImpl} logs
- * each at ERROR with the whole message and a stack trace ({@link DispatcherException}): a request inside a dialog
- * ("cannot find the application to handle this subsequent request", or "... the corresponding sip application
- * session ..."), which it then answers itself, and a response to no request of ours ("the via header branch ... for
+ * example Call-ID, and one when the ten seconds end with errors not yet reported ({@link CountReport}). Restcomm's
+ * {@code SipApplicationDispatcherImpl} logs each at ERROR with the whole message and a stack trace
+ * ({@link DispatcherException}): a request inside a dialog ("cannot find the application to handle this subsequent
+ * request", or "... the corresponding sip application session ..."), which it then answers itself, and a response to no request of ours ("the via header branch ... for
  * the response is wrong"), which it drops. A peer sending BYEs for calls that do not exist (a hostile one, or a load
  * generator after a 503) or made-up responses would otherwise buy a stack trace per packet, and the masking of every
  * line of it (measured: 3.6% of the proxy's CPU in a bench run). Every other event, errors with their stack traces
@@ -27,18 +27,20 @@ final class UnmatchedMessageFilter extends Filter {
     private static final Logger LOG = Logger.getLogger(UnmatchedMessageFilter.class.getName());
     private static final Pattern CALL_ID = Pattern.compile("(?im)^\\s*(?:call-id|i)\\s*:\\s*(\\S+)");
 
-    private final ReportInterval interval;
-    private final AtomicLong unmatched = new AtomicLong();
-    private final AtomicLong sinceReport = new AtomicLong();
-    /** The last such error, the report's example (its Call-ID is found when the report is written). */
-    private volatile LoggingEvent last;
+    private final CountReport<LoggingEvent> report;
 
     UnmatchedMessageFilter() {
         this(new ReportInterval());
     }
 
     UnmatchedMessageFilter(ReportInterval interval) {
-        this.interval = interval;
+        // the example's Call-ID is looked for only when a line is written
+        this.report = new CountReport<>(interval, (count, example) -> {
+            String callId = callId(example.getRenderedMessage(), example.getThrowableInformation().getThrowable().getMessage());
+            LOG.warning(() -> count + " requests inside a dialog or responses matched no call since the last report (the"
+                    + " container answered or dropped them itself: a call already ended, or a peer sending messages for"
+                    + " calls that never existed); e.g. call-id=" + callId);
+        });
     }
 
     @Override
@@ -47,29 +49,13 @@ final class UnmatchedMessageFilter extends Filter {
         if (thrown == null || !isUnmatched(thrown.getThrowable())) {
             return NEUTRAL;
         }
-        unmatched.incrementAndGet();
-        sinceReport.incrementAndGet();
-        last = event;
-        interval.report(this::write);
+        report.count(event);
         return DENY;
-    }
-
-    private boolean write() {
-        long count = sinceReport.getAndSet(0);
-        if (count == 0) {
-            return false;
-        }
-        LoggingEvent example = last;
-        String callId = callId(example.getRenderedMessage(), example.getThrowableInformation().getThrowable().getMessage());
-        LOG.warning(() -> count + " requests inside a dialog or responses matched no call since the last report (the"
-                + " container answered or dropped them itself: a call already ended, or a peer sending messages for"
-                + " calls that never existed); e.g. call-id=" + callId);
-        return true;
     }
 
     /** How many such errors were turned into the count. */
     long count() {
-        return unmatched.get();
+        return report.total();
     }
 
     /**
